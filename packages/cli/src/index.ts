@@ -1,4 +1,5 @@
-export { type PlacetwinPaths, ostn15GridPath, repoRoot, resolvePaths } from './config';
+export { ostn15GridPath, type PlacetwinPaths, repoRoot, resolvePaths } from './config';
+export { main, program } from './main';
 export {
   datasetNameFromFile,
   ensureSampleData,
@@ -12,4 +13,3 @@ export {
   type TileSummary,
   tileDataset,
 } from './pipeline';
-export { main, program } from './main';

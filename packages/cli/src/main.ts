@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type Db, listDatasets, openDb } from '@placetwin/db';
 import { isDataError } from '@placetwin/geo';
 import { Command, CommanderError, Option } from 'commander';
-import { resolvePaths, repoRoot } from './config';
+import { repoRoot, resolvePaths } from './config';
 import { importFile, loadOstn15, tileDataset } from './pipeline';
 import { progressReporter } from './progress';
 
@@ -27,17 +27,24 @@ const runChild = (args: string[]): Promise<number> =>
 
 export function program(): Command {
   const cmd = new Command('placetwin')
-    .description('Placetwin: an open digital twin for UK councils. Import data, build 3D Tiles, serve the twin.')
+    .description(
+      'Placetwin: an open digital twin for UK councils. Import data, build 3D Tiles, serve the twin.',
+    )
     .showHelpAfterError()
     .exitOverride();
 
   cmd
     .command('import')
-    .description('Import building data (OSM PBF/XML, GeoJSON, CityJSON 2.0, CityGML 2.0) into a dataset, in one transaction')
+    .description(
+      'Import building data (OSM PBF/XML, GeoJSON, CityJSON 2.0, CityGML 2.0) into a dataset, in one transaction',
+    )
     .argument('<file>', 'file to import')
     .option('-d, --dataset <name>', 'dataset name (lower-case, digits, hyphens); default: from the file name')
     .option('--crs <EPSG:nnnn>', "the file's coordinate reference system, where the file does not say")
-    .option('--skip-invalid', 'import the valid features and report the invalid ones instead of rejecting the file')
+    .option(
+      '--skip-invalid',
+      'import the valid features and report the invalid ones instead of rejecting the file',
+    )
     .option('--title <text>', 'dataset title shown in the viewer')
     .option('--licence <text>', 'licence of the data, e.g. "OGL-UK-3.0"')
     .option('--attribution <text>', 'attribution to show with the data')
@@ -47,7 +54,9 @@ export function program(): Command {
       await loadOstn15(p.sampleDataDir);
       const progress = progressReporter(process.stderr);
       const meta = Object.fromEntries(
-        Object.entries({ title: o.title, licence: o.licence, attribution: o.attribution }).filter(([, v]) => v),
+        Object.entries({ title: o.title, licence: o.licence, attribution: o.attribution }).filter(
+          ([, v]) => v,
+        ),
       );
       await withDb(async (db) => {
         const s = await importFile(db, file, {
@@ -62,11 +71,14 @@ export function program(): Command {
           `Imported ${file} (${s.format}) into dataset "${s.dataset}": ${s.buildings} buildings, ${s.parts} building parts, ` +
             `${s.mapFeatures} map features; ${s.removed} old features removed; ${s.rejected.length} rejected; ${s.seconds.toFixed(1)} s`,
         );
-        for (const r of s.rejected.slice(0, 50)) console.log(`  rejected ${r.featureId ?? '(file)'}: ${r.reason}`);
+        for (const r of s.rejected.slice(0, 50))
+          console.log(`  rejected ${r.featureId ?? '(file)'}: ${r.reason}`);
         if (s.rejected.length > 50) console.log(`  … and ${s.rejected.length - 50} more rejected`);
         if (o.tile) {
           const t = await tileDataset(db, s.dataset, p.tilesetsDir);
-          console.log(`Tiled "${t.dataset}": ${t.buildings} buildings in ${t.tiles} tiles, ${t.bytes} bytes → ${t.tilesetUrl}`);
+          console.log(
+            `Tiled "${t.dataset}": ${t.buildings} buildings in ${t.tiles} tiles, ${t.bytes} bytes → ${t.tilesetUrl}`,
+          );
         }
       });
     });
@@ -95,7 +107,9 @@ export function program(): Command {
     .action(async () => {
       await withDb(async (db) => {
         for (const d of await listDatasets(db)) {
-          console.log(`${d.name}\t${d.buildingCount} buildings\t${d.tilesetUrl ?? '(not tiled)'}\t${d.attribution}`);
+          console.log(
+            `${d.name}\t${d.buildingCount} buildings\t${d.tilesetUrl ?? '(not tiled)'}\t${d.attribution}`,
+          );
         }
       });
     });
@@ -116,7 +130,12 @@ export function program(): Command {
     .description('Run the benchmarks (figures and ratios to baselines; not pass/fail)')
     .argument('[names...]', 'benchmarks to run, e.g. tiles serving viewer; default: all')
     .action(async (names: string[]) => {
-      process.exitCode = await runChild(['--import', 'tsx', join(repoRoot, 'scripts/bench/index.ts'), ...names]);
+      process.exitCode = await runChild([
+        '--import',
+        'tsx',
+        join(repoRoot, 'scripts/bench/index.ts'),
+        ...names,
+      ]);
     });
 
   return cmd;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type Db, getDataset, importFeatures, setTileset, buildingsForTiling } from '@placetwin/db';
-import { type DatasetMeta, DataError, registerOstn15Grid, bngTransformMethod } from '@placetwin/geo';
+import { buildingsForTiling, type Db, getDataset, importFeatures, setTileset } from '@placetwin/db';
+import { bngTransformMethod, DataError, type DatasetMeta, registerOstn15Grid } from '@placetwin/geo';
 import { importerFor } from '@placetwin/importers';
 import { buildTileset } from '@placetwin/tiles';
 import { ostn15GridPath } from './config';
@@ -63,7 +63,11 @@ export async function loadOstn15(sampleDataDir: string): Promise<'ostn15' | 'hel
  * Imports one file into one dataset, in one transaction: either every feature is written or none is.
  * Re-importing the same file is idempotent (buildings keep their ids).
  */
-export async function importFile(db: Db, file: string, options: ImportFileOptions = {}): Promise<ImportSummary> {
+export async function importFile(
+  db: Db,
+  file: string,
+  options: ImportFileOptions = {},
+): Promise<ImportSummary> {
   const t0 = performance.now();
   const name = options.dataset ?? datasetNameFromFile(file);
   if (!DATASET_NAME.test(name)) {
@@ -189,7 +193,9 @@ export async function ensureSampleData(
       dataset: SAMPLE_DATASET,
       meta: { title: 'Rutland (OpenStreetMap, November 2022)' },
     });
-    log(`Imported ${s.buildings} buildings, ${s.parts} parts, ${s.mapFeatures} map features in ${s.seconds.toFixed(1)} s`);
+    log(
+      `Imported ${s.buildings} buildings, ${s.parts} parts, ${s.mapFeatures} map features in ${s.seconds.toFixed(1)} s`,
+    );
     ds = await getDataset(db, SAMPLE_DATASET);
   }
   const tilesetOnDisk = await readFile(join(opts.tilesetsDir, SAMPLE_DATASET, 'tileset.json')).then(
@@ -199,6 +205,8 @@ export async function ensureSampleData(
   if (!ds?.tilesetUrl || !tilesetOnDisk) {
     log('Building 3D Tiles for the sample city …');
     const t = await tileDataset(db, SAMPLE_DATASET, opts.tilesetsDir);
-    log(`Tiled ${t.buildings} buildings into ${t.tiles} tiles (${(t.bytes / 1e6).toFixed(2)} MB) in ${t.seconds.toFixed(1)} s`);
+    log(
+      `Tiled ${t.buildings} buildings into ${t.tiles} tiles (${(t.bytes / 1e6).toFixed(2)} MB) in ${t.seconds.toFixed(1)} s`,
+    );
   }
 }

@@ -2,7 +2,10 @@ import { SingleBar } from 'cli-progress';
 import type { Progress } from './pipeline';
 
 /** A progress bar on a terminal; a line every few seconds otherwise (CI logs). */
-export function progressReporter(out: NodeJS.WriteStream): { update: (p: Progress) => void; stop: () => void } {
+export function progressReporter(out: NodeJS.WriteStream): {
+  update: (p: Progress) => void;
+  stop: () => void;
+} {
   let bar: SingleBar | null = null;
   let phase = '';
   let lastLine = 0;
@@ -23,9 +26,10 @@ export function progressReporter(out: NodeJS.WriteStream): { update: (p: Progres
     if (p.phase !== phase) {
       stop();
       phase = p.phase;
-      bar = new SingleBar(
-        { format: `${p.phase.padEnd(5)} [{bar}] {value}${p.total ? '/{total}' : ''} ${p.unit}`, stream: out },
-      );
+      bar = new SingleBar({
+        format: `${p.phase.padEnd(5)} [{bar}] {value}${p.total ? '/{total}' : ''} ${p.unit}`,
+        stream: out,
+      });
       bar.start(p.total ?? 0, p.done);
     }
     if (p.total && bar?.getTotal() !== p.total) bar?.setTotal(p.total);

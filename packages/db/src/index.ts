@@ -1,0 +1,21 @@
+export { type Db, type OpenDbOptions, openDb, openDbFromEnv } from './db';
+export { migrate, migrationFiles } from './migrate';
+export {
+  type BuildingGeoJsonFeature,
+  type BuildingRecord,
+  buildingsForTiling,
+  buildingsInBbox,
+  countBuildings,
+  type DatasetSummary,
+  dataExtent,
+  getBuilding,
+  getDataset,
+  type ImportCounts,
+  importFeatures,
+  listDatasets,
+  type MapFeatureRow,
+  mapFeaturesInBbox,
+  setTileset,
+  type TilingBuilding,
+} from './repositories';
+export { openTestDb } from './testing';
