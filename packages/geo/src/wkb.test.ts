@@ -36,7 +36,9 @@ describe('WKB polygon codec', () => {
     v.setUint32(5, 4326, true);
     v.setUint32(9, 1, true);
     v.setUint32(13, pts.length, true);
-    pts.forEach((p, i) => p.forEach((c, k) => v.setFloat64(17 + i * 24 + k * 8, c, true)));
+    for (const [i, p] of pts.entries()) {
+      for (const [k, c] of p.entries()) v.setFloat64(17 + i * 24 + k * 8, c, true);
+    }
     expect(Array.from(decodePolygonalWkb(new Uint8Array(buf))[0][0])).toEqual([0, 0, 1, 0, 1, 1]);
   });
 

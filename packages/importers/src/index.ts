@@ -1,0 +1,20 @@
+export { cityGmlImporter } from './citygml';
+export { cityJsonImporter } from './cityjson';
+export { coordinateCheck, horizontalCrs } from './crs';
+export { geoJsonImporter } from './geojson';
+export {
+  type DerivedHeight,
+  deriveHeight,
+  type HeightTags,
+  LEVEL_HEIGHT_M,
+  parseLengthM,
+  parseLevels,
+  ROOF_ALLOWANCE_M,
+  TYPE_DEFAULTS,
+  type TypeDefault,
+} from './height';
+export { MAP_RULES, type OsmAssemblyStats } from './osm/assemble';
+export { osmPbfImporter, osmXmlImporter, parseOsmWithStats } from './osm/importer';
+export { DETECT_BYTES, importerFor, importers } from './registry';
+export type { Importer, ImportOptions, ImportProgress, ImportReject } from './types';
+export { USE_CLASSES, USE_TABLE, type UseClass, useClass, useFromProperty } from './use';
