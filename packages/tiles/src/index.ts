@@ -1,0 +1,16 @@
+export { TILE_EXTENSIONS } from './content';
+export { toTileable } from './feature';
+export { schemaPropertyId } from './metadata';
+export { readTileContent, type TileContentData } from './read';
+export { buildTileset } from './tileset';
+export {
+  type PropertyValue,
+  type Region,
+  TILESET_DEFAULTS,
+  type Tile,
+  type TileableBuilding,
+  type Tileset,
+  type TilesetOptions,
+  type TilesetResult,
+  type TilesetStats,
+} from './types';
