@@ -1,0 +1,81 @@
+import { join, resolve } from 'node:path';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Db } from '@placetwin/db';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { BasemapTiles } from './basemap/basemap-tiles';
+import { dbBasemapSource } from './basemap/db-source';
+import { requestId } from './logger';
+import problemHandler from './plugins/app/problem-handler';
+import compress from './plugins/external/compress';
+import helmet from './plugins/external/helmet';
+import rateLimit from './plugins/external/rate-limit';
+import swagger from './plugins/external/swagger';
+import buildingRoutes from './routes/api/buildings';
+import datasetRoutes from './routes/api/datasets';
+import healthRoutes from './routes/api/health';
+import basemapRoutes from './routes/basemap';
+import tilesetRoutes from './routes/tilesets';
+import { viewerSite } from './routes/viewer';
+
+export interface AppOptions {
+  db: Db;
+  /** Built 3D Tiles, served at /tilesets/. */
+  tilesetsDir: string;
+  /** The viewer built by Vite (apps/viewer/dist); absent or unbuilt → `/` explains how to build it. */
+  viewerDir?: string;
+  /** Caches (basemap tiles under `<dataDir>/basemap-cache`). */
+  dataDir: string;
+  /** Fastify/pino logger options; off by default so tests stay quiet. */
+  logger?: FastifyServerOptions['logger'];
+  /** True once migrated and the sample data is loaded; /api/health answers 503 until then. Default: always. */
+  ready?: () => boolean;
+  /** Requests per minute per client address (global default). */
+  rateLimitPerMinute?: number;
+}
+
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
+
+/**
+ * Builds the Placetwin HTTP app: no port, no globals, so tests drive it with `app.inject()`. Plugins load when
+ * the app is first used (`ready()`, `inject()`, `listen()`).
+ */
+export function buildApp(appOptions: AppOptions): FastifyInstance {
+  const options = {
+    ...appOptions,
+    tilesetsDir: resolve(appOptions.tilesetsDir),
+    dataDir: resolve(appOptions.dataDir),
+    viewerDir: appOptions.viewerDir === undefined ? undefined : resolve(appOptions.viewerDir),
+  };
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: requestId,
+    requestIdHeader: false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 300 },
+    // Open connections (keep-alive tile fetches) must not hold a graceful shutdown hostage.
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const viewer = viewerSite(options.viewerDir);
+  const basemap = new BasemapTiles(dbBasemapSource(options.db), {
+    cacheDir: join(options.dataDir, 'basemap-cache'),
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.register(helmet);
+  app.register(compress);
+  app.register(rateLimit, { maxPerMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE });
+  app.register(swagger);
+  app.register(problemHandler, { pageFallback: viewer.page });
+
+  app.register(healthRoutes, { ready: options.ready ?? (() => true) });
+  app.register(datasetRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
+  app.register(buildingRoutes, { db: options.db });
+  app.register(tilesetRoutes, { tilesetsDir: options.tilesetsDir });
+  app.register(basemapRoutes, { tiles: basemap });
+  app.register(async (site) => viewer.register(site));
+
+  return app;
+}

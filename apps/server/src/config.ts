@@ -1,0 +1,66 @@
+import { join, resolve } from 'node:path';
+import { repoRoot, resolvePaths } from '@placetwin/cli';
+import { DataError } from '@placetwin/geo';
+import Type, { type Static } from 'typebox';
+import Value from 'typebox/value';
+
+/** The environment variables the server reads; everything else comes from `@placetwin/cli`'s `resolvePaths`. */
+const ServerEnv = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  PLACETWIN_VIEWER_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  /** Requests per minute per client address before 429; generous because a 3D view fetches many tiles. */
+  PLACETWIN_RATE_LIMIT: Type.Integer({ minimum: 1, default: 6000 }),
+});
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  logLevel: Static<typeof ServerEnv>['LOG_LEVEL'];
+  /** PostgreSQL server URL; undefined → embedded PGlite + PostGIS under `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  tilesetsDir: string;
+  viewerDir: string;
+  sampleDataDir: string;
+  rateLimitPerMinute: number;
+}
+
+/**
+ * Reads and validates the server's configuration once, at start-up. A bad value is a `DataError` naming every
+ * offending variable, so the operator can fix them all in one go.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
+  // Empty variables count as unset, as a shell `PORT= npm start` means "default".
+  const given = Object.fromEntries(
+    Object.keys(ServerEnv.properties)
+      .map((key) => [key, env[key]?.trim()] as const)
+      .filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed: unknown = Value.Convert(ServerEnv, Value.Default(ServerEnv, given));
+  if (!Value.Check(ServerEnv, parsed)) {
+    const reasons = [...Value.Errors(ServerEnv, parsed)].map(
+      (e) => `${e.instancePath.slice(1) || 'environment'} ${e.message}`,
+    );
+    throw new DataError(
+      'invalid-config',
+      `invalid server configuration: ${[...new Set(reasons)].join('; ')}`,
+    );
+  }
+  const paths = resolvePaths(env, cwd);
+  return {
+    port: parsed.PORT,
+    host: parsed.HOST,
+    logLevel: parsed.LOG_LEVEL,
+    databaseUrl: paths.databaseUrl,
+    dataDir: paths.dataDir,
+    tilesetsDir: paths.tilesetsDir,
+    viewerDir: parsed.PLACETWIN_VIEWER_DIR
+      ? resolve(cwd, parsed.PLACETWIN_VIEWER_DIR)
+      : join(repoRoot, 'apps/viewer/dist'),
+    sampleDataDir: paths.sampleDataDir,
+    rateLimitPerMinute: parsed.PLACETWIN_RATE_LIMIT,
+  };
+}
