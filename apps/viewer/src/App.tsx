@@ -1,0 +1,142 @@
+import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { useDatasets } from './api/client';
+import { CityScene, type LayerProblem } from './scene/CityScene';
+import type { SceneProbe } from './scene/instrument';
+import { initialAppState, reduce } from './state/store';
+import { ukNoonOf } from './state/ukTime';
+import {
+  decodeViewState,
+  encodeViewState,
+  homeView,
+  isDatasetVisible,
+  unionBbox,
+  type ViewState,
+} from './state/viewState';
+import { Credits } from './ui/Credits';
+import { Header } from './ui/Header';
+import { InfoPanel } from './ui/InfoPanel';
+import { LayerPanel } from './ui/LayerPanel';
+import { TimePanel } from './ui/TimePanel';
+import { useStartView } from './useStartView';
+
+/** The URL follows the view this long after it stops changing (camera drags change it many times a second). */
+const URL_SETTLE_MS = 400;
+
+const viewFromUrl = () => decodeViewState(window.location.hash, ukNoonOf(new Date()));
+
+const shareLink = (view: ViewState): string =>
+  `${window.location.origin}${window.location.pathname}${window.location.search}#${encodeViewState(view)}`;
+
+export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: SceneProbe }) {
+  const [state, dispatch] = useReducer(reduce, undefined, () => initialAppState(viewFromUrl()));
+  const datasetsRequest = useDatasets();
+  const datasets = useMemo(
+    () => (datasetsRequest.status === 'loaded' ? datasetsRequest.data : []),
+    [datasetsRequest],
+  );
+  const [pendingTiles, setPendingTiles] = useState<Record<string, number>>({});
+  const [problems, setProblems] = useState<LayerProblem[]>([]);
+
+  const extent = useMemo(() => unionBbox(datasets.flatMap((d) => (d.bbox ? [d.bbox] : []))), [datasets]);
+  const goHome = useCallback(
+    (fly: boolean) => {
+      if (extent) dispatch({ type: 'flyTo', camera: homeView(extent), fly });
+    },
+    [extent],
+  );
+
+  const startSettled = useStartView(state.view.camera !== null, datasetsRequest, dispatch);
+
+  // The view → the URL (replaceState: moving around should not fill the back button's history).
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      window.history.replaceState(null, '', shareLink(state.view));
+    }, URL_SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [state.view]);
+
+  // A URL edited by hand, or a link opened in this tab → the view.
+  useEffect(() => {
+    const onHashChange = () => dispatch({ type: 'replaceView', view: viewFromUrl() });
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+
+  // The building layers the scene must finish before it counts as loaded (test hooks, benchmark).
+  useEffect(() => {
+    if (!startSettled) return;
+    const drawable = datasets.filter((d) => (mode === 'tiles' ? d.tilesetUrl : d.bbox));
+    probe.expectLayers(
+      drawable.filter((d) => isDatasetVisible(state.view.layers, d.name)).map((d) => d.name),
+    );
+  }, [startSettled, datasets, mode, probe, state.view.layers]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && state.view.selected) dispatch({ type: 'select', id: null });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [state.view.selected]);
+
+  const onLoadingChange = useCallback((layer: string, pending: number) => {
+    setPendingTiles((p) => (p[layer] === pending ? p : { ...p, [layer]: pending }));
+  }, []);
+  const onProblem = useCallback((problem: LayerProblem) => {
+    setProblems((list) =>
+      list.some((p) => p.message === problem.message) ? list : [...list, problem].slice(-5),
+    );
+  }, []);
+  const loadingTiles = Object.values(pendingTiles).reduce((a, b) => a + b, 0);
+
+  return (
+    <div className="app">
+      <Header
+        datasets={datasets}
+        onHome={() => goHome(true)}
+        canGoHome={extent !== null}
+        shareLink={() => shareLink(state.view)}
+        mode={mode}
+      />
+      <aside className="side-panel" aria-label="Layers, colours and time">
+        <LayerPanel datasets={datasets} view={state.view} dispatch={dispatch} />
+        <TimePanel view={state.view} clock={state.clock} dispatch={dispatch} />
+      </aside>
+      <main className="scene" aria-label="3D view of the city">
+        <CityScene
+          state={state}
+          dispatch={dispatch}
+          datasets={datasets}
+          extent={extent}
+          mode={mode}
+          probe={probe}
+          onLoadingChange={onLoadingChange}
+          onProblem={onProblem}
+        />
+        <div className="scene-status" role="status" aria-live="polite">
+          {datasetsRequest.status === 'loading' && <span className="pill">Loading datasets…</span>}
+          {loadingTiles > 0 && <span className="pill">Loading buildings…</span>}
+          {datasetsRequest.status === 'loaded' && datasets.length === 0 && (
+            <span className="pill">No datasets yet: import one with `npx placetwin import`.</span>
+          )}
+        </div>
+        {(datasetsRequest.status === 'failed' || problems.length > 0) && (
+          <div className="scene-problems" role="alert">
+            {datasetsRequest.status === 'failed' && (
+              <p>Cannot read the dataset list from the Placetwin server: {datasetsRequest.message}</p>
+            )}
+            {problems.map((p) => (
+              <p key={p.message}>
+                {p.layer}: {p.message}
+              </p>
+            ))}
+          </div>
+        )}
+        {state.view.selected && (
+          <InfoPanel id={state.view.selected} onClose={() => dispatch({ type: 'select', id: null })} />
+        )}
+        <Credits datasets={datasets} basemapShown={state.view.layers.basemap} />
+      </main>
+    </div>
+  );
+}

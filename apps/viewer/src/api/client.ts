@@ -1,0 +1,51 @@
+import { useEffect, useState } from 'react';
+import { type BuildingDetails, type DatasetInfo, parseBuilding, parseDatasets } from './types';
+
+/** A request's progress as components render it. */
+export type Loadable<T> =
+  | { status: 'idle' }
+  | { status: 'loading' }
+  | { status: 'loaded'; data: T }
+  | { status: 'failed'; message: string };
+
+async function getJson(url: string, signal: AbortSignal): Promise<unknown> {
+  const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  if (!res.ok) {
+    let detail = res.statusText;
+    try {
+      const body: unknown = await res.json();
+      if (typeof body === 'object' && body !== null && 'detail' in body && typeof body.detail === 'string') {
+        detail = body.detail;
+      }
+    } catch {
+      // A body that is not JSON adds nothing to the status line.
+    }
+    throw new Error(`${url}: ${res.status} ${detail}`);
+  }
+  return res.json();
+}
+
+function useJson<T>(url: string | null, parse: (body: unknown) => T): Loadable<T> {
+  const [state, setState] = useState<Loadable<T>>({ status: 'idle' });
+  useEffect(() => {
+    if (url === null) {
+      setState({ status: 'idle' });
+      return;
+    }
+    const abort = new AbortController();
+    setState({ status: 'loading' });
+    getJson(url, abort.signal)
+      .then((body) => setState({ status: 'loaded', data: parse(body) }))
+      .catch((e: unknown) => {
+        if (abort.signal.aborted) return;
+        setState({ status: 'failed', message: e instanceof Error ? e.message : String(e) });
+      });
+    return () => abort.abort();
+  }, [url, parse]);
+  return state;
+}
+
+export const useDatasets = (): Loadable<DatasetInfo[]> => useJson('/api/datasets', parseDatasets);
+
+export const useBuilding = (id: string | null): Loadable<BuildingDetails> =>
+  useJson(id === null ? null : `/api/buildings/${encodeURIComponent(id)}`, parseBuilding);

@@ -1,0 +1,102 @@
+/**
+ * Starts a real Placetwin (`node scripts/start.mjs`: builds the viewer when stale, then the server, which imports and
+ * tiles the sample city on first start) on a free port with its own fresh data directory and the embedded database.
+ * For end-to-end tests and the viewer benchmark.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from './paths';
+
+export interface RunningPlacetwin {
+  /** e.g. `http://127.0.0.1:41234` */
+  baseUrl: string;
+  dataDir: string;
+  /** Everything the server printed so far (for failure messages). */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+/**
+ * Starts the server and resolves once `/api/health` answers 200. The first start on a fresh data directory imports
+ * and tiles Rutland, which takes minutes on a small machine: `timeoutMs` allows for it.
+ */
+export async function startPlacetwin({
+  timeoutMs = 9 * 60_000,
+  env = {},
+}: {
+  timeoutMs?: number;
+  env?: Record<string, string>;
+} = {}): Promise<RunningPlacetwin> {
+  const port = await freePort();
+  const dataDir = await mkdtemp(join(tmpdir(), 'placetwin-e2e-'));
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PLACETWIN_DATA_DIR: dataDir,
+    ...env,
+  };
+  // The embedded database: this test must not depend on, or write to, a PostgreSQL server CI may have set up.
+  delete childEnv.DATABASE_URL;
+  const child = spawn(process.execPath, [join(repoRoot, 'scripts/start.mjs')], {
+    cwd: repoRoot,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killTimer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited(child);
+      clearTimeout(killTimer);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`Placetwin exited with code ${child.exitCode} before it was healthy:\n${output}`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/api/health`);
+      if (res.ok) return { baseUrl, dataDir, log: () => output, stop };
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  await stop();
+  throw new Error(`Placetwin was not healthy within ${timeoutMs / 1000} s:\n${output}`);
+}
