@@ -14,7 +14,9 @@ const newest = (p) => {
   if (!s.isDirectory()) return s.mtimeMs;
   return Math.max(s.mtimeMs, ...readdirSync(p).map((f) => newest(join(p, f))));
 };
-const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((f) => join(viewer, f)).filter(existsSync);
+const sources = ['src', 'index.html', 'vite.config.ts', 'package.json']
+  .map((f) => join(viewer, f))
+  .filter(existsSync);
 
 if (!existsSync(built) || Math.max(...sources.map(newest)) > statSync(built).mtimeMs) {
   console.log('Building the viewer (first start, or its sources changed) …');

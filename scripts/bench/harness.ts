@@ -25,7 +25,8 @@ export const fmt = (n: number): string =>
 export function printResult(r: BenchResult): void {
   const parts = [`${r.name}: ${fmt(r.value)} ${r.unit}`];
   if (r.baseline) parts.push(`baseline ${r.baseline.name}: ${fmt(r.baseline.value)} ${r.baseline.unit}`);
-  if (r.ratio !== undefined) parts.push(`ratio ${fmt(r.ratio)}×${r.ratioMeaning ? ` (${r.ratioMeaning})` : ''}`);
+  if (r.ratio !== undefined)
+    parts.push(`ratio ${fmt(r.ratio)}×${r.ratioMeaning ? ` (${r.ratioMeaning})` : ''}`);
   if (r.goal) parts.push(`goal ${r.goal}`);
   if (r.note) parts.push(r.note);
   console.log(`  ${parts.join(' | ')}`);

@@ -94,7 +94,7 @@ export async function importFile(
     attribution: '',
     vintage: null,
     crs: 'EPSG:4326',
-    ...importer.meta(file),
+    ...importer.meta(file, bytes),
     ...(options.crs ? { crs: options.crs } : {}),
     ...options.meta,
     name,
