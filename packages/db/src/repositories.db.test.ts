@@ -173,7 +173,7 @@ describe('database (real PostGIS)', () => {
 
   it('gives the tiler typed-array footprints that round-trip exactly, holes included', async () => {
     const tb = await buildingsForTiling(db, 'test-town');
-    expect(tb).toHaveLength(3);
+    expect(tb.map((b) => b.id)).toEqual(['test-town:w1', 'test-town:w3']); // w2 is drawn by its part w3
     const w1 = tb.find((b) => b.id === 'test-town:w1')!;
     expect(w1.footprint[0]).toHaveLength(2);
     expect(Array.from(w1.footprint[0][0])).toEqual(Array.from(square(lon0, lat0, 0.001)));
@@ -185,6 +185,24 @@ describe('database (real PostGIS)', () => {
       heightSource: 'levels',
       dataset: 'test-town',
     });
+  });
+
+  it('does not tile a building drawn by its parts: linked by parent id, or (OSM) by a part inside its outline', async () => {
+    const osm = { ...meta, name: 'parts-town' };
+    await importFeatures(
+      db,
+      osm,
+      stream([
+        building('w20'), // outline with an unlinked part inside (OSM building:part)
+        building('w21', { kind: 'part', footprint: [[square(lon0 + 0.0002, lat0 + 0.0002, 0.0006)]] }),
+        building('w22', { footprint: [[square(lon0 + 0.003, lat0, 0.001)]] }), // no parts: drawn
+        // A part outside every outline hides nothing.
+        building('w23', { kind: 'part', footprint: [[square(lon0 + 0.006, lat0, 0.0005)]] }),
+      ]),
+    );
+    const ids = (await buildingsForTiling(db, 'parts-town')).map((b) => b.id);
+    expect(ids).toEqual(['parts-town:w21', 'parts-town:w22', 'parts-town:w23']);
+    expect(await countBuildings(db, 'parts-town')).toBe(2); // still two buildings in the count
   });
 
   it('clips basemap features to a bbox', async () => {

@@ -321,7 +321,17 @@ export async function buildingsForTiling(db: Db, datasetName: string): Promise<T
     `SELECT b.id, b.source_id AS "sourceId", b.name, b.use_class AS "use", b.height_m AS "heightM",
        b.min_height_m AS "minHeightM", b.height_source AS "heightSource", b.height_method AS "heightMethod",
        b.storeys, b.footprint_area_m2 AS "footprintAreaM2", ST_AsBinary(b.footprint) AS wkb, b.surfaces
-     FROM buildings b JOIN datasets d ON d.id = b.dataset_id WHERE d.name = $1 ORDER BY b.id`,
+     FROM buildings b JOIN datasets d ON d.id = b.dataset_id
+     WHERE d.name = $1
+       -- A building drawn by its parts is not drawn itself (OSM Simple 3D Buildings; CityJSON/CityGML parents):
+       -- its parts name it as parent, or (OSM, no link) a part lies inside its outline.
+       AND NOT (b.kind = 'building' AND EXISTS (
+         SELECT 1 FROM buildings p
+          WHERE p.dataset_id = b.dataset_id AND p.kind = 'part'
+            AND (p.parent_source_id = b.source_id
+              OR (p.parent_source_id IS NULL AND p.footprint && b.footprint
+                  AND ST_Contains(b.footprint, ST_PointOnSurface(p.footprint))))))
+     ORDER BY b.id`,
     [datasetName],
   );
   return r.rows.map((b) => ({

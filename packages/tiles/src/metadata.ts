@@ -113,14 +113,12 @@ function cellValue(b: TileableBuilding, c: Column): PropertyValue {
 }
 
 /**
- * 8-byte lengths keep consecutive property table views 8-byte aligned (FLOAT64), and glTF forbids empty
- * buffer views (a string column of only "" has no bytes).
+ * Buffer views hold exactly `count` values (CesiumJS and the validator check lengths against the table count);
+ * `alignMetadata` (glb.ts) then 8-byte aligns each view's start. glTF forbids empty buffer views, so a string
+ * column of only "" gets one zero byte its offsets never reach.
  */
 function padded(bytes: Uint8Array): Uint8Array {
-  if (bytes.byteLength % 8 === 0 && bytes.byteLength > 0) return bytes;
-  const out = new Uint8Array(Math.max(8, Math.ceil(bytes.byteLength / 8) * 8));
-  out.set(bytes);
-  return out;
+  return bytes.byteLength > 0 ? bytes : new Uint8Array(1);
 }
 
 const utf8 = new TextEncoder();

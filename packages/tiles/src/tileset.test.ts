@@ -109,6 +109,45 @@ describe('buildTileset on constructed edge cases', () => {
     }
   });
 
+  it('sizes every property view to exactly the table count (CesiumJS rejects a column with count+1 values)', async () => {
+    // Odd tile sizes make 4-byte INT32 columns and UINT32 string offsets miss an 8-byte boundary.
+    const r = await buildTileset(town.slice(0, 7), { maxFeaturesPerTile: 7 });
+    for (const glb of r.files.values()) {
+      const json = glbJson(glb) as unknown as {
+        bufferViews: { byteLength: number }[];
+        extensions: {
+          EXT_structural_metadata: {
+            schema: {
+              classes: Record<
+                string,
+                { properties: Record<string, { type: string; componentType?: string }> }
+              >;
+            };
+            propertyTables: {
+              class: string;
+              count: number;
+              properties: Record<string, { values: number; stringOffsets?: number }>;
+            }[];
+          };
+        };
+      };
+      const meta = json.extensions.EXT_structural_metadata;
+      for (const table of meta.propertyTables) {
+        const n = table.count;
+        expect(n % 2).toBe(1);
+        for (const [id, p] of Object.entries(table.properties)) {
+          const def = meta.schema.classes[table.class].properties[id];
+          const length = json.bufferViews[p.values].byteLength;
+          if (def.type === 'BOOLEAN') expect(length, id).toBe(Math.ceil(n / 8));
+          else if (def.componentType === 'INT32') expect(length, id).toBe(4 * n);
+          else if (def.componentType === 'FLOAT64') expect(length, id).toBe(8 * n);
+          if (p.stringOffsets !== undefined)
+            expect(json.bufferViews[p.stringOffsets].byteLength, id).toBe(4 * (n + 1));
+        }
+      }
+    }
+  });
+
   it('round-trips feature ids and typed properties, nulls as noData', async () => {
     const r = await buildTileset(town, { maxFeaturesPerTile: max });
     const byId = new Map(town.map((b) => [b.id, b]));
