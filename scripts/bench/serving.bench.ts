@@ -50,7 +50,7 @@ export default async function serving(): Promise<BenchResult[]> {
     const conf = join(twin.dataDir, 'nginx.conf');
     writeFileSync(
       conf,
-      `daemon off; worker_processes auto; error_log stderr error; pid ${twin.dataDir}/nginx.pid;
+      `daemon off; user root; worker_processes auto; error_log stderr error; pid ${twin.dataDir}/nginx.pid;
 events { worker_connections 1024; }
 http { access_log off; sendfile on; keepalive_requests 100000;
   types { model/gltf-binary glb; application/json json; }
@@ -66,7 +66,7 @@ http { access_log off; sendfile on; keepalive_requests 100000;
           baseline: {
             name: 'nginx (same files)',
             value: base.rps,
-            unit: `req/s (${base.mbps.toFixed(1)} MB/s)`,
+            unit: `req/s (${base.mbps.toFixed(1)} MB/s, ${base.errors} errors, ${base.non2xx} non-2xx)`,
           },
           ratio: ours.rps / base.rps,
           ratioMeaning: 'Placetwin ÷ nginx, higher is better',

@@ -27,7 +27,8 @@ export const sendProblem = (reply: FastifyReply, problem: Problem): FastifyReply
 async function problemHandler(app: FastifyInstance, options: ProblemHandlerOptions) {
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error, { url: request.url, requestId: String(request.id) });
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    // 503 while starting is expected (health polls until the sample is loaded): not an error worth a stack.
+    if (problem.status >= 500 && problem.status !== 503) request.log.error({ err: error }, 'request failed');
     else request.log.info({ problem: problem.type, detail: problem.detail }, 'request rejected');
     if (error instanceof HttpProblem) reply.headers(error.headers);
     return sendProblem(reply, problem);
