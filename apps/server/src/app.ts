@@ -11,6 +11,7 @@ import helmet from './plugins/external/helmet';
 import rateLimit from './plugins/external/rate-limit';
 import swagger from './plugins/external/swagger';
 import buildingRoutes from './routes/api/buildings';
+import carbonRoutes from './routes/api/carbon';
 import datasetRoutes from './routes/api/datasets';
 import healthRoutes from './routes/api/health';
 import basemapRoutes from './routes/basemap';
@@ -73,6 +74,7 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(healthRoutes, { ready: options.ready ?? (() => true) });
   app.register(datasetRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
   app.register(buildingRoutes, { db: options.db });
+  app.register(carbonRoutes, { db: options.db });
   app.register(tilesetRoutes, { tilesetsDir: options.tilesetsDir });
   app.register(basemapRoutes, { tiles: basemap });
   app.register(async (site) => viewer.register(site));

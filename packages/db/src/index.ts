@@ -1,3 +1,18 @@
+export {
+  CARBON_RESULTS_KEPT,
+  type CarbonAreaInputs,
+  carbonStockBuildings,
+  carbonStockVersion,
+  deleteLeverSet,
+  getCarbonAreaInputs,
+  getCarbonResult,
+  getLeverSet,
+  type LeverSetRecord,
+  listLeverSets,
+  saveCarbonAreaInputs,
+  saveCarbonResult,
+  saveLeverSet,
+} from './carbon';
 export { type Db, type OpenDbOptions, openDb, openDbFromEnv } from './db';
 export { migrate, migrationFiles } from './migrate';
 export {
