@@ -80,12 +80,13 @@ async function openEmbedded(dataDir: string): Promise<Db> {
 }
 
 function openServer(databaseUrl: string, schema?: string): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-  if (schema) {
-    pool.on('connect', (client) => {
-      client.query(`SET search_path TO ${pg.escapeIdentifier(schema)}, public`).catch(() => {});
-    });
-  }
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
+  // The schema goes in the startup packet, so every pooled connection has it before its first query.
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    ...(schema ? { options: `-c search_path=${schema},public` } : {}),
+  });
   const clientDb = (client: pg.PoolClient): Db => ({
     kind: 'server',
     query: async (sql, params) => ({ rows: (await client.query(sql, params?.map(toPgParam))).rows }),
