@@ -13,6 +13,7 @@ import swagger from './plugins/external/swagger';
 import buildingRoutes from './routes/api/buildings';
 import carbonRoutes from './routes/api/carbon';
 import datasetRoutes from './routes/api/datasets';
+import energyRoutes from './routes/api/energy';
 import healthRoutes from './routes/api/health';
 import basemapRoutes from './routes/basemap';
 import tilesetRoutes from './routes/tilesets';
@@ -74,6 +75,7 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(healthRoutes, { ready: options.ready ?? (() => true) });
   app.register(datasetRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
   app.register(buildingRoutes, { db: options.db });
+  app.register(energyRoutes, { db: options.db });
   app.register(carbonRoutes, { db: options.db });
   app.register(tilesetRoutes, { tilesetsDir: options.tilesetsDir });
   app.register(basemapRoutes, { tiles: basemap });

@@ -80,7 +80,8 @@ async function openEmbedded(dataDir: string): Promise<Db> {
 }
 
 function openServer(databaseUrl: string, schema?: string): Db {
-  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema))
+    throw new Error(`bad schema name ${schema}`);
   // The schema goes in the startup packet, so every pooled connection has it before its first query.
   const pool = new pg.Pool({
     connectionString: databaseUrl,
