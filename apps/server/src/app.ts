@@ -15,6 +15,7 @@ import carbonRoutes from './routes/api/carbon';
 import datasetRoutes from './routes/api/datasets';
 import energyRoutes from './routes/api/energy';
 import healthRoutes from './routes/api/health';
+import transportRoutes from './routes/api/transport';
 import basemapRoutes from './routes/basemap';
 import tilesetRoutes from './routes/tilesets';
 import { viewerSite } from './routes/viewer';
@@ -77,6 +78,7 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(buildingRoutes, { db: options.db });
   app.register(energyRoutes, { db: options.db });
   app.register(carbonRoutes, { db: options.db });
+  app.register(transportRoutes, { db: options.db });
   app.register(tilesetRoutes, { tilesetsDir: options.tilesetsDir });
   app.register(basemapRoutes, { tiles: basemap });
   app.register(async (site) => viewer.register(site));

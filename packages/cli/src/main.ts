@@ -4,6 +4,7 @@ import { type Db, listDatasets, openDb } from '@placetwin/db';
 import { isDataError } from '@placetwin/geo';
 import { Command, CommanderError, Option } from 'commander';
 import { repoRoot, resolvePaths } from './config';
+import { addImportGtfsCommand } from './gtfs';
 import { importFile, loadOstn15, tileDataset } from './pipeline';
 import { progressReporter } from './progress';
 
@@ -113,6 +114,8 @@ export function program(): Command {
         }
       });
     });
+
+  addImportGtfsCommand(cmd, withDb);
 
   cmd
     .command('serve')

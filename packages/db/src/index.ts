@@ -34,3 +34,4 @@ export {
   type TilingBuilding,
 } from './repositories';
 export { openTestDb } from './testing';
+export * from './transport';
