@@ -15,6 +15,7 @@ import carbonRoutes from './routes/api/carbon';
 import datasetRoutes from './routes/api/datasets';
 import energyRoutes from './routes/api/energy';
 import healthRoutes from './routes/api/health';
+import scenarioRoutes from './routes/api/scenarios';
 import transportRoutes from './routes/api/transport';
 import basemapRoutes from './routes/basemap';
 import tilesetRoutes from './routes/tilesets';
@@ -76,6 +77,7 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(healthRoutes, { ready: options.ready ?? (() => true) });
   app.register(datasetRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
   app.register(buildingRoutes, { db: options.db });
+  app.register(scenarioRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
   app.register(energyRoutes, { db: options.db });
   app.register(carbonRoutes, { db: options.db });
   app.register(transportRoutes, { db: options.db });

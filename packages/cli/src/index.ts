@@ -1,6 +1,13 @@
 export { ostn15GridPath, type PlacetwinPaths, repoRoot, resolvePaths } from './config';
 export { main, program } from './main';
 export {
+  ensureScenarioOverlay,
+  OVERLAY_GRACE_MS,
+  removeScenarioOverlay,
+  scenarioOverlayDir,
+  tileScenarioOverlay,
+} from './overlay';
+export {
   datasetNameFromFile,
   ensureSampleData,
   type ImportFileOptions,
@@ -13,3 +20,11 @@ export {
   type TileSummary,
   tileDataset,
 } from './pipeline';
+export {
+  type RunScenarioOptions,
+  registerRunCommand,
+  runScenarioScript,
+  type ScenarioRunReport,
+  type ScenarioRunResult,
+  type VariantReport,
+} from './run';

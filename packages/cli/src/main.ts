@@ -7,6 +7,7 @@ import { repoRoot, resolvePaths } from './config';
 import { addImportGtfsCommand } from './gtfs';
 import { importFile, loadOstn15, tileDataset } from './pipeline';
 import { progressReporter } from './progress';
+import { registerRunCommand } from './run';
 
 const paths = () => resolvePaths();
 
@@ -116,6 +117,7 @@ export function program(): Command {
     });
 
   addImportGtfsCommand(cmd, withDb);
+  registerRunCommand(cmd, { withDb, tilesetsDir: () => paths().tilesetsDir });
 
   cmd
     .command('serve')

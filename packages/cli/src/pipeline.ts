@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { buildingsForTiling, type Db, getDataset, importFeatures, setTileset } from '@placetwin/db';
 import { bngTransformMethod, DataError, type DatasetMeta, registerOstn15Grid } from '@placetwin/geo';
 import { importerFor } from '@placetwin/importers';
 import { buildTileset } from '@placetwin/tiles';
 import { ostn15GridPath } from './config';
+import { pruneTilesetDir, writeTileset } from './tileset-writer';
 
 export interface Progress {
   phase: 'parse' | 'write' | 'tile';
@@ -138,7 +139,7 @@ export interface TileSummary {
 /**
  * Builds a dataset's 3D Tiles from the database into `<tilesetsDir>/<dataset>/`. Content files are named by their
  * hash, so they are written once and never change; tileset.json is replaced atomically last, then files it no
- * longer references are removed.
+ * longer references are removed (sub-folders, such as scenario overlays in `scenarios/`, are left alone).
  */
 export async function tileDataset(db: Db, dataset: string, tilesetsDir: string): Promise<TileSummary> {
   const t0 = performance.now();
@@ -147,20 +148,9 @@ export async function tileDataset(db: Db, dataset: string, tilesetsDir: string):
   const buildings = await buildingsForTiling(db, dataset);
   const { tileset, files } = await buildTileset(buildings);
   const dir = join(tilesetsDir, dataset);
-  await mkdir(dir, { recursive: true });
-  const existing = new Set(await readdir(dir));
-  let bytes = 0;
-  for (const [name, data] of files) {
-    bytes += data.byteLength;
-    if (!existing.has(name)) await writeFile(join(dir, name), data);
-  }
   const json = JSON.stringify(tileset);
-  const tmp = join(dir, `.tileset.json.${process.pid}.tmp`);
-  await writeFile(tmp, json);
-  await rename(tmp, join(dir, 'tileset.json'));
-  for (const name of existing) {
-    if (name !== 'tileset.json' && !files.has(name) && !name.startsWith('.')) await rm(join(dir, name));
-  }
+  const bytes = await writeTileset(dir, files, json);
+  await pruneTilesetDir(dir, new Set([...files.keys(), 'tileset.json']));
   const url = `/tilesets/${dataset}/tileset.json`;
   await setTileset(db, dataset, { url, hash: createHash('sha256').update(json).digest('hex').slice(0, 16) });
   return {

@@ -33,5 +33,6 @@ export {
   setTileset,
   type TilingBuilding,
 } from './repositories';
+export * from './scenarios';
 export { openTestDb } from './testing';
 export * from './transport';

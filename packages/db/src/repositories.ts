@@ -74,7 +74,7 @@ const surfacesToJson = (s: Surface[] | undefined) =>
     ? JSON.stringify(s.map((x) => ({ semantic: x.semantic, rings: x.rings.map((r) => Array.from(r)) })))
     : null;
 
-const surfacesFromJson = (j: unknown): Surface[] | undefined =>
+export const surfacesFromJson = (j: unknown): Surface[] | undefined =>
   Array.isArray(j)
     ? j.map((x: { semantic: Surface['semantic']; rings: number[][] }) => ({
         semantic: x.semantic,

@@ -1,0 +1,406 @@
+/**
+ * The scenarios API against real PostGIS with the real Rutland sample imported and tiled (as on first start),
+ * driven through app.inject(); and the sample modeller's script run through the CLI's `run` command, whose
+ * report must equal the API's indicators for the same scenario.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureSampleData, registerRunCommand, repoRoot, type ScenarioRunReport } from '@placetwin/cli';
+import { type Db, openTestDb } from '@placetwin/db';
+import { type FootprintGeoJson, localFrame } from '@placetwin/scenario';
+import { Command } from 'commander';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleDataDir } from '../../../../../test/support/paths';
+import { buildApp } from '../../app';
+import { PROBLEM_BASE } from '../../plugins/app/problems';
+
+const TRAVIS_PERKINS = 'rutland:w178280261';
+const STATION = 'rutland:w178280140';
+
+function rectangle(lon: number, lat: number, widthM: number, depthM: number): FootprintGeoJson {
+  const f = localFrame(lon, lat);
+  const [dx, dy] = [widthM / f.mPerDegLon, depthM / f.mPerDegLat];
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [lon, lat],
+        [lon + dx, lat],
+        [lon + dx, lat + dy],
+        [lon, lat + dy],
+        [lon, lat],
+      ],
+    ],
+  };
+}
+const SITE = rectangle(-0.7342, 52.6729, 70, 90);
+const BLOCK_B = {
+  op: 'add',
+  id: 'new/block-b',
+  footprint: rectangle(-0.73342, 52.67322, 14, 40),
+  use: 'residential',
+  storeys: 4,
+};
+
+let db: Db;
+let drop: () => Promise<void>;
+let root: string;
+let tilesetsDir: string;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  ({ db, drop } = await openTestDb());
+  root = await mkdtemp(join(tmpdir(), 'placetwin-scenarios-'));
+  tilesetsDir = join(root, 'tilesets');
+  await ensureSampleData(db, { tilesetsDir, sampleDataDir });
+  app = buildApp({ db, tilesetsDir, dataDir: join(root, 'data') });
+});
+afterAll(async () => {
+  await app?.close();
+  await drop?.();
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+const post = (url: string, payload: unknown) =>
+  app.inject({ method: 'POST', url, payload: payload as object });
+const problemOf = (res: LightMyRequestResponse) => {
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  return res.json();
+};
+const create = async (name: string, site: FootprintGeoJson | null = SITE) => {
+  const res = await post('/api/scenarios', { dataset: 'rutland', name, site });
+  expect(res.statusCode).toBe(201);
+  return res.json() as { id: number; version: number };
+};
+
+describe('scenarios API', () => {
+  it('creates a draft, reads it, lists it by status; a second of the same name is 409', async () => {
+    const s = await create('api basics');
+    expect(s).toMatchObject({
+      dataset: 'rutland',
+      status: 'draft',
+      version: 1,
+      changeCount: 0,
+      overlay: null,
+    });
+    expect((await app.inject(`/api/scenarios/${s.id}`)).json()).toMatchObject({ id: s.id, status: 'draft' });
+    const drafts = (await app.inject('/api/scenarios?status=draft&dataset=rutland')).json();
+    expect(drafts.map((x: { id: number }) => x.id)).toContain(s.id);
+    expect((await app.inject('/api/scenarios?status=published')).json()).toEqual([]);
+    const dup = await post('/api/scenarios', { dataset: 'rutland', name: 'api basics' });
+    expect(dup.statusCode).toBe(409);
+    expect(problemOf(dup).type).toBe(`${PROBLEM_BASE}duplicate-scenario`);
+    const unknown = await post('/api/scenarios', { dataset: 'leeds', name: 'x' });
+    expect(unknown.statusCode).toBe(400);
+    expect(problemOf(unknown).type).toBe(`${PROBLEM_BASE}unknown-dataset`);
+  });
+
+  it('appends changes, re-tiles the overlay and serves it, with the baseline ids to hide', async () => {
+    const s = await create('api overlay');
+    const res = await post(`/api/scenarios/${s.id}/changes`, {
+      expectedVersion: 1,
+      changes: [
+        { op: 'demolish', id: TRAVIS_PERKINS },
+        BLOCK_B,
+        { op: 'modify', id: STATION, storeys: 2 },
+        { op: 'set-attribute', id: 'new/block-b', key: 'homes', value: 20 },
+      ],
+    });
+    expect(res.statusCode).toBe(200);
+    const edit = res.json();
+    expect(edit.seqs).toEqual([1, 2, 3, 4]);
+    expect(edit.scenario).toMatchObject({ version: 2, changesVersion: 2, changeCount: 4 });
+    expect(edit.scenario.overlay).toMatchObject({
+      changesVersion: 2,
+      hiddenBuildingIds: [STATION, TRAVIS_PERKINS],
+    });
+    const view = (await app.inject(`/api/scenarios/${s.id}/overlay`)).json();
+    expect(view).toMatchObject({
+      scenarioId: s.id,
+      status: 'draft',
+      baselineTilesetUrl: '/tilesets/rutland/tileset.json',
+      tilesetUrl: edit.scenario.overlay.tilesetUrl,
+      added: ['new/block-b'],
+    });
+    expect(view.hideStyle.show).toBe(`\${id} !== '${STATION}' && \${id} !== '${TRAVIS_PERKINS}'`);
+    const tileset = await app.inject(view.tilesetUrl);
+    expect(tileset.statusCode).toBe(200);
+    expect(tileset.headers['cache-control']).toMatch(/immutable/);
+    expect(tileset.json().asset.version).toBe('1.1');
+    const buildings = (await app.inject(`/api/scenarios/${s.id}/buildings`)).json();
+    expect(
+      buildings.features.map((f: { id: string; properties: { change: string } }) => [
+        f.id,
+        f.properties.change,
+      ]),
+    ).toEqual([
+      [STATION, 'modified'],
+      ['new/block-b', 'added'],
+    ]);
+    expect(buildings.features[1].properties).toMatchObject({
+      storeys: 4,
+      heightM: 12,
+      use: 'residential',
+      attributes: { homes: 20 },
+    });
+    const changes = (await app.inject(`/api/scenarios/${s.id}/changes`)).json();
+    expect(changes.changes.at(-1).change).toEqual({
+      op: 'set-attribute',
+      id: 'new/block-b',
+      key: 'homes',
+      value: 20,
+    });
+  });
+
+  it('answers a stale version with 409 and the current version; of two concurrent edits exactly one wins', async () => {
+    const s = await create('api concurrency');
+    const [a, b] = await Promise.all([
+      post(`/api/scenarios/${s.id}/changes`, {
+        expectedVersion: 1,
+        changes: [{ op: 'demolish', id: TRAVIS_PERKINS }],
+      }),
+      post(`/api/scenarios/${s.id}/changes`, {
+        expectedVersion: 1,
+        changes: [{ op: 'modify', id: STATION, storeys: 2 }],
+      }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    const lost = a.statusCode === 409 ? a : b;
+    expect(problemOf(lost)).toMatchObject({
+      type: `${PROBLEM_BASE}version-conflict`,
+      status: 409,
+      currentVersion: 2,
+      detail: expect.stringMatching(/reload it and make the edit again on version 2/),
+    });
+    const stale = await app.inject({
+      method: 'PATCH',
+      url: `/api/scenarios/${s.id}`,
+      payload: { expectedVersion: 1, name: 'x' },
+    });
+    expect(stale.statusCode).toBe(409);
+    expect(problemOf(stale).currentVersion).toBe(2);
+  });
+
+  it('rejects invalid changes whole, with 400 naming each change, field and fix', async () => {
+    const s = await create('api invalid');
+    const bad = await post(`/api/scenarios/${s.id}/changes`, {
+      expectedVersion: 1,
+      changes: [
+        { op: 'demolish', id: TRAVIS_PERKINS },
+        { op: 'modify', id: STATION, use: 'flats', storeys: 0 },
+      ],
+    });
+    expect(bad.statusCode).toBe(400);
+    const p = problemOf(bad);
+    expect(p.type).toBe(`${PROBLEM_BASE}invalid-change`);
+    expect(p.errors).toEqual([
+      {
+        in: 'body',
+        field: 'changes[1].use',
+        reason: expect.stringMatching(/"flats" is not a known use: choose one of residential/),
+      },
+      {
+        in: 'body',
+        field: 'changes[1].storeys',
+        reason: expect.stringMatching(/whole number from 1 to 300/),
+      },
+    ]);
+    const overlap = await post(`/api/scenarios/${s.id}/changes`, { expectedVersion: 1, changes: [BLOCK_B] });
+    expect(overlap.statusCode).toBe(400);
+    expect(problemOf(overlap).errors[0]).toMatchObject({
+      field: 'changes[0].footprint',
+      reason: expect.stringMatching(
+        /overlaps rutland:w178280261 \(Travis Perkins\).*demolish rutland:w178280261 first/,
+      ),
+    });
+    const after = (await app.inject(`/api/scenarios/${s.id}`)).json();
+    expect(after).toMatchObject({ version: 1, changeCount: 0 });
+    const missing = await post('/api/scenarios/999999/undo', { expectedVersion: 1 });
+    expect(missing.statusCode).toBe(404);
+    expect(problemOf(missing).type).toBe(`${PROBLEM_BASE}unknown-scenario`);
+  });
+
+  it('undoes and redoes through the API, keeping the history', async () => {
+    const s = await create('api undo');
+    let v = (
+      await post(`/api/scenarios/${s.id}/changes`, {
+        expectedVersion: 1,
+        changes: [{ op: 'demolish', id: TRAVIS_PERKINS }, BLOCK_B],
+      })
+    ).json().scenario.version;
+    const undo = (await post(`/api/scenarios/${s.id}/undo`, { expectedVersion: v })).json();
+    expect(undo.seqs).toEqual([2]);
+    expect(undo.scenario.overlay).toMatchObject({
+      added: [],
+      demolished: [TRAVIS_PERKINS],
+      tilesetUrl: null,
+    });
+    v = undo.scenario.version;
+    const history = (await app.inject(`/api/scenarios/${s.id}/changes?history=true`)).json();
+    expect(history.changes.map((c: { seq: number; state: string }) => [c.seq, c.state])).toEqual([
+      [1, 'active'],
+      [2, 'undone'],
+    ]);
+    expect(history.changes[1].change).toEqual(BLOCK_B);
+    const redo = (await post(`/api/scenarios/${s.id}/redo`, { expectedVersion: v })).json();
+    expect(redo.scenario.overlay.added).toEqual(['new/block-b']);
+    v = redo.scenario.version;
+    v = (await post(`/api/scenarios/${s.id}/undo`, { expectedVersion: v })).json().scenario.version;
+    v = (await post(`/api/scenarios/${s.id}/undo`, { expectedVersion: v })).json().scenario.version;
+    const nothing = await post(`/api/scenarios/${s.id}/undo`, { expectedVersion: v });
+    expect(nothing.statusCode).toBe(409);
+    expect(problemOf(nothing).type).toBe(`${PROBLEM_BASE}nothing-to-undo`);
+  });
+
+  it('publishes (then refuses edits until unpublished) and filters by status', async () => {
+    const s = await create('api publish');
+    const published = (await post(`/api/scenarios/${s.id}/publish`, { expectedVersion: 1 })).json();
+    expect(published).toMatchObject({ status: 'published', version: 2 });
+    const list = (await app.inject('/api/scenarios?status=published')).json();
+    expect(list.map((x: { id: number; status: string }) => [x.id, x.status])).toEqual([[s.id, 'published']]);
+    const edit = await post(`/api/scenarios/${s.id}/changes`, {
+      expectedVersion: 2,
+      changes: [{ op: 'demolish', id: TRAVIS_PERKINS }],
+    });
+    expect(edit.statusCode).toBe(409);
+    expect(problemOf(edit).type).toBe(`${PROBLEM_BASE}scenario-published`);
+    expect((await post(`/api/scenarios/${s.id}/unpublish`, { expectedVersion: 2 })).json().status).toBe(
+      'draft',
+    );
+  });
+
+  it('gives indicators with deltas, and compares two scenarios or the baseline', async () => {
+    const a = await create('api option a');
+    const b = await create('api option b');
+    await post(`/api/scenarios/${a.id}/changes`, {
+      expectedVersion: 1,
+      changes: [{ op: 'demolish', id: TRAVIS_PERKINS }, BLOCK_B],
+    });
+    await post(`/api/scenarios/${b.id}/changes`, {
+      expectedVersion: 1,
+      changes: [
+        { op: 'demolish', id: TRAVIS_PERKINS },
+        { ...BLOCK_B, storeys: 8 },
+      ],
+    });
+    const x = (await app.inject(`/api/scenarios/${a.id}/indicators`)).json();
+    expect(x).toMatchObject({ scenarioId: a.id, status: 'draft', version: 2, studyArea: { source: 'site' } });
+    expect(x.delta.homes).toBe(x.scenario.homes - x.baseline.homes);
+    expect(x.delta.homes).toBe(Math.round((14 * 40 * 4 * 0.95 * 0.85) / 70));
+    expect(x.ratios.find((r: { id: string }) => r.id === 'jobs-office').source).toMatch(
+      /Employment Density Guide/,
+    );
+    const c = (await app.inject(`/api/scenarios/compare?a=${a.id}&b=${b.id}`)).json();
+    expect(c.a).toMatchObject({ scenarioId: a.id, status: 'draft' });
+    expect(c.delta.homes).toBe(c.b.indicators.homes - c.a.indicators.homes);
+    expect(c.delta.maxHeightM).toBeCloseTo(24 - 12, 2);
+    expect(c.diff.changed).toEqual([{ id: 'new/block-b', fields: ['heightM', 'storeys'] }]);
+    const vsBaseline = (await app.inject(`/api/scenarios/compare?a=baseline&b=${a.id}`)).json();
+    expect(vsBaseline.delta).toEqual(x.delta);
+    expect((await app.inject('/api/scenarios/compare?a=baseline&b=baseline')).statusCode).toBe(400);
+  });
+
+  it('documents the endpoints and change kinds in OpenAPI', async () => {
+    const doc = (await app.inject('/docs/json')).json();
+    for (const path of [
+      '/api/scenarios',
+      '/api/scenarios/{id}',
+      '/api/scenarios/{id}/changes',
+      '/api/scenarios/{id}/undo',
+      '/api/scenarios/{id}/indicators',
+      '/api/scenarios/{id}/overlay',
+      '/api/scenarios/compare',
+    ]) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    const text = JSON.stringify(doc.paths['/api/scenarios/{id}/changes']);
+    for (const title of ['AddBuilding', 'ModifyBuilding', 'DemolishBuilding', 'SetAttribute'])
+      expect(text).toContain(title);
+    expect(JSON.stringify(doc.paths['/api/scenarios/{id}/changes'].post.responses['409'])).toContain(
+      'currentVersion',
+    );
+  });
+
+  it('deletes a scenario with its overlay files', async () => {
+    const s = await create('api delete');
+    const edit = (
+      await post(`/api/scenarios/${s.id}/changes`, {
+        expectedVersion: 1,
+        changes: [{ op: 'demolish', id: TRAVIS_PERKINS }, BLOCK_B],
+      })
+    ).json();
+    const dir = join(tilesetsDir, 'rutland', 'scenarios', String(s.id));
+    expect(existsSync(dir)).toBe(true);
+    const stale = await app.inject({ method: 'DELETE', url: `/api/scenarios/${s.id}?expectedVersion=1` });
+    expect(stale.statusCode).toBe(409);
+    const res = await app.inject({
+      method: 'DELETE',
+      url: `/api/scenarios/${s.id}?expectedVersion=${edit.scenario.version}`,
+    });
+    expect(res.statusCode).toBe(204);
+    expect(existsSync(dir)).toBe(false);
+    expect((await app.inject(`/api/scenarios/${s.id}`)).statusCode).toBe(404);
+  });
+});
+
+describe('placetwin run scenarios/station-quarter.ts', () => {
+  const runCli = async (outDir: string) => {
+    const cmd = new Command('placetwin').exitOverride();
+    registerRunCommand(cmd, { withDb: (fn) => fn(db), tilesetsDir: () => tilesetsDir });
+    await cmd.parseAsync([
+      'node',
+      'placetwin',
+      'run',
+      join(repoRoot, 'scenarios/station-quarter.ts'),
+      '--out',
+      outDir,
+    ]);
+  };
+
+  it('stores the scenario and writes reports whose indicators equal the API’s, one CSV row per variant', async () => {
+    const outDir = join(root, 'out');
+    await runCli(outDir);
+    const base = join(outDir, 'oakham-station-quarter-option-a-illustrative');
+    const report = JSON.parse(await readFile(`${base}.json`, 'utf8')) as ScenarioRunReport;
+    const api = (await app.inject(`/api/scenarios/${report.scenario.id}/indicators`)).json();
+    expect(report.indicators).toEqual(api);
+    expect(report.scenario).toMatchObject({ dataset: 'rutland', status: 'draft', changeCount: 7 });
+    expect(report.indicators.delta.homes).toBeGreaterThan(0);
+    expect(report.indicators.delta.jobs).toBeGreaterThan(0);
+    expect(report.overlay?.added).toEqual(['new/block-a', 'new/block-b', 'new/block-c', 'new/cafe']);
+    expect(report.attribution).toMatch(/OpenStreetMap contributors/);
+    expect(report.variants.map((v) => v.label.blockAStoreys)).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    // The variant with Block A at its scripted 4 storeys is the stored scenario.
+    const four = report.variants.find((v) => v.label.blockAStoreys === 4)!;
+    expect({
+      studyArea: four.studyArea,
+      baseline: four.baseline,
+      scenario: four.scenario,
+      delta: four.delta,
+    }).toEqual({
+      studyArea: api.studyArea,
+      baseline: api.baseline,
+      scenario: api.scenario,
+      delta: api.delta,
+    });
+    const csv = (await readFile(`${base}.csv`, 'utf8')).trim().split('\n');
+    expect(csv).toHaveLength(1 + 2 + 10);
+    expect(csv[0].split(',').slice(0, 4)).toEqual(['variant', 'blockAStoreys', 'buildings', 'gfa_total_m2']);
+    expect(csv[2].startsWith('scenario,,')).toBe(true);
+    expect(csv[3].startsWith('blockAStoreys=3,3,')).toBe(true);
+    const homesCol = csv[0].split(',').indexOf('homes');
+    expect(Number(csv[2].split(',')[homesCol])).toBe(api.scenario.homes);
+  });
+
+  it('leaves the stored scenario as it is when run again', async () => {
+    const before = (await app.inject('/api/scenarios?dataset=rutland')).json();
+    await runCli(join(root, 'out2'));
+    const after = (await app.inject('/api/scenarios?dataset=rutland')).json();
+    const pick = (l: { name: string; version: number; changeCount: number }[]) =>
+      l.filter((s) => s.name.startsWith('Oakham station quarter')).map((s) => [s.version, s.changeCount]);
+    expect(pick(after)).toEqual(pick(before));
+  });
+});
