@@ -5,19 +5,31 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { BasemapTiles } from './basemap/basemap-tiles';
 import { dbBasemapSource } from './basemap/db-source';
 import { requestId } from './logger';
+import auth, { type AuthOptions } from './plugins/app/auth';
 import problemHandler from './plugins/app/problem-handler';
+import { createSensorServices, type SensorServices } from './plugins/app/sensors';
 import compress from './plugins/external/compress';
 import helmet from './plugins/external/helmet';
 import rateLimit from './plugins/external/rate-limit';
 import swagger from './plugins/external/swagger';
+import authRoutes from './routes/api/auth';
 import buildingRoutes from './routes/api/buildings';
 import carbonRoutes from './routes/api/carbon';
+import consultationRoutes, {
+  COMMENT_RATE_LIMIT_DEFAULT,
+  type CommentRateLimit,
+} from './routes/api/consultations';
 import datasetRoutes from './routes/api/datasets';
 import energyRoutes from './routes/api/energy';
 import healthRoutes from './routes/api/health';
 import scenarioRoutes from './routes/api/scenarios';
+import sensorRoutes from './routes/api/sensors';
+import solarRoutes from './routes/api/solar';
+import sunHoursRoutes from './routes/api/solar-sun-hours';
 import transportRoutes from './routes/api/transport';
 import basemapRoutes from './routes/basemap';
+import consultRoutes, { CONSULT_PREFIX } from './routes/consult';
+import staRoutes from './routes/sta';
 import tilesetRoutes from './routes/tilesets';
 import { viewerSite } from './routes/viewer';
 
@@ -35,6 +47,16 @@ export interface AppOptions {
   ready?: () => boolean;
   /** Requests per minute per client address (global default). */
   rateLimitPerMinute?: number;
+  /** Sensor services, shared with the MQTT ingester that server.ts starts; default: new ones, registry closed. */
+  sensors?: SensorServices;
+  /** The session cookie's `Secure` flag (default true); false only to sign in over plain http in development. */
+  secureCookies?: boolean;
+  /** Staff sessions' lifetimes and the scrypt cost of sign-in (defaults in @placetwin/db). */
+  auth?: Pick<AuthOptions, 'session' | 'passwordHashing'>;
+  /** Public comments per client address per window, for the API and for the consultation site's form (each). */
+  commentRateLimit?: CommentRateLimit;
+  /** The council's name, in the consultation site's header. */
+  councilName?: string;
 }
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
@@ -73,16 +95,34 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(rateLimit, { maxPerMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE });
   app.register(swagger);
   app.register(problemHandler, { pageFallback: viewer.page });
+  app.register(auth, { db: options.db, secureCookies: options.secureCookies ?? true, ...options.auth });
 
   app.register(healthRoutes, { ready: options.ready ?? (() => true) });
+  app.register(authRoutes);
   app.register(datasetRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
   app.register(buildingRoutes, { db: options.db });
   app.register(scenarioRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
   app.register(energyRoutes, { db: options.db });
   app.register(carbonRoutes, { db: options.db });
+  app.register(solarRoutes, { db: options.db });
+  app.register(sunHoursRoutes, { db: options.db, dataDir: options.dataDir });
+  app.register(sensorRoutes, {
+    db: options.db,
+    services: options.sensors ?? createSensorServices(options.db),
+  });
+  app.register(staRoutes, { db: options.db });
   app.register(transportRoutes, { db: options.db });
   app.register(tilesetRoutes, { tilesetsDir: options.tilesetsDir });
   app.register(basemapRoutes, { tiles: basemap });
+  const commentRateLimit = options.commentRateLimit ?? COMMENT_RATE_LIMIT_DEFAULT;
+  app.register(consultationRoutes, { db: options.db, commentRateLimit });
+  app.register(consultRoutes, {
+    prefix: CONSULT_PREFIX,
+    db: options.db,
+    cacheDir: join(options.dataDir, 'consult-cache'),
+    councilName: options.councilName,
+    commentRateLimit,
+  });
   app.register(async (site) => viewer.register(site));
 
   return app;

@@ -18,6 +18,11 @@ describe('loadConfig', () => {
       viewerDir: join(repoRoot, 'apps/viewer/dist'),
       sampleDataDir: join(repoRoot, '../shared/data'),
       rateLimitPerMinute: 6000,
+      sensorClockSkewMs: 300_000,
+      secureCookies: true,
+      councilName: undefined,
+      mqtt: undefined,
+      adminToken: undefined,
     });
   });
 
@@ -69,5 +74,25 @@ describe('loadConfig', () => {
     for (const name of ['PORT', 'LOG_LEVEL', 'DATABASE_URL', 'PLACETWIN_RATE_LIMIT'])
       expect(message).toContain(name);
     expect(() => loadConfig({ PORT: '70000' }, cwd)).toThrow(/PORT/);
+  });
+
+  it('starts no MQTT ingester unless MQTT_URL is set, and checks the sensor settings', () => {
+    expect(loadConfig({}, cwd).mqtt).toBeUndefined();
+    const config = loadConfig(
+      {
+        MQTT_URL: 'mqtt://broker.council.local:1883',
+        MQTT_CLIENT_ID: 'twin-1',
+        PLACETWIN_ADMIN_TOKEN: 'a-long-enough-token',
+        SENSOR_CLOCK_SKEW_S: '60',
+      },
+      cwd,
+    );
+    expect(config).toMatchObject({
+      mqtt: { url: 'mqtt://broker.council.local:1883', clientId: 'twin-1' },
+      adminToken: 'a-long-enough-token',
+      sensorClockSkewMs: 60_000,
+    });
+    expect(() => loadConfig({ MQTT_URL: 'http://broker' }, cwd)).toThrow(/MQTT_URL/);
+    expect(() => loadConfig({ PLACETWIN_ADMIN_TOKEN: 'short' }, cwd)).toThrow(/PLACETWIN_ADMIN_TOKEN/);
   });
 });

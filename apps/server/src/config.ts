@@ -13,6 +13,20 @@ const ServerEnv = Type.Object({
   PLACETWIN_VIEWER_DIR: Type.Optional(Type.String({ minLength: 1 })),
   /** Requests per minute per client address before 429; generous because a 3D view fetches many tiles. */
   PLACETWIN_RATE_LIMIT: Type.Integer({ minimum: 1, default: 6000 }),
+  /** `false` lets staff sign in over plain http (development on 127.0.0.1): the session cookie drops `Secure`. */
+  PLACETWIN_SECURE_COOKIES: Type.Boolean({ default: true }),
+  /** The council's name, in the consultation site's header. */
+  PLACETWIN_COUNCIL_NAME: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  /** MQTT broker the sensor ingester subscribes to; unset → no ingester (the server stays offline-safe). */
+  MQTT_URL: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?)://' })),
+  MQTT_USERNAME: Type.Optional(Type.String({ minLength: 1 })),
+  MQTT_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
+  MQTT_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  MQTT_TOPIC_PREFIX: Type.Optional(Type.String({ pattern: '^[^+#]+$' })),
+  /** Bearer token for the sensor registry's write routes; unset → they answer 403. */
+  PLACETWIN_ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  /** How far ahead of the server clock a sensor reading may be stamped, seconds. */
+  SENSOR_CLOCK_SKEW_S: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
 });
 
 export interface ServerConfig {
@@ -26,6 +40,14 @@ export interface ServerConfig {
   viewerDir: string;
   sampleDataDir: string;
   rateLimitPerMinute: number;
+  secureCookies: boolean;
+  councilName: string | undefined;
+  /** Present when MQTT_URL is set. */
+  mqtt:
+    | { url: string; username?: string; password?: string; clientId?: string; topicPrefix?: string }
+    | undefined;
+  adminToken: string | undefined;
+  sensorClockSkewMs: number;
 }
 
 /**
@@ -62,5 +84,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       : join(repoRoot, 'apps/viewer/dist'),
     sampleDataDir: paths.sampleDataDir,
     rateLimitPerMinute: parsed.PLACETWIN_RATE_LIMIT,
+    secureCookies: parsed.PLACETWIN_SECURE_COOKIES,
+    councilName: parsed.PLACETWIN_COUNCIL_NAME,
+    mqtt: parsed.MQTT_URL
+      ? {
+          url: parsed.MQTT_URL,
+          username: parsed.MQTT_USERNAME,
+          password: parsed.MQTT_PASSWORD,
+          clientId: parsed.MQTT_CLIENT_ID,
+          topicPrefix: parsed.MQTT_TOPIC_PREFIX,
+        }
+      : undefined,
+    adminToken: parsed.PLACETWIN_ADMIN_TOKEN,
+    sensorClockSkewMs: parsed.SENSOR_CLOCK_SKEW_S * 1000,
   };
 }

@@ -4,12 +4,13 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureSampleData, SAMPLE_FILE } from '@placetwin/cli';
+import { ensureSampleData, ensureSampleTransport, SAMPLE_FILE } from '@placetwin/cli';
 import { openDb } from '@placetwin/db';
 import { isDataError } from '@placetwin/geo';
 import { buildApp } from './app';
 import { loadConfig } from './config';
 import { loggerOptions } from './logger';
+import { createSensorServices, startMqttIngest } from './plugins/app/sensors';
 
 /** How long in-flight requests get to finish on shutdown before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -18,6 +19,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   let ready = false;
+  const sensors = createSensorServices(db, {
+    adminToken: config.adminToken,
+    maxFutureSkewMs: config.sensorClockSkewMs,
+  });
   const app = buildApp({
     db,
     tilesetsDir: config.tilesetsDir,
@@ -26,7 +31,21 @@ async function main(): Promise<void> {
     logger: loggerOptions(config.logLevel),
     ready: () => ready,
     rateLimitPerMinute: config.rateLimitPerMinute,
+    secureCookies: config.secureCookies,
+    councilName: config.councilName,
+    sensors,
   });
+  // Only with MQTT_URL: a plain `npm start` opens no outbound connection.
+  const ingester = config.mqtt
+    ? startMqttIngest(sensors, {
+        ...config.mqtt,
+        log: {
+          info: (msg, extra) => app.log.info(extra ?? {}, msg),
+          warn: (msg, extra) => app.log.warn(extra ?? {}, msg),
+          error: (msg, extra) => app.log.error(extra ?? {}, msg),
+        },
+      })
+    : null;
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -39,6 +58,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     try {
+      await ingester?.stop();
       await app.close();
       await db.close();
     } finally {
@@ -66,6 +86,7 @@ async function main(): Promise<void> {
       sampleDataDir: config.sampleDataDir,
       log: (msg) => app.log.info(msg),
     });
+    await ensureSampleTransport(db, { sampleDataDir: config.sampleDataDir, log: (msg) => app.log.info(msg) });
     ready = true;
     app.log.info('ready: sample data loaded');
   } catch (e) {

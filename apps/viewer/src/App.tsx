@@ -1,8 +1,13 @@
-import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useDatasets } from './api/client';
 import { CityScene, type LayerProblem } from './scene/CityScene';
 import type { SceneProbe } from './scene/instrument';
+import { ScenarioOverlay } from './scene/ScenarioOverlay';
+import { SunHoursLayers } from './scene/SunHoursLayers';
+import { TransportLayers } from './scene/TransportLayers';
+import { ViewBounds } from './scene/ViewBounds';
 import { initialAppState, reduce } from './state/store';
+import { sunReadout } from './state/sun';
 import { ukNoonOf } from './state/ukTime';
 import {
   decodeViewState,
@@ -12,11 +17,23 @@ import {
   unionBbox,
   type ViewState,
 } from './state/viewState';
+import { AnalysisDock } from './ui/AnalysisDock';
+import { BuildingEnergy } from './ui/BuildingEnergy';
 import { Credits } from './ui/Credits';
+import { EnergyCarbonSection } from './ui/EnergyCarbonSection';
 import { Header } from './ui/Header';
 import { InfoPanel } from './ui/InfoPanel';
 import { LayerPanel } from './ui/LayerPanel';
+import { LegendNote } from './ui/LegendNote';
+import { ScenarioPanel } from './ui/ScenarioPanel';
+import { SunHoursPanel } from './ui/SunHoursPanel';
+import { SwipeDivider } from './ui/SwipeDivider';
 import { TimePanel } from './ui/TimePanel';
+import { TransportPanel } from './ui/TransportPanel';
+import { useEnergyCarbon } from './ui/useEnergyCarbon';
+import { useScenarioTool } from './ui/useScenarioTool';
+import { useSunHoursTool } from './ui/useSunHoursTool';
+import { useTransport } from './ui/useTransport';
 import { useStartView } from './useStartView';
 
 /** The URL follows the view this long after it stops changing (camera drags change it many times a second). */
@@ -46,6 +63,53 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
   );
 
   const startSettled = useStartView(state.view.camera !== null, datasetsRequest, dispatch);
+
+  const sunHours = useSunHoursTool();
+  const scenarioDatasets = useMemo(() => datasets.filter((d) => d.tilesetUrl).map((d) => d.name), [datasets]);
+  const scenario = useScenarioTool(scenarioDatasets);
+  const transport = useTransport(state.view.time, dispatch);
+  const energyCarbon = useEnergyCarbon(state.view, datasets);
+  const extentCentre = useMemo(
+    () => (extent ? { lon: (extent[0] + extent[2]) / 2, lat: (extent[1] + extent[3]) / 2 } : null),
+    [extent],
+  );
+  const sun = useMemo(() => sunReadout(state.view, extentCentre), [state.view, extentCentre]);
+  const sunRef = useRef(sun);
+  sunRef.current = sun;
+  const sunHoursRef = useRef(sunHours);
+  sunHoursRef.current = sunHours;
+  useEffect(() => {
+    probe.provideSolar({
+      sun: () => {
+        const s = sunRef.current;
+        return s
+          ? {
+              azimuthDeg: s.azimuthDeg,
+              elevationDeg: s.elevationDeg,
+              apparentElevationDeg: s.apparentElevationDeg,
+              lon: s.lon,
+              lat: s.lat,
+            }
+          : null;
+      },
+      area: () => ({
+        points: sunHoursRef.current.points.map(([x, y]) => [x, y]),
+        mode: sunHoursRef.current.mode,
+      }),
+      drawArea: (points) => sunHoursRef.current.setArea(points),
+      sunHours: () => {
+        const t = sunHoursRef.current;
+        return {
+          id: t.run.job?.id ?? null,
+          status: t.run.status,
+          progress: t.run.job?.progress ?? 0,
+          overlayLoaded: t.overlayLoaded,
+          sentence: t.run.job?.result?.sentence ?? null,
+        };
+      },
+    });
+    return () => probe.provideSolar(null);
+  }, [probe]);
 
   // The view → the URL (replaceState: moving around should not fill the back button's history).
   useEffect(() => {
@@ -99,8 +163,22 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
         mode={mode}
       />
       <aside className="side-panel" aria-label="Layers, colours and time">
-        <LayerPanel datasets={datasets} view={state.view} dispatch={dispatch} />
-        <TimePanel view={state.view} clock={state.clock} dispatch={dispatch} />
+        <LayerPanel
+          datasets={datasets}
+          view={state.view}
+          dispatch={dispatch}
+          legendNote={<LegendNote state={energyCarbon.buildingValues} />}
+        />
+        <EnergyCarbonSection view={state.view} dispatch={dispatch} />
+        <TimePanel view={state.view} clock={state.clock} dispatch={dispatch} sun={sun} />
+        <SunHoursPanel tool={sunHours} datasets={datasets} />
+        <TransportPanel tool={transport} time={state.view.time} dispatch={dispatch} />
+        <ScenarioPanel
+          tool={scenario}
+          datasets={scenarioDatasets}
+          selected={state.view.selected}
+          onDeselect={() => dispatch({ type: 'select', id: null })}
+        />
       </aside>
       <main className="scene" aria-label="3D view of the city">
         <CityScene
@@ -112,7 +190,15 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           probe={probe}
           onLoadingChange={onLoadingChange}
           onProblem={onProblem}
-        />
+          picking={sunHours.mode !== 'drawing' && scenario.mode !== 'drawing'}
+          baselineShow={scenario.overlay?.show ?? null}
+          buildingValues={energyCarbon.buildingValues.values}
+        >
+          <SunHoursLayers tool={sunHours} />
+          <TransportLayers tool={transport} hooks={probe.hooks} />
+          <ViewBounds onReady={energyCarbon.setViewBounds} />
+          <ScenarioOverlay tool={scenario} view={state.view} hooks={probe.hooks} />
+        </CityScene>
         <div className="scene-status" role="status" aria-live="polite">
           {datasetsRequest.status === 'loading' && <span className="pill">Loading datasets…</span>}
           {loadingTiles > 0 && <span className="pill">Loading buildings…</span>}
@@ -133,8 +219,20 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           </div>
         )}
         {state.view.selected && (
-          <InfoPanel id={state.view.selected} onClose={() => dispatch({ type: 'select', id: null })} />
+          <InfoPanel id={state.view.selected} onClose={() => dispatch({ type: 'select', id: null })}>
+            <BuildingEnergy
+              id={state.view.selected}
+              dispatch={dispatch}
+              onAddToPortfolio={(id) => {
+                energyCarbon.portfolio.add(id);
+                energyCarbon.portfolio.setChoice('list');
+              }}
+              inPortfolio={energyCarbon.portfolio.ids.includes(state.view.selected)}
+            />
+          </InfoPanel>
         )}
+        {scenario.compare && <SwipeDivider split={scenario.split} onChange={scenario.setSplit} />}
+        <AnalysisDock ec={energyCarbon} view={state.view} dispatch={dispatch} />
         <Credits datasets={datasets} basemapShown={state.view.layers.basemap} />
       </main>
     </div>

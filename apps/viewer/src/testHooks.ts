@@ -44,7 +44,62 @@ export interface PlacetwinTestHooks {
   /** A copy of the current view state. */
   state(): ViewState;
   frameStats(): FrameStats;
+  /** The sun shown in the Sun panel (scene time, over the camera), or null before the camera is placed. */
+  sun(): {
+    azimuthDeg: number;
+    elevationDeg: number;
+    apparentElevationDeg: number;
+    lon: number;
+    lat: number;
+  } | null;
+  /** The sun-hours area: its corners as [lon, lat] (an open ring), and whether it is being drawn or closed. */
+  area(): { points: [number, number][]; mode: 'idle' | 'drawing' | 'closed' };
+  /** Sets a closed sun-hours area, as drawing it would (the pasted-GeoJSON path does the same from the UI). */
+  drawArea(points: [number, number][]): void;
+  /** The ground point under a canvas pixel (where a click would put a corner), or null off the globe. */
+  groundAt(x: number, y: number): [number, number] | null;
+  /** The sun-hours analysis on show: its job id, status and progress, and whether its image is draped and drawn. */
+  sunHours(): {
+    id: string | null;
+    status: string;
+    progress: number;
+    overlayLoaded: boolean;
+    sentence: string | null;
+  };
+  /** The transport layer as drawn (set while the layer exists): the feed, its routes and stops, the vehicles of the
+   * last frame and the scene time they are for, the isochrone bands on the map. */
+  transport?: () => TransportTestState;
+  /** The scenario editor (set while the scene exists): the open scenario, its overlay and whether the overlay of the
+   * current version has been drawn, the footprint being drawn, the compare swipe and the message shown. */
+  scenario?: () => ScenarioTestState;
 }
+
+export interface ScenarioTestState {
+  id: number | null;
+  version: number | null;
+  /** Active changes. */
+  changes: number;
+  tilesetUrl: string | null;
+  hiddenBuildingIds: string[];
+  overlayDrawn: boolean;
+  mode: 'idle' | 'drawing' | 'closed';
+  points: [number, number][];
+  compare: boolean;
+  split: number;
+  message: string | null;
+}
+
+export interface TransportTestState {
+  feed: string | null;
+  routes: number;
+  stops: number;
+  vehicles: { runId: string; routeId: string; lon: number; lat: number; bearingDeg: number }[];
+  vehiclesAtMs: number | null;
+  isochroneBands: number[];
+}
+
+/** What the app provides for the sun hooks (see PlacetwinTestHooks). */
+export type SolarTestHooks = Pick<PlacetwinTestHooks, 'sun' | 'area' | 'drawArea' | 'sunHours'>;
 
 declare global {
   interface Window {

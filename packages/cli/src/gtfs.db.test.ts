@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { type Db, getGtfsFeed, openTestDb } from '@placetwin/db';
 import { DataError } from '@placetwin/geo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { feedNameFromPath, importGtfsPath, readGtfsSource } from './gtfs';
+import { ensureSampleTransport, feedNameFromPath, importGtfsPath, readGtfsSource } from './gtfs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sampleData = process.env.PLACETWIN_SAMPLE_DATA ?? resolve(here, '../../../../shared/data');
@@ -43,5 +43,18 @@ describe('placetwin import-gtfs', () => {
   it('reports a path that does not exist', () => {
     expect(() => readGtfsSource('/no/such/feed.zip')).toThrow(DataError);
     expect(() => readGtfsSource('/no/such/feed.zip')).toThrow('/no/such/feed.zip: no such file or directory');
+  });
+
+  it('imports the sample feeds on first start, once, with their credits', async () => {
+    const log: string[] = [];
+    const first = await ensureSampleTransport(db, { sampleDataDir: sampleData, log: (m) => log.push(m) });
+    expect(first).toEqual(['newport', 'minneapolis-route-2']);
+    expect(await getGtfsFeed(db, 'newport')).toMatchObject({ trips: 176, licence: 'OGL-UK-3.0' });
+    expect((await getGtfsFeed(db, 'minneapolis-route-2'))!.attribution).toMatch(
+      /Mozilla Public License 2\.0/,
+    );
+    expect(await ensureSampleTransport(db, { sampleDataDir: sampleData })).toEqual([]);
+    expect(await ensureSampleTransport(db, { sampleDataDir: '/no/such/dir' })).toEqual([]);
+    expect(log[0]).toMatch(/Importing the sample GTFS feed "newport"/);
   });
 });

@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { type Db, type GtfsImportCounts, importGtfs } from '@placetwin/db';
+import { type Db, type GtfsImportCounts, getGtfsFeed, importGtfs } from '@placetwin/db';
 import { DataError } from '@placetwin/geo';
 import { type GtfsFiles, gtfsFilesFromZip } from '@placetwin/transport';
 import type { Command } from 'commander';
@@ -43,6 +43,47 @@ export async function importGtfsPath(
     attribution: options.attribution,
   });
   return { ...counts, feed, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The sample GTFS feeds a first start imports (paths under the sample data folder; see its PROVENANCE.md). */
+export const SAMPLE_GTFS_FEEDS = [
+  {
+    feed: 'newport',
+    file: 'transport/gtfs/newport-wales-bods-20230613-gtfs.zip',
+    licence: 'OGL-UK-3.0',
+    attribution:
+      'Contains public sector information licensed under the Open Government Licence v3.0. Source: Bus Open Data ' +
+      'Service (Department for Transport), © Crown copyright; extract via ONS Data Science Campus ' +
+      'transport-network-performance.',
+  },
+  {
+    feed: 'minneapolis-route-2',
+    file: 'transport/gtfs-rt/minneapolis-metrotransit-route2-20190501/gtfs.zip',
+    licence: 'MPL-2.0',
+    attribution:
+      'Metro Transit (Metropolitan Council) GTFS sample from github.com/metrotransit/speedrt, licensed under the ' +
+      'Mozilla Public License 2.0.',
+  },
+] as const;
+
+/**
+ * The twin's first start: imports the sample GTFS feeds that are present and not yet imported (a few seconds each;
+ * an existing feed of the same name, e.g. one imported by hand, is left alone).
+ */
+export async function ensureSampleTransport(
+  db: Db,
+  opts: { sampleDataDir: string; log?: (msg: string) => void },
+): Promise<string[]> {
+  const imported: string[] = [];
+  for (const sample of SAMPLE_GTFS_FEEDS) {
+    const path = join(opts.sampleDataDir, sample.file);
+    if (!existsSync(path) || (await getGtfsFeed(db, sample.feed))) continue;
+    opts.log?.(`Importing the sample GTFS feed "${sample.feed}" from ${path} …`);
+    const s = await importGtfsPath(db, path, sample);
+    opts.log?.(`Imported ${s.trips} trips and ${s.stops} stops in ${s.seconds.toFixed(1)} s`);
+    imported.push(sample.feed);
+  }
+  return imported;
 }
 
 /** `placetwin import-gtfs <zip|dir> [--feed name]`. */

@@ -1,4 +1,11 @@
 export { ostn15GridPath, type PlacetwinPaths, repoRoot, resolvePaths } from './config';
+export {
+  type GroundShadows,
+  type GroundShadowsRequest,
+  groundShadows,
+  MAX_SHADOW_REACH_M,
+} from './groundShadows';
+export { ensureSampleTransport, SAMPLE_GTFS_FEEDS } from './gtfs';
 export { main, program } from './main';
 export {
   ensureScenarioOverlay,
@@ -28,3 +35,35 @@ export {
   type ScenarioRunResult,
   type VariantReport,
 } from './run';
+export { BNG_EXTENT, checkInGreatBritain, shadeCasters } from './solarObstacles';
+export {
+  computeSunHours,
+  defaultSunHoursDate,
+  type GeoJsonPolygon,
+  loadSunHoursJob,
+  planSunHours,
+  readAreaFile,
+  SHADE_MARGIN_M,
+  SUN_HOURS_LIMITS,
+  type SunHoursJobInput,
+  type SunHoursPlan,
+  type SunHoursReport,
+  type SunHoursRequest,
+  sunHoursKey,
+  sunHoursReport,
+  sunHoursToDir,
+} from './sunHours';
+export { sunHoursInBands } from './sunHoursBands';
+export {
+  checkFormat,
+  type LegendEntry,
+  SUN_HOURS_CSV_HEADER,
+  SUN_HOURS_FORMATS,
+  SUN_HOURS_LEGEND,
+  type SunHoursFormat,
+  type SunHoursImage,
+  sunHoursCsv,
+  sunHoursGeoJson,
+  sunHoursPng,
+  UNDER_BUILDING_COLOUR,
+} from './sunHoursOutputs';

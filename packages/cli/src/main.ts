@@ -8,6 +8,8 @@ import { addImportGtfsCommand } from './gtfs';
 import { importFile, loadOstn15, tileDataset } from './pipeline';
 import { progressReporter } from './progress';
 import { registerRunCommand } from './run';
+import { addSunHoursCommand } from './sunHours';
+import { addUserCommands } from './users';
 
 const paths = () => resolvePaths();
 
@@ -116,6 +118,8 @@ export function program(): Command {
       });
     });
 
+  addSunHoursCommand(cmd, withDb);
+  addUserCommands(cmd, withDb);
   addImportGtfsCommand(cmd, withDb);
   registerRunCommand(cmd, { withDb, tilesetsDir: () => paths().tilesetsDir });
 

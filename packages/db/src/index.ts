@@ -1,3 +1,4 @@
+export * from './auth';
 export {
   CARBON_RESULTS_KEPT,
   type CarbonAreaInputs,
@@ -13,7 +14,9 @@ export {
   saveCarbonResult,
   saveLeverSet,
 } from './carbon';
+export * from './consultations';
 export { type Db, type OpenDbOptions, openDb, openDbFromEnv } from './db';
+export { type EnergyStockQuery, type EnergyStockRow, energyStockBuildings } from './energy';
 export { migrate, migrationFiles } from './migrate';
 export {
   type BuildingGeoJsonFeature,
@@ -34,5 +37,6 @@ export {
   type TilingBuilding,
 } from './repositories';
 export * from './scenarios';
+export * from './sensors';
 export { openTestDb } from './testing';
 export * from './transport';

@@ -562,3 +562,34 @@ export async function gtfsRoutesGeoJson(db: Db, name: string): Promise<GtfsFeatu
   ).rows;
   return { type: 'FeatureCollection', features: rows.map((r) => r.feature) };
 }
+
+/** Building centroids in a bbox with their use class: what an accessibility band can count. */
+export interface BuildingPoints {
+  /** lon, lat of each building's footprint centroid (point on surface), stride 2. */
+  lonLat: Float64Array;
+  /** The building's use class, or `unknown`. */
+  uses: string[];
+}
+
+/** Whole buildings (not parts) whose footprints meet a bbox, as points; at most `limit` of them. */
+export async function buildingPointsInBbox(
+  db: Db,
+  bbox: [number, number, number, number],
+  limit = 200_000,
+): Promise<BuildingPoints> {
+  const rows = (
+    await db.query<{ lon: number; lat: number; use: string | null }>(
+      `SELECT ST_X(p) AS lon, ST_Y(p) AS lat, use FROM (
+         SELECT ST_PointOnSurface(b.footprint) AS p, b.use_class AS use FROM buildings b
+         WHERE b.kind = 'building' AND b.footprint && ST_MakeEnvelope($1, $2, $3, $4, 4326)
+         ORDER BY b.id LIMIT $5) q`,
+      [...bbox, limit],
+    )
+  ).rows;
+  const lonLat = new Float64Array(rows.length * 2);
+  rows.forEach((r, i) => {
+    lonLat[2 * i] = Number(r.lon);
+    lonLat[2 * i + 1] = Number(r.lat);
+  });
+  return { lonLat, uses: rows.map((r) => r.use ?? 'unknown') };
+}

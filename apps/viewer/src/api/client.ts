@@ -8,7 +8,7 @@ export type Loadable<T> =
   | { status: 'loaded'; data: T }
   | { status: 'failed'; message: string };
 
-async function getJson(url: string, signal: AbortSignal): Promise<unknown> {
+export async function getJson(url: string, signal: AbortSignal): Promise<unknown> {
   const res = await fetch(url, { signal, headers: { accept: 'application/json' } });
   if (!res.ok) {
     let detail = res.statusText;

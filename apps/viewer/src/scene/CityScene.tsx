@@ -8,23 +8,24 @@
  */
 import {
   buildModuleUrl,
-  Cesium3DTileStyle,
   Credit,
+  Expression,
   ImageryLayer,
   Rectangle,
   ShadowMode,
   TileMapServiceImageryProvider,
   UrlTemplateImageryProvider,
 } from 'cesium';
-import { type Dispatch, useMemo, useState } from 'react';
+import { type Dispatch, type ReactNode, useMemo, useState } from 'react';
 import { CesiumWidget, ImageryLayer as ResiumImageryLayer } from 'resium';
 import type { DatasetInfo } from '../api/types';
-import { buildingStyleJson } from '../state/colourSchemes';
+import type { BuildingValues } from '../state/buildingValues';
 import type { Action, AppState } from '../state/store';
 import { isDatasetVisible } from '../state/viewState';
 import { BuildingsTileset } from './BuildingsTileset';
 import { GeoJsonBuildings } from './GeoJsonBuildings';
 import type { SceneProbe } from './instrument';
+import { buildingStyle } from './joinedStyle';
 import { SceneSync } from './SceneSync';
 
 export const BASEMAP_CREDIT = '© OpenStreetMap contributors';
@@ -47,6 +48,14 @@ export interface CitySceneProps {
   probe: SceneProbe;
   onLoadingChange: (layer: string, pendingTiles: number) => void;
   onProblem: (problem: LayerProblem) => void;
+  /** False while a tool (drawing an area) owns clicks on the scene: they do not select buildings. */
+  picking?: boolean;
+  /** More scene content (the sun-hours area and result). */
+  children?: ReactNode;
+  /** Figures joined to the buildings by id for the energy and carbon colour schemes (null: none loaded). */
+  buildingValues?: BuildingValues | null;
+  /** A Cesium show expression for the baseline buildings (a scenario hides its demolished and changed ones). */
+  baselineShow?: string | null;
 }
 
 export function CityScene({
@@ -58,6 +67,10 @@ export function CityScene({
   probe,
   onLoadingChange,
   onProblem,
+  picking = true,
+  children,
+  buildingValues = null,
+  baselineShow = null,
 }: CitySceneProps) {
   const { view } = state;
   // Readonly viewer options: created once, or Resium would rebuild the viewer.
@@ -81,10 +94,11 @@ export function CityScene({
     });
   }, [extent]);
 
-  const style = useMemo(
-    () => new Cesium3DTileStyle(buildingStyleJson(view.colourBy, view.selected)),
-    [view.colourBy, view.selected],
-  );
+  const style = useMemo(() => {
+    const s = buildingStyle(view.colourBy, view.selected, buildingValues);
+    if (baselineShow) s.show = new Expression(baselineShow);
+    return s;
+  }, [view.colourBy, view.selected, buildingValues, baselineShow]);
 
   return (
     <CesiumWidget
@@ -120,7 +134,8 @@ export function CityScene({
           onProblem={onProblem}
         />
       )}
-      <SceneSync state={state} dispatch={dispatch} probe={probe} />
+      <SceneSync state={state} dispatch={dispatch} probe={probe} picking={picking} />
+      {children}
     </CesiumWidget>
   );
 }

@@ -28,6 +28,8 @@ export interface SceneSyncProps {
   state: AppState;
   dispatch: Dispatch<Action>;
   probe: SceneProbe;
+  /** Whether clicks select buildings (not while a tool such as area drawing owns the clicks). */
+  picking?: boolean;
 }
 
 /** One-off look of the scene: lit by the sun at the scene time, crisp shadows, antialiased edges. */
@@ -47,7 +49,7 @@ function styleScene(viewer: CesiumWidget): void {
   scene.screenSpaceCameraController.minimumZoomDistance = 20;
 }
 
-export function SceneSync({ state, dispatch, probe }: SceneSyncProps) {
+export function SceneSync({ state, dispatch, probe, picking = true }: SceneSyncProps) {
   const { cesiumWidget: viewer } = useCesium();
   const stateRef = useRef<ViewState>(state.view);
   stateRef.current = state.view;
@@ -91,13 +93,13 @@ export function SceneSync({ state, dispatch, probe }: SceneSyncProps) {
 
   // Clicks on buildings → the selection.
   useEffect(() => {
-    if (!viewer) return;
+    if (!viewer || !picking) return;
     const handler = new ScreenSpaceEventHandler(viewer.scene.canvas);
     handler.setInputAction((click: ScreenSpaceEventHandler.PositionedEvent) => {
       dispatch({ type: 'select', id: pickBuildingId(viewer.scene, click.position) });
     }, ScreenSpaceEventType.LEFT_CLICK);
     return () => handler.destroy();
-  }, [viewer, dispatch]);
+  }, [viewer, dispatch, picking]);
 
   // The state's time and clock settings → Cesium's clock (unless the time came from that clock).
   const { time } = state.view;

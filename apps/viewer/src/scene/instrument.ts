@@ -5,9 +5,10 @@
 import { Cartesian2, Cartesian3, type CesiumWidget, SceneTransforms } from 'cesium';
 import type { Action } from '../state/store';
 import { type CameraView, sameView, type ViewState } from '../state/viewState';
-import type { FrameStats, PlacetwinTestHooks } from '../testHooks';
+import type { FrameStats, PlacetwinTestHooks, SolarTestHooks } from '../testHooks';
 import { readCameraView } from './cameraPose';
 import { pickBuildingId } from './picking';
+import { groundAt } from './SunHoursLayers';
 
 /** Whether one building layer (a tileset, or the GeoJSON data source) has loaded what the view needs. */
 export type LayerLoaded = () => boolean;
@@ -18,6 +19,8 @@ export interface SceneProbe {
   /** The building layers that should be on screen (visible datasets); called whenever that set changes. */
   expectLayers(names: readonly string[]): void;
   setLayer(name: string, loaded: LayerLoaded | null): void;
+  /** The app's sun-panel and sun-hours state, for the sun hooks. */
+  provideSolar(solar: SolarTestHooks | null): void;
 }
 
 const FRAME_WINDOW = 120;
@@ -32,6 +35,7 @@ export function createSceneProbe(mode: 'tiles' | 'geojson'): SceneProbe {
   let viewer: CesiumWidget | null = null;
   let getState: (() => ViewState) | null = null;
   let dispatch: ((a: Action) => void) | null = null;
+  let solar: SolarTestHooks | null = null;
   let expected: readonly string[] | null = null;
   const layers = new Map<string, LayerLoaded>();
   const frameTimes: number[] = [];
@@ -103,6 +107,11 @@ export function createSceneProbe(mode: 'tiles' | 'geojson'): SceneProbe {
       await afterFrames(2, () => sameView(readCameraView(camera), view));
     },
     state: () => structuredClone(need(getState)()),
+    sun: () => need(solar).sun(),
+    area: () => need(solar).area(),
+    drawArea: (points) => need(solar).drawArea(points),
+    groundAt: (x, y) => groundAt(need(viewer), x, y),
+    sunHours: () => need(solar).sunHours(),
     frameStats: (): FrameStats => {
       const n = frameTimes.length;
       const spanMs = n > 1 ? frameTimes[n - 1] - frameTimes[0] : 0;
@@ -146,6 +155,9 @@ export function createSceneProbe(mode: 'tiles' | 'geojson'): SceneProbe {
     expectLayers(names) {
       expected = [...names];
       maybeReady();
+    },
+    provideSolar(s) {
+      solar = s;
     },
     setLayer(name, loaded) {
       if (loaded) layers.set(name, loaded);

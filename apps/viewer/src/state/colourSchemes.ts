@@ -18,6 +18,11 @@ export interface ColourScheme {
   /** One line under the selector: what the colours mean. */
   description: string;
   entries: LegendEntry[];
+  /**
+   * Figures the tiles do not carry, joined to each building by id from an API table before styling (see
+   * `buildingValues.ts`): the energy layer's annual demand, or operational carbon.
+   */
+  joins?: 'energy' | 'carbon';
 }
 
 /** Cool light grey: reads as "building" against the warm basemap, and shows shading well. */
@@ -79,6 +84,77 @@ export function styleString(s: string): string | null {
   return null;
 }
 
+/**
+ * Bands of a joined figure, each guarded by the flag that says the building has one (a style comparison with a
+ * missing value is an error in Cesium's expression language), then the buildings the model leaves out, then a
+ * catch-all for buildings without a figure (not loaded yet, or skipped).
+ */
+function bandEntries(
+  property: string,
+  known: string,
+  unit: string,
+  bands: { upTo: number; colour: string }[],
+  notModelled: LegendEntry,
+): LegendEntry[] {
+  const fmt = new Intl.NumberFormat('en-GB');
+  return [
+    ...bands.map((band, i) => {
+      const from = i === 0 ? 0 : bands[i - 1].upTo;
+      const last = !Number.isFinite(band.upTo);
+      return {
+        label: last
+          ? `${fmt.format(from)} ${unit} and over`
+          : i === 0
+            ? `under ${fmt.format(band.upTo)} ${unit}`
+            : `${fmt.format(from)}–${fmt.format(band.upTo)} ${unit}`,
+        colour: band.colour,
+        condition: `\${${known}} === true${last ? '' : ` && \${${property}} < ${band.upTo}`}`,
+      };
+    }),
+    notModelled,
+    { label: 'No figure (not loaded, or not modelled)', colour: UNKNOWN, condition: 'true' },
+  ];
+}
+
+const UNHEATED: LegendEntry = {
+  label: 'Unheated use (not modelled)',
+  colour: '#f1efe9',
+  condition: `\${energyStatus} === 'not-modelled'`,
+};
+
+/**
+ * Annual heat demand bands around the benchmarks the energy layer uses (homes 122, offices 120, schools 150,
+ * libraries 200, hospitals 330–420 kWh/m²), ColorBrewer "RdPu": apart from the amber selection and the blue heights.
+ */
+const HEAT_BANDS = [
+  { upTo: 50, colour: '#fde0dd' },
+  { upTo: 110, colour: '#fcc5c0' },
+  { upTo: 130, colour: '#fa9fb5' },
+  { upTo: 170, colour: '#f768a1' },
+  { upTo: 250, colour: '#c51b8a' },
+  { upTo: Number.POSITIVE_INFINITY, colour: '#7a0177' },
+];
+/** Heat + electricity per building, MWh/yr: a home is 10–30, a school or library 200–500. ColorBrewer "BuPu". */
+const DEMAND_BANDS = [
+  { upTo: 15, colour: '#e0ecf4' },
+  { upTo: 30, colour: '#bfd3e6' },
+  { upTo: 60, colour: '#9ebcda' },
+  { upTo: 120, colour: '#8c96c6' },
+  { upTo: 250, colour: '#8c6bb1' },
+  { upTo: 500, colour: '#88419d' },
+  { upTo: Number.POSITIVE_INFINITY, colour: '#4d004b' },
+];
+/** Operational tCO2e/yr per building: a gas-heated home is 2–4. ColorBrewer "Reds". */
+const CARBON_BANDS = [
+  { upTo: 2.5, colour: '#fee0d2' },
+  { upTo: 5, colour: '#fcbba1' },
+  { upTo: 10, colour: '#fc9272' },
+  { upTo: 25, colour: '#fb6a4a' },
+  { upTo: 50, colour: '#de2d26' },
+  { upTo: 100, colour: '#a50f15' },
+  { upTo: Number.POSITIVE_INFINITY, colour: '#67000d' },
+];
+
 export const COLOUR_SCHEMES: Record<ColourBy, ColourScheme> = {
   none: {
     label: 'Plain',
@@ -111,6 +187,30 @@ export const COLOUR_SCHEMES: Record<ColourBy, ColourScheme> = {
       },
       { label: 'Unknown', colour: UNKNOWN, condition: 'true' },
     ],
+  },
+  heatDemand: {
+    label: 'Heat demand (kWh/m²)',
+    description:
+      'Annual heating fuel per m² of floor, estimated from CIBSE TM46 and Ofgem benchmarks for the use (not metered).',
+    entries: bandEntries('heatKwhPerM2', 'heatKnown', 'kWh/m²', HEAT_BANDS, UNHEATED),
+    joins: 'energy',
+  },
+  energyDemand: {
+    label: 'Annual demand (MWh)',
+    description: 'Heat and electricity a year per building: benchmark per m² × floor area (estimated).',
+    entries: bandEntries('energyMwh', 'energyKnown', 'MWh', DEMAND_BANDS, UNHEATED),
+    joins: 'energy',
+  },
+  carbon: {
+    label: 'Operational carbon (tCO2e/yr)',
+    description:
+      'Emissions from each building’s energy in the year and plan shown in the Carbon panel (modelled from assumed energy).',
+    entries: bandEntries('carbonTco2e', 'carbonKnown', 'tCO2e', CARBON_BANDS, {
+      label: 'Unheated use (no energy modelled)',
+      colour: '#f1efe9',
+      condition: `\${carbonStatus} === 'not-modelled'`,
+    }),
+    joins: 'carbon',
   },
 };
 

@@ -49,6 +49,16 @@ describe('viewer state transitions', () => {
     });
   });
 
+  it('opens one analysis panel at a time, and closes it', () => {
+    let s = reduce(initialAppState(view), { type: 'openPanel', panel: 'flexibility' });
+    expect(s.view.panel).toBe('flexibility');
+    s = reduce(s, { type: 'openPanel', panel: 'carbon' });
+    expect(s.view.panel).toBe('carbon');
+    s = reduce(s, { type: 'openPanel', panel: null });
+    expect(s.view).not.toHaveProperty('panel');
+    expect(s.view).toEqual(view);
+  });
+
   it('replaces the whole view from a link, moving the camera there', () => {
     const s = reduce(initialAppState(view), {
       type: 'replaceView',

@@ -2,7 +2,7 @@
  * The viewer's state transitions, as a pure reducer. The serialisable `view` is what a link carries; the rest is
  * how the scene should be driven right now (a pending camera move, whether the clock is running).
  */
-import type { CameraView, ColourBy, ViewState } from './viewState';
+import type { AnalysisPanel, CameraView, ColourBy, ViewState } from './viewState';
 
 export interface AppState {
   view: ViewState;
@@ -29,6 +29,7 @@ export type Action =
   | { type: 'setBasemap'; visible: boolean }
   | { type: 'setDatasetVisible'; dataset: string; visible: boolean }
   | { type: 'select'; id: string | null }
+  | { type: 'openPanel'; panel: AnalysisPanel | null }
   | { type: 'replaceView'; view: ViewState };
 
 export const CLOCK_MULTIPLIERS = [1, 60, 600, 3600] as const;
@@ -76,6 +77,10 @@ export function reduce(s: AppState, a: Action): AppState {
       });
     case 'select':
       return withView(s, { selected: a.id });
+    case 'openPanel': {
+      const { panel: _closed, ...rest } = s.view;
+      return { ...s, view: a.panel ? { ...rest, panel: a.panel } : rest };
+    }
     case 'replaceView':
       return {
         ...s,

@@ -50,6 +50,14 @@ describe('view state in the URL', () => {
     });
   });
 
+  it('carries the open analysis panel, and ignores one it does not know', () => {
+    const view: ViewState = { ...defaultViewState(NOON), panel: 'carbon' };
+    expect(encodeViewState(view)).toContain('panel=carbon');
+    expect(decodeViewState(`#${encodeViewState(view)}`, NOON).panel).toBe('carbon');
+    expect(decodeViewState('#panel=spreadsheet', NOON)).not.toHaveProperty('panel');
+    expect(encodeViewState(defaultViewState(NOON))).not.toContain('panel');
+  });
+
   it('writes a short, readable fragment that leaves defaults out', () => {
     expect(encodeViewState({ ...defaultViewState(NOON), camera: oakham })).toBe(
       'cam=-0.726100,52.669400,650.0,20.0,-35.0&t=2025-06-21T11:00:00Z',

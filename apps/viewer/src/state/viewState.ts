@@ -8,14 +8,27 @@
  *            looks down). Absent: the camera starts on the datasets' extent ("home").
  * - `t`      the scene time, an ISO 8601 instant in UTC (the UI shows it in UK local time).
  * - `shadows` `1` when sun shadows are on.
- * - `colour` `none` | `height` | `use` | `heightSource` (absent: `height`).
+ * - `colour` `none` | `height` | `use` | `heightSource` | `heatDemand` | `energyDemand` | `carbon` (absent: `height`).
  * - `hide`   comma-separated layers switched off: `basemap` and/or `buildings:<dataset>`.
  * - `sel`    the selected building's id (`<dataset>:<sourceId>`).
+ * - `panel`  the analysis panel open below the scene: `flexibility` | `portfolio` | `carbon`.
  * Parsing is forgiving: a value that does not make sense falls back to its default, never an error.
  */
 
-export type ColourBy = 'none' | 'height' | 'use' | 'heightSource';
-export const COLOUR_BY_VALUES: readonly ColourBy[] = ['none', 'height', 'use', 'heightSource'];
+export type ColourBy = 'none' | 'height' | 'use' | 'heightSource' | 'heatDemand' | 'energyDemand' | 'carbon';
+export const COLOUR_BY_VALUES: readonly ColourBy[] = [
+  'none',
+  'height',
+  'use',
+  'heightSource',
+  'heatDemand',
+  'energyDemand',
+  'carbon',
+];
+
+/** The analysis panels that open below the scene (energy flexibility, a portfolio, carbon what-if). */
+export type AnalysisPanel = 'flexibility' | 'portfolio' | 'carbon';
+export const ANALYSIS_PANELS: readonly AnalysisPanel[] = ['flexibility', 'portfolio', 'carbon'];
 
 /** A camera pose in geographic terms (WGS84). */
 export interface CameraView {
@@ -45,6 +58,8 @@ export interface ViewState {
   layers: LayerVisibility;
   /** Building id `<dataset>:<sourceId>`. */
   selected: string | null;
+  /** The analysis panel open below the scene; absent when none is. */
+  panel?: AnalysisPanel;
 }
 
 export const DEFAULT_COLOUR_BY: ColourBy = 'height';
@@ -96,6 +111,7 @@ export function encodeViewState(view: ViewState): string {
   ];
   if (hidden.length) params.set('hide', hidden.join(','));
   if (view.selected) params.set('sel', view.selected);
+  if (view.panel) params.set('panel', view.panel);
   // URLSearchParams escapes ',' and ':' which are legal in a fragment; keeping them makes links readable.
   return params.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
 }
@@ -131,6 +147,7 @@ export function decodeViewState(fragment: string, fallbackTime: Date): ViewState
   const buildings: Record<string, boolean> = {};
   for (const h of hidden) if (h.startsWith('buildings:')) buildings[h.slice('buildings:'.length)] = false;
   const selected = params.get('sel');
+  const panel = ANALYSIS_PANELS.find((p) => p === params.get('panel'));
   return {
     camera: parseCamera(params.get('cam')),
     time: parseTime(params.get('t')) ?? defaults.time,
@@ -138,6 +155,7 @@ export function decodeViewState(fragment: string, fallbackTime: Date): ViewState
     colourBy: COLOUR_BY_VALUES.find((c) => c === colour) ?? defaults.colourBy,
     layers: { basemap: !hidden.has('basemap'), buildings },
     selected: selected && BUILDING_ID.test(selected) ? selected : null,
+    ...(panel ? { panel } : {}),
   };
 }
 

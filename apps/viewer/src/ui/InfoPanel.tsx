@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef } from 'react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
 import { useBuilding } from '../api/client';
 import type { BuildingDetails } from '../api/types';
 import { describeHeight, describeOsmId, formatAreaM2, humanise } from '../state/describe';
@@ -6,10 +6,12 @@ import { describeHeight, describeOsmId, formatAreaM2, humanise } from '../state/
 export interface InfoPanelProps {
   id: string;
   onClose: () => void;
+  /** More about the building, after its facts (the energy layer's figures). */
+  children?: ReactNode;
 }
 
 /** The selected building: every attribute, the height and how it was obtained, and where the data came from. */
-export function InfoPanel({ id, onClose }: InfoPanelProps) {
+export function InfoPanel({ id, onClose, children }: InfoPanelProps) {
   const building = useBuilding(id);
   const headingId = useId();
   const panelRef = useRef<HTMLElement>(null);
@@ -41,6 +43,7 @@ export function InfoPanel({ id, onClose }: InfoPanelProps) {
         </p>
       )}
       {building.status === 'loaded' && <BuildingFacts b={building.data} />}
+      {building.status === 'loaded' && children}
     </section>
   );
 }

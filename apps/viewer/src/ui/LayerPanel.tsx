@@ -1,4 +1,4 @@
-import { type Dispatch, useId } from 'react';
+import { type Dispatch, type ReactNode, useId } from 'react';
 import type { DatasetInfo } from '../api/types';
 import { COLOUR_SCHEMES } from '../state/colourSchemes';
 import type { Action } from '../state/store';
@@ -8,11 +8,13 @@ export interface LayerPanelProps {
   datasets: DatasetInfo[];
   view: ViewState;
   dispatch: Dispatch<Action>;
+  /** Under the legend: what a scheme's figures rest on, or that they are loading (energy and carbon schemes). */
+  legendNote?: ReactNode;
 }
 
 const count = new Intl.NumberFormat('en-GB');
 
-export function LayerPanel({ datasets, view, dispatch }: LayerPanelProps) {
+export function LayerPanel({ datasets, view, dispatch, legendNote }: LayerPanelProps) {
   const colourId = useId();
   const scheme = COLOUR_SCHEMES[view.colourBy];
   return (
@@ -84,6 +86,7 @@ export function LayerPanel({ datasets, view, dispatch }: LayerPanelProps) {
             </li>
           ))}
         </ul>
+        {legendNote}
       </section>
     </>
   );

@@ -1,5 +1,6 @@
-import { type Dispatch, useId } from 'react';
+import { type Dispatch, useEffect, useId, useState } from 'react';
 import { type Action, type AppState, CLOCK_MULTIPLIERS } from '../state/store';
+import type { SunReadout } from '../state/sun';
 import { fromUkLocal, toUkLocal, ukZoneLabel } from '../state/ukTime';
 import { isoInstant, type ViewState } from '../state/viewState';
 
@@ -7,7 +8,12 @@ export interface TimePanelProps {
   view: ViewState;
   clock: AppState['clock'];
   dispatch: Dispatch<Action>;
+  /** The sun at the scene time over the view (null before the camera is placed). */
+  sun: SunReadout | null;
 }
+
+/** Playing the day runs the clock at an hour per second from sunrise, and stops at sunset. */
+const DAY_MULTIPLIER = 3600;
 
 const SPEED_LABELS: Record<(typeof CLOCK_MULTIPLIERS)[number], string> = {
   1: 'Real time',
@@ -18,9 +24,32 @@ const SPEED_LABELS: Record<(typeof CLOCK_MULTIPLIERS)[number], string> = {
 
 const MINUTES_PER_DAY = 24 * 60;
 
-export function TimePanel({ view, clock, dispatch }: TimePanelProps) {
+export function TimePanel({ view, clock, dispatch, sun }: TimePanelProps) {
   const id = useId();
   const local = toUkLocal(new Date(view.time));
+  const [playingDay, setPlayingDay] = useState(false);
+  const sunset = sun?.sunset?.getTime() ?? null;
+
+  // The day being played ends at sunset; pausing (or any other clock change) ends it too.
+  useEffect(() => {
+    if (!playingDay) return;
+    if (!clock.playing) setPlayingDay(false);
+    else if (sunset !== null && Date.parse(view.time) >= sunset) {
+      dispatch({ type: 'setPlaying', playing: false });
+      dispatch({ type: 'setTime', time: isoInstant(new Date(sunset)) });
+      setPlayingDay(false);
+    }
+  }, [playingDay, clock.playing, view.time, sunset, dispatch]);
+
+  const playDay = () => {
+    if (!sun?.sunrise) return;
+    dispatch({ type: 'setPlaying', playing: false });
+    dispatch({ type: 'setTime', time: isoInstant(sun.sunrise) });
+    dispatch({ type: 'setMultiplier', multiplier: DAY_MULTIPLIER });
+    dispatch({ type: 'setPlaying', playing: true });
+    setPlayingDay(true);
+  };
+  const at = (d: Date | null | undefined) => (d ? toUkLocal(d).time : '–');
   const [h, m] = local.time.split(':').map(Number);
   const minuteOfDay = h * 60 + m;
 
@@ -102,6 +131,36 @@ export function TimePanel({ view, clock, dispatch }: TimePanelProps) {
             Now
           </button>
         </div>
+        <div className="row">
+          <button
+            type="button"
+            className="grow"
+            aria-pressed={playingDay}
+            disabled={!sun?.sunrise}
+            onClick={() => (playingDay ? dispatch({ type: 'setPlaying', playing: false }) : playDay())}
+          >
+            {playingDay ? 'Stop the day' : 'Run the day, sunrise to sunset'}
+          </button>
+        </div>
+      </section>
+      <section className="panel-section" aria-labelledby={`${id}-sun`}>
+        <h2 id={`${id}-sun`}>Sun</h2>
+        {sun ? (
+          <p className="sun-readout" data-testid="sun-readout">
+            Azimuth <strong>{sun.azimuthDeg.toFixed(1)}°</strong> ({sun.compass}), elevation{' '}
+            <strong>{sun.apparentElevationDeg.toFixed(1)}°</strong>
+            {sun.apparentElevationDeg <= 0 ? ' (below the horizon)' : ''}
+            <br />
+            Sunrise {at(sun.sunrise)}, sunset {at(sun.sunset)} ({local.zone})
+            <small className="hint">
+              {' '}
+              · NREL SPA at {sun.lat.toFixed(3)}° N, {Math.abs(sun.lon).toFixed(3)}° {sun.lon < 0 ? 'W' : 'E'}
+              ; azimuth clockwise from true north, elevation with refraction
+            </small>
+          </p>
+        ) : (
+          <p className="hint">The sun's position shows once the map is placed.</p>
+        )}
       </section>
       <section className="panel-section" aria-labelledby={`${id}-shadows`}>
         <h2 id={`${id}-shadows`}>Shadows</h2>

@@ -212,3 +212,59 @@ describe('lever sets, trajectories, comparison', () => {
     expect((await app.inject('/api/carbon/rutland/compare?a=baseline&b=plan')).statusCode).toBe(404);
   });
 });
+
+describe('per-building operational carbon', () => {
+  const sumOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const buildingsTotal = (r: { trajectory: { sectors: Record<string, { values: number[] }> } }, k: number) =>
+    r.trajectory.sectors.domestic.values[k] + r.trajectory.sectors['non-domestic'].values[k];
+
+  it('gives every heated building its tCO2e in a year, adding up to the buildings’ sectors', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/carbon/rutland/buildings', payload: {} });
+    expect(res.statusCode).toBe(200);
+    const m = res.json();
+    expect(m.year).toBe(2023);
+    expect(m.unit).toBe('tCO2e/yr');
+    expect(m.tco2e).toHaveLength(m.count);
+    expect(m.basis.every((b: string) => b === 'assumed')).toBe(true);
+    const baseline = (await app.inject('/api/carbon/rutland/lever-sets/baseline/trajectory')).json();
+    expect(m.count).toBe(baseline.stock.withEnergy);
+    // Each figure is rounded to 0.1 kg; 4,000 of them add up to well within a tonne.
+    expect(Math.abs(sumOf(m.tco2e) - buildingsTotal(baseline, 0))).toBeLessThan(1);
+  });
+
+  it('follows the levers and the year', async () => {
+    const levers = { heatPumps: { domestic: [{ year: 2040, value: 0.8 }], scop: 2.8 } };
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/carbon/rutland/buildings',
+      payload: { levers, year: 2045 },
+    });
+    expect(res.statusCode).toBe(200);
+    const trial = (
+      await app.inject({ method: 'POST', url: '/api/carbon/rutland/trajectory', payload: { levers } })
+    ).json();
+    const k = trial.trajectory.years.indexOf(2045);
+    expect(Math.abs(sumOf(res.json().tco2e) - buildingsTotal(trial, k))).toBeLessThan(1);
+    const without = (
+      await app.inject({ method: 'POST', url: '/api/carbon/rutland/buildings', payload: { year: 2045 } })
+    ).json();
+    // Heat pumps in 80% of homes by 2040: in 2045 homes emit less than with no levers, and nothing emits more.
+    const withLevers = res.json();
+    const lower = withLevers.tco2e.filter((t: number, i: number) => t < without.tco2e[i] - 1e-3).length;
+    const higher = withLevers.tco2e.filter((t: number, i: number) => t > without.tco2e[i] + 1e-3).length;
+    expect(higher).toBe(0);
+    expect(lower).toBeGreaterThan(1000);
+    expect(sumOf(withLevers.tco2e)).toBeLessThan(sumOf(without.tco2e));
+    expect(withLevers.ids).toEqual(without.ids);
+  });
+
+  it('names a year outside the trajectory', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/carbon/rutland/buildings',
+      payload: { year: 2060 },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(problemOf(res).detail).toMatch(/year 2060 is outside the trajectory's years 2023–2050/);
+  });
+});

@@ -39,12 +39,14 @@ import {
   saveCarbonResult,
   saveLeverSet,
 } from '@placetwin/db';
+import { DataError } from '@placetwin/geo';
 import Type, { type Static } from 'typebox';
 import { HttpProblem, notFound } from '../../plugins/app/problems';
 import { DatasetNameSchema, ProblemSchema } from '../schemas';
 import {
   AreaInputsSchema,
   BaselineSchema,
+  BasisSchema,
   CarbonResultSchema,
   ComparisonSchema,
   LeverSetNameSchema,
@@ -404,6 +406,79 @@ const carbonRoutes: FastifyPluginAsyncTypebox<CarbonRoutesOptions> = async (app,
       if (request.query.format === 'csv')
         return reply.type(CSV_TYPE).send(trajectoryCsv(trajectoryFromJson(result.trajectory)));
       return result;
+    },
+  );
+
+  app.post(
+    '/api/carbon/:dataset/buildings',
+    {
+      schema: {
+        tags,
+        summary: 'Operational carbon of every building in one year under a lever set, for colouring a map',
+        description:
+          'tCO2e/yr per building (parallel arrays in id order) from the same model as the trajectory, with each figure’s basis. Levers apply as expected values, so a building’s figure is an average over the share the levers reach. Buildings without energy (unheated uses) are not listed.',
+        params: DatasetParams,
+        body: Type.Object(
+          {
+            levers: Type.Optional(LeverSetSchema),
+            year: Type.Optional(
+              Type.Integer({ minimum: 1990, maximum: 2100, description: 'Default: the start year' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object(
+            {
+              dataset: Type.String(),
+              year: Type.Integer(),
+              unit: Type.Literal('tCO2e/yr'),
+              count: Type.Integer(),
+              ids: Type.Array(Type.String()),
+              tco2e: Type.Array(Type.Number()),
+              basis: Type.Array(BasisSchema),
+              energyMethod: Type.String(),
+              gridPath: Type.String(),
+            },
+            { title: 'BuildingCarbon' },
+          ),
+          400: ProblemSchema,
+          404: ProblemSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { dataset } = request.params;
+      await requireDataset(db, dataset);
+      const inputs = await inputsOf(db, dataset);
+      const levers = (request.body.levers ?? {}) as LeverSet;
+      const { stock, summary } = await areaStock(db, dataset);
+      const t = trajectory({ startYear: inputs.startYear, stock }, levers, { perBuilding: true });
+      const year = request.body.year ?? inputs.startYear;
+      const k = t.years.indexOf(year);
+      if (k < 0)
+        throw new DataError(
+          'invalid-year',
+          `year ${year} is outside the trajectory's years ${t.years[0]}–${t.years.at(-1)}`,
+        );
+      const per = t.perBuilding;
+      if (!per) throw new Error('the trajectory did not return per-building figures');
+      const T = t.years.length;
+      const names = ['measured', 'modelled', 'assumed'] as const;
+      return {
+        dataset,
+        year,
+        unit: 'tCO2e/yr' as const,
+        count: per.ids.length,
+        ids: [...per.ids],
+        tco2e: per.ids.map((_, i) => Math.round(per.tco2e[i * T + k] * 1e4) / 1e4),
+        // Emissions are computed from energy, never metered: at best modelled.
+        basis: per.ids.map((_, i) => names[Math.max(1, per.basis[i])]),
+        energyMethod: summary.energyMethod,
+        gridPath: levers.grid
+          ? `${levers.grid.name}: ${levers.grid.description}`
+          : `${DEFAULT_GRID_PATH.name}: ${DEFAULT_GRID_PATH.description}`,
+      };
     },
   );
 

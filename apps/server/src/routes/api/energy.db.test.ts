@@ -145,3 +145,82 @@ describe('POST /api/energy/portfolio', () => {
     expect(res.statusCode).toBe(400);
   });
 });
+
+describe('GET /api/energy/datasets/:dataset/demand', () => {
+  const OAKHAM_CENTRE = '-0.7345,52.6665,-0.7215,52.6735';
+
+  it('gives every building of the dataset the figures of its own route, in id order', async () => {
+    const res = await app.inject('/api/energy/datasets/rutland/demand');
+    expect(res.statusCode).toBe(200);
+    const t = res.json();
+    const { rows } = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM buildings b JOIN datasets d ON d.id = b.dataset_id WHERE d.name = 'rutland' AND b.kind = 'building'",
+    );
+    expect(t.count + t.skipped.length).toBe(rows[0].n);
+    expect(t.truncated).toBe(false);
+    for (const key of ['useClass', 'floorAreaM2', 'heatKwhPerM2', 'heatMwh', 'heatStatus', 'electricityMwh'])
+      expect(t[key], key).toHaveLength(t.count);
+    expect([...t.ids].sort()).toEqual(t.ids);
+
+    const k = t.ids.indexOf(LIBRARY);
+    const one = (await app.inject(`/api/energy/buildings/${LIBRARY}`)).json();
+    expect(t.benchmark[k]).toBe('cultural-activities');
+    expect(t.benchmarks['cultural-activities'].year).toBe(2008);
+    expect(t.heatKwhPerM2[k]).toBeCloseTo(one.heat.kwhPerM2, 3);
+    expect(t.heatMwh[k]).toBeCloseTo(one.heat.mwh, 3);
+    expect(t.electricityMwh[k]).toBeCloseTo(one.electricity.mwh, 3);
+    expect(t.floorAreaM2[k]).toBeCloseTo(one.floorAreaM2, 3);
+    expect(t.heatStatus[k]).toBe('estimated');
+    // Unheated uses are listed as not modelled, with nothing made up for them.
+    t.heatStatus.forEach((s: string, i: number) => {
+      expect(['estimated', 'not-modelled']).toContain(s);
+      if (s === 'not-modelled') expect(t.heatMwh[i]).toBe(0);
+    });
+    expect(t.heatStatus).toContain('not-modelled');
+  });
+
+  it('keeps to a bbox and a limit, saying when the list was cut short', async () => {
+    const all = (await app.inject('/api/energy/datasets/rutland/demand')).json();
+    const box = (await app.inject(`/api/energy/datasets/rutland/demand?bbox=${OAKHAM_CENTRE}`)).json();
+    expect(box.ids).toContain(LIBRARY);
+    expect(box.count).toBeLessThan(all.count);
+    for (const id of box.ids) expect(all.ids).toContain(id);
+    const few = (await app.inject('/api/energy/datasets/rutland/demand?limit=10')).json();
+    expect(few.count).toBe(10);
+    expect(few.truncated).toBe(true);
+    expect(few.ids).toEqual(all.ids.slice(0, 10));
+  });
+
+  it('answers 404 for an unknown dataset and 400 for a bad bbox', async () => {
+    expect((await app.inject('/api/energy/datasets/nowhere/demand')).statusCode).toBe(404);
+    const bad = await app.inject('/api/energy/datasets/rutland/demand?bbox=1,2,3');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().detail).toMatch(/bbox/);
+  });
+});
+
+describe('POST /api/energy/portfolio by dataset', () => {
+  it('models a building from the dataset with its tags, as its own route does', async () => {
+    const body = { date: '2023-01-18', comfort: { minC: 19, maxC: 22 } };
+    const alone = await app.inject({
+      method: 'POST',
+      url: '/api/energy/flexibility',
+      payload: { buildingId: LIBRARY, ...body },
+    });
+    const portfolio = await app.inject({
+      method: 'POST',
+      url: '/api/energy/portfolio',
+      payload: {
+        dataset: 'rutland',
+        filter: { use: ['education'], bbox: [-0.7345, 52.6665, -0.7215, 52.6735] },
+        ...body,
+      },
+    });
+    expect(portfolio.statusCode).toBe(200);
+    const entry = portfolio.json().ranked.find((r: { id: string }) => r.id === LIBRARY);
+    expect(entry.name).toBe('Rutland County Library');
+    expect(entry.floorAreaM2).toBeCloseTo(alone.json().floorAreaM2, 9);
+    expect(entry.kwRemoved).toBeCloseTo(alone.json().figures.kwRemoved, 9);
+    expect(entry.kwhShifted).toBeCloseTo(alone.json().figures.kwhShifted, 9);
+  });
+});

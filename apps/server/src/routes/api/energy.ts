@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { resolvePaths } from '@placetwin/cli';
-import { buildingsInBbox, type Db, getBuilding, getDataset } from '@placetwin/db';
+import { type Db, type EnergyStockRow, energyStockBuildings, getBuilding, getDataset } from '@placetwin/db';
 import {
   annualDemand,
   buildingFlexibility,
@@ -29,10 +29,11 @@ import {
   type WeatherSeries,
   weatherOnYear,
 } from '@placetwin/energy';
-import type { GeoJsonGeometry, MultiPolygon2 } from '@placetwin/geo';
+import { DataError, type GeoJsonGeometry, type MultiPolygon2 } from '@placetwin/geo';
 import Type, { type Static } from 'typebox';
 import { HttpProblem, notFound } from '../../plugins/app/problems';
 import { DatasetNameSchema, ProblemSchema } from '../schemas';
+import { parseBboxParam } from './bbox';
 
 export interface EnergyRoutesOptions {
   db: Db;
@@ -230,6 +231,41 @@ const PortfolioBody = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: MAX_PORTFOLIO_BUILDINGS, default: 500 }),
 });
 
+const DemandStatus = Type.Union([
+  Type.Literal('estimated'),
+  Type.Literal('measured'),
+  Type.Literal('not-modelled'),
+]);
+const DemandTableResponse = Type.Object(
+  {
+    dataset: Type.String(),
+    count: Type.Integer({ description: 'Buildings with figures (the length of every array below)' }),
+    truncated: Type.Boolean({ description: 'True when `limit` cut the list short' }),
+    ids: Type.Array(Type.String()),
+    useClass: Type.Array(Type.String()),
+    floorAreaM2: Series,
+    heatKwhPerM2: Series,
+    heatMwh: Series,
+    heatStatus: Type.Array(DemandStatus),
+    electricityKwhPerM2: Series,
+    electricityMwh: Series,
+    electricityStatus: Type.Array(DemandStatus),
+    benchmark: Type.Array(Type.Union([Type.String(), Type.Null()]), {
+      description: 'Benchmark category id (null: unheated use, not modelled)',
+    }),
+    benchmarks: Type.Record(
+      Type.String(),
+      Type.Object({ name: Type.String(), citation: Type.String(), year: Type.Integer() }),
+    ),
+    skipped: Type.Array(Type.Object({ id: Type.String(), reason: Type.String() })),
+    method: Type.String(),
+  },
+  { title: 'DemandTable' },
+);
+
+/** Figures are benchmarks × floor areas: three decimals are more than they are worth, and keep the table small. */
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 function flexibilityOptions(b: Static<Type.TObject<typeof FlexibilityFields>>): Partial<FlexibilityOptions> {
@@ -362,6 +398,86 @@ const energyRoutes: FastifyPluginAsyncTypebox<EnergyRoutesOptions> = async (app,
     },
   );
 
+  app.get(
+    '/api/energy/datasets/:dataset/demand',
+    {
+      schema: {
+        tags: ['energy'],
+        summary: 'Annual heat and electricity demand of every building of a dataset, for colouring a map',
+        description:
+          'The figures of `GET /api/energy/buildings/:id` for many buildings at once, as parallel arrays (one entry per building, in id order). Parts are left out (their floor area is their building’s). Buildings the model cannot describe (no footprint area, no height) are listed in `skipped` with the reason.',
+        params: Type.Object({ dataset: DatasetNameSchema }),
+        querystring: Type.Object({
+          bbox: Type.Optional(
+            Type.String({ description: 'west,south,east,north (degrees): only buildings in this box' }),
+          ),
+          limit: Type.Integer({ minimum: 1, maximum: 100_000, default: 100_000 }),
+        }),
+        response: { 200: DemandTableResponse, 400: ProblemSchema, 404: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const { dataset } = request.params;
+      if (!(await getDataset(db, dataset))) throw notFound(`no dataset "${dataset}"`);
+      const { bbox, limit } = request.query;
+      const rows = await energyStockBuildings(db, dataset, {
+        bbox: bbox === undefined ? undefined : parseBboxParam(bbox),
+        limit: limit + 1,
+      });
+      const table = {
+        ids: [] as string[],
+        useClass: [] as string[],
+        floorAreaM2: [] as number[],
+        heatKwhPerM2: [] as number[],
+        heatMwh: [] as number[],
+        heatStatus: [] as ('estimated' | 'measured' | 'not-modelled')[],
+        electricityKwhPerM2: [] as number[],
+        electricityMwh: [] as number[],
+        electricityStatus: [] as ('estimated' | 'measured' | 'not-modelled')[],
+        benchmark: [] as (string | null)[],
+      };
+      const benchmarks: Record<string, { name: string; citation: string; year: number }> = {};
+      const skipped: { id: string; reason: string }[] = [];
+      for (const row of rows.slice(0, limit)) {
+        let demand: ReturnType<typeof annualDemand>;
+        let useClass: string;
+        try {
+          const d = describeBuilding(energyBuilding(row, row.footprint));
+          demand = annualDemand(d);
+          useClass = d.useClass;
+        } catch (e) {
+          if (!(e instanceof DataError)) throw e;
+          skipped.push({ id: row.id, reason: e.message });
+          continue;
+        }
+        table.ids.push(row.id);
+        table.useClass.push(useClass);
+        table.floorAreaM2.push(round3(demand.floorAreaM2));
+        table.heatKwhPerM2.push(round3(demand.heat.kwhPerM2));
+        table.heatMwh.push(round3(demand.heat.mwh));
+        table.heatStatus.push(demand.heat.status);
+        table.electricityKwhPerM2.push(round3(demand.electricity.kwhPerM2));
+        table.electricityMwh.push(round3(demand.electricity.mwh));
+        table.electricityStatus.push(demand.electricity.status);
+        table.benchmark.push(demand.benchmark?.id ?? null);
+        if (demand.benchmark) {
+          const { id, ...rest } = demand.benchmark;
+          benchmarks[id] = rest;
+        }
+      }
+      return {
+        dataset,
+        count: table.ids.length,
+        truncated: rows.length > limit,
+        ...table,
+        benchmarks,
+        skipped,
+        method:
+          'Estimated: benchmark kWh/m²·yr for the use class (CIBSE TM46:2008 typical values; Ofgem TDCV 2023 ÷ 94 m² for homes) × floor area (footprint × storeys). Measured figures replace estimates when metered data is attached.',
+      };
+    },
+  );
+
   app.post(
     '/api/energy/flexibility',
     {
@@ -442,20 +558,15 @@ const energyRoutes: FastifyPluginAsyncTypebox<EnergyRoutesOptions> = async (app,
       } else if (body.dataset) {
         const ds = await getDataset(db, body.dataset);
         if (!ds) throw notFound(`no dataset "${body.dataset}"`);
-        const bbox = body.filter?.bbox ?? ds.bbox;
-        if (!bbox) throw new HttpProblem(400, 'empty-dataset', `dataset "${body.dataset}" has no buildings`);
-        const uses = body.filter?.use;
-        const features = await buildingsInBbox(db, bbox as [number, number, number, number], {
-          dataset: body.dataset,
-          limit: 100_000,
+        if (!ds.bbox)
+          throw new HttpProblem(400, 'empty-dataset', `dataset "${body.dataset}" has no buildings`);
+        // The same records (tags included) as one building's route reads, so a building's figures agree.
+        const rows: EnergyStockRow[] = await energyStockBuildings(db, body.dataset, {
+          bbox: body.filter?.bbox as [number, number, number, number] | undefined,
+          uses: body.filter?.use,
+          limit: body.limit,
         });
-        buildings = features
-          .filter(
-            (f) =>
-              f.properties.kind === 'building' && (!uses || uses.includes(f.properties.use ?? 'unknown')),
-          )
-          .slice(0, body.limit)
-          .map((f) => energyBuilding(f.properties, f.geometry));
+        buildings = rows.map((row) => energyBuilding(row, row.footprint));
       } else
         throw new HttpProblem(400, 'bad-request', 'give buildingIds, or a dataset (with an optional filter)');
       const day = await conditions(body.date);

@@ -41,6 +41,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { sendProblem } from '../../plugins/app/problem-handler';
 import { type Problem, toProblem } from '../../plugins/app/problems';
+import { scenarioAccess } from '../../plugins/app/scenario-access';
 import { DatasetNameSchema, ProblemSchema } from '../schemas';
 import {
   AppendChangesBody,
@@ -106,6 +107,9 @@ function scenarioProblem(error: unknown, request: FastifyRequest): Problem | nul
 }
 
 const scenarioRoutes: FastifyPluginAsyncTypebox<ScenarioRoutesOptions> = async (app, { db, tilesetsDir }) => {
+  // Writes: planners and admins (with the session's CSRF token). Reads: the public sees published scenarios only.
+  const planners = app.requireRole('planner', 'admin');
+  const access = scenarioAccess(db);
   // Scoped to these routes; anything else is rethrown to the app's problem handler.
   app.setErrorHandler(async (error, request, reply: FastifyReply) => {
     const problem = scenarioProblem(error, request);
@@ -133,6 +137,7 @@ const scenarioRoutes: FastifyPluginAsyncTypebox<ScenarioRoutesOptions> = async (
   app.get(
     '/api/scenarios',
     {
+      preHandler: access.publicListsPublished,
       schema: {
         tags,
         summary: 'Scenarios, most recently edited first; filter by dataset and status',
@@ -150,6 +155,7 @@ const scenarioRoutes: FastifyPluginAsyncTypebox<ScenarioRoutesOptions> = async (
   app.post(
     '/api/scenarios',
     {
+      preHandler: planners,
       schema: {
         tags,
         summary: 'Create a draft scenario over a dataset (version 1, no changes)',
@@ -166,6 +172,7 @@ const scenarioRoutes: FastifyPluginAsyncTypebox<ScenarioRoutesOptions> = async (
   app.get(
     '/api/scenarios/compare',
     {
+      preHandler: access.publicComparesPublished,
       schema: {
         tags,
         summary: 'Indicators of two scenarios, or the baseline and a scenario, side by side, with b − a',
@@ -184,6 +191,7 @@ const scenarioRoutes: FastifyPluginAsyncTypebox<ScenarioRoutesOptions> = async (
   app.get(
     '/api/scenarios/:id',
     {
+      preHandler: access.publicReadsPublished,
       schema: {
         tags,
         summary: 'One scenario',
@@ -197,6 +205,7 @@ const scenarioRoutes: FastifyPluginAsyncTypebox<ScenarioRoutesOptions> = async (
   app.patch(
     '/api/scenarios/:id',
     {
+      preHandler: planners,
       schema: {
         tags,
         summary: 'Rename, describe, or set the site (red line) of a scenario',
@@ -214,6 +223,7 @@ const scenarioRoutes: FastifyPluginAsyncTypebox<ScenarioRoutesOptions> = async (
   app.delete(
     '/api/scenarios/:id',
     {
+      preHandler: planners,
       schema: {
         tags,
         summary: 'Delete a scenario, its history and its overlay tiles',
@@ -240,6 +250,7 @@ const scenarioRoutes: FastifyPluginAsyncTypebox<ScenarioRoutesOptions> = async (
     app.post(
       `/api/scenarios/:id/${path}`,
       {
+        preHandler: planners,
         schema: {
           tags,
           summary,
@@ -255,6 +266,7 @@ const scenarioRoutes: FastifyPluginAsyncTypebox<ScenarioRoutesOptions> = async (
   app.get(
     '/api/scenarios/:id/changes',
     {
+      preHandler: access.publicReadsPublished,
       schema: {
         tags,
         summary: 'The change set in order; with history=true also undone and discarded changes',
@@ -273,6 +285,7 @@ const scenarioRoutes: FastifyPluginAsyncTypebox<ScenarioRoutesOptions> = async (
   app.post(
     '/api/scenarios/:id/changes',
     {
+      preHandler: planners,
       schema: {
         tags,
         summary: 'Append changes (one transaction; one undo step each) and re-tile the overlay',
@@ -314,6 +327,7 @@ const scenarioRoutes: FastifyPluginAsyncTypebox<ScenarioRoutesOptions> = async (
     app.post(
       `/api/scenarios/:id/${path}`,
       {
+        preHandler: planners,
         schema: {
           tags,
           summary,
@@ -329,6 +343,7 @@ const scenarioRoutes: FastifyPluginAsyncTypebox<ScenarioRoutesOptions> = async (
   app.get(
     '/api/scenarios/:id/overlay',
     {
+      preHandler: access.publicReadsPublished,
       schema: {
         tags,
         summary:
@@ -360,6 +375,7 @@ const scenarioRoutes: FastifyPluginAsyncTypebox<ScenarioRoutesOptions> = async (
   app.get(
     '/api/scenarios/:id/buildings',
     {
+      preHandler: access.publicReadsPublished,
       schema: {
         tags,
         summary: 'The added and modified buildings as they stand in the scenario (GeoJSON), for editing',
@@ -404,6 +420,7 @@ const scenarioRoutes: FastifyPluginAsyncTypebox<ScenarioRoutesOptions> = async (
   app.get(
     '/api/scenarios/:id/indicators',
     {
+      preHandler: access.publicReadsPublished,
       schema: {
         tags,
         summary:

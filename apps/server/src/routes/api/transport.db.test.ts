@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Db, importGtfs, openTestDb } from '@placetwin/db';
+import { type Db, importFeatures, importGtfs, openTestDb } from '@placetwin/db';
+import type { BuildingFeature, ImportedFeature } from '@placetwin/geo';
 import { gtfsFilesFromZip } from '@placetwin/transport';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,7 +173,70 @@ describe('GET /api/transport/feeds/:feed/vehicles', () => {
   });
 });
 
+/**
+ * There are no buildings for Newport in the sample data (the OSM extract is Rutland), so counting buildings needs
+ * constructed ones: a 20 m square house 150 m from the origin (inside 15 minutes on foot), a shop 500 m away
+ * (inside, about 8.5 minutes at 1.33 m/s × 1.3 detour) and a school 40 km away in the Brecon Beacons (outside 45).
+ */
+const square = (lon: number, lat: number): Float64Array => {
+  const d = 0.0002;
+  return new Float64Array([lon, lat, lon + d, lat, lon + d, lat + d, lon, lat + d]);
+};
+const constructedBuilding = (sourceId: string, lon: number, lat: number, use: string): BuildingFeature => ({
+  kind: 'building',
+  sourceId,
+  parentSourceId: null,
+  footprint: [[square(lon, lat)]],
+  minHeightM: 0,
+  heightM: 8,
+  heightSource: 'levels',
+  heightMethod: 'constructed',
+  storeys: 2,
+  use,
+  name: null,
+  groundElevationM: null,
+  attributes: {},
+});
+
 describe('GET /api/transport/feeds/:feed/isochrones', () => {
+  it('counts the stops and the twin’s buildings inside each band', async () => {
+    const { lon, lat } = NEWPORT_CENTRE;
+    const metresLat = 1 / 111_195;
+    async function* features(): AsyncGenerator<ImportedFeature> {
+      yield constructedBuilding('w1', lon, lat + 150 * metresLat, 'residential');
+      yield constructedBuilding('w2', lon, lat - 500 * metresLat, 'retail');
+      yield constructedBuilding('w3', -3.4, 51.88, 'education');
+    }
+    await importFeatures(
+      db,
+      {
+        name: 'newport-constructed',
+        title: 'Constructed buildings near Newport',
+        source: 'constructed',
+        licence: 'CC0-1.0',
+        attribution: '',
+        vintage: null,
+        crs: 'EPSG:4326',
+      },
+      features(),
+    );
+    const res = await app.inject(
+      `/api/transport/feeds/newport/isochrones?lon=${lon}&lat=${lat}&departure=2023-06-14T08:00:00%2B01:00`,
+    );
+    expect(res.statusCode).toBe(200);
+    const { counts } = res.json() as {
+      counts: { minutes: number; stops: number; buildings: number; buildingsByUse: Record<string, number> }[];
+    };
+    expect(counts.map((c) => c.minutes)).toEqual([15, 30, 45]);
+    expect(counts[0]).toMatchObject({ buildings: 2, buildingsByUse: { residential: 1, retail: 1 } });
+    expect(counts[2].buildings).toBe(2);
+    // Bands nest, so their counts never shrink; a 15-minute walk from the centre passes some stops.
+    expect(counts[0].stops).toBeGreaterThan(5);
+    expect(counts[1].stops).toBeGreaterThanOrEqual(counts[0].stops);
+    expect(counts[2].stops).toBeGreaterThanOrEqual(counts[1].stops);
+    expect(counts[2].stops).toBeLessThanOrEqual(655); // the feed's stops that trips call at
+  });
+
   it('gives nested 15/30/45-minute bands from central Newport at 08:00', async () => {
     const res = await app.inject(
       `/api/transport/feeds/newport/isochrones?lon=${NEWPORT_CENTRE.lon}&lat=${NEWPORT_CENTRE.lat}&departure=2023-06-14T08:00:00%2B01:00`,

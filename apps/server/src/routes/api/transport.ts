@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
+  buildingPointsInBbox,
   type Db,
   getGtfsFeed,
   gtfsRoutesGeoJson,
@@ -12,6 +13,7 @@ import {
   assertServiceDate,
   buildTimetable,
   compileSchedule,
+  countPointsInBands,
   type DayTrips,
   departuresAt,
   ISOCHRONE_DEFAULTS,
@@ -39,6 +41,8 @@ export interface TransportRoutesOptions {
 interface CompiledFeed {
   schedule: Schedule;
   walk: WalkModel;
+  /** Stops that trips call at (the ones a band can count), stride 2. */
+  usedStopLonLat: Float64Array;
   days: LRUCache<string, { day: DayTrips; timetable: Timetable }>;
 }
 
@@ -88,6 +92,40 @@ const DepartureSchema = Type.Object({
   departureAt: Type.String({ description: 'ISO 8601 instant (UTC)' }),
 });
 
+const BandCountSchema = Type.Object({
+  minutes: Type.Integer(),
+  stops: Type.Integer({ description: 'stops of the feed that trips call at, inside the band' }),
+  buildings: Type.Integer({ description: 'buildings of the twin (any dataset) whose centroid is inside' }),
+  buildingsByUse: Type.Record(Type.String(), Type.Integer(), {
+    description: 'the same buildings by use class (`unknown` when the source says nothing)',
+  }),
+});
+
+/** Positions of the stops that at least one trip calls at. */
+function usedStops(schedule: Schedule): Float64Array {
+  const used = new Set<number>();
+  for (const trip of schedule.trips) for (const s of trip.stops) used.add(s);
+  const out: number[] = [];
+  for (const s of [...used].sort((a, b) => a - b)) {
+    const lon = schedule.stopLonLat[2 * s];
+    if (Number.isFinite(lon)) out.push(lon, schedule.stopLonLat[2 * s + 1]);
+  }
+  return Float64Array.from(out);
+}
+
+/** The bbox of a band's outer rings. */
+function bandBbox(rings: number[][][][]): [number, number, number, number] {
+  const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const poly of rings)
+    for (const [x, y] of poly[0]) {
+      b[0] = Math.min(b[0], x);
+      b[1] = Math.min(b[1], y);
+      b[2] = Math.max(b[2], x);
+      b[3] = Math.max(b[3], y);
+    }
+  return b;
+}
+
 const instant = (description: string) =>
   Type.String({ description: `${description}: ISO 8601 with Z or an offset`, maxLength: 40 });
 
@@ -104,7 +142,12 @@ const transportRoutes: FastifyPluginAsyncTypebox<TransportRoutesOptions> = async
         const feed = await loadGtfsFeed(db, name);
         if (!feed) throw notFound(`no GTFS feed named "${name}"`);
         const schedule = compileSchedule(feed);
-        return { schedule, walk: straightLineWalking(schedule.stopLonLat), days: new LRUCache({ max: 8 }) };
+        return {
+          schedule,
+          walk: straightLineWalking(schedule.stopLonLat),
+          usedStopLonLat: usedStops(schedule),
+          days: new LRUCache({ max: 8 }),
+        };
       })();
       compiled.set(summary.id, entry);
       entry.catch(() => compiled.delete(summary.id));
@@ -304,6 +347,11 @@ const transportRoutes: FastifyPluginAsyncTypebox<TransportRoutesOptions> = async
             departure: Type.String(),
             origin: Type.Tuple([Type.Number(), Type.Number()]),
             reachedStops: Type.Integer(),
+            counts: Type.Array(BandCountSchema, {
+              description:
+                'What lies inside each band (a point in a smaller band counts in every larger one): stops, and ' +
+                'the twin’s buildings by use class where building data covers the area',
+            }),
             features: Type.Array(
               Type.Object({
                 type: Type.Literal('Feature'),
@@ -339,12 +387,27 @@ const transportRoutes: FastifyPluginAsyncTypebox<TransportRoutesOptions> = async
         { bandsMin },
       );
       const horizon = seconds + bandsMin[bandsMin.length - 1] * 60;
+      const outer = bands[bands.length - 1];
+      const buildings = outer
+        ? await buildingPointsInBbox(db, bandBbox(outer.geometry.coordinates))
+        : { lonLat: new Float64Array(), uses: [] };
+      const stopCounts = countPointsInBands(bands, { lonLat: feed.usedStopLonLat });
+      const buildingCounts = countPointsInBands(bands, {
+        lonLat: buildings.lonLat,
+        categories: buildings.uses,
+      });
       return {
         type: 'FeatureCollection' as const,
         feed: request.params.feed,
         departure: new Date(ms).toISOString(),
         origin: [lon, lat] as [number, number],
         reachedStops: Array.from(arrivals.arrivalS).filter((a) => a < horizon).length,
+        counts: bands.map((b, i) => ({
+          minutes: b.minutes,
+          stops: stopCounts[i].total,
+          buildings: buildingCounts[i].total,
+          buildingsByUse: buildingCounts[i].byCategory,
+        })),
         features: bands.map((b) => ({
           type: 'Feature' as const,
           geometry: b.geometry,

@@ -1,0 +1,13 @@
+export {
+  CATEGORY_LABELS,
+  describeChanges,
+  type FactRow,
+  factRows,
+  formatHectares,
+  paragraphs,
+  ukDate,
+  ukDateTime,
+  ukTime,
+} from './format';
+export { type ConsultSiteOptions, consultCsp, consultSite, DEFAULT_COUNCIL_NAME, SERVICE_NAME } from './site';
+export { GOVUK_VERSION } from './styles';

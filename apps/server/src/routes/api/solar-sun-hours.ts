@@ -1,0 +1,289 @@
+/**
+ * Sun-hours maps: `POST /api/solar/sun-hours` starts (or finds) the analysis of an area, which runs in a worker
+ * thread; `GET /api/solar/sun-hours/:id` says how far it has got and gives the result, and `:id.png`, `:id.csv`,
+ * `:id.geojson` the files. Results are named by the hash of their inputs, so they never change: files are
+ * served as immutable.
+ */
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  checkFormat,
+  loadSunHoursJob,
+  planSunHours,
+  SUN_HOURS_LEGEND,
+  SUN_HOURS_LIMITS,
+  type SunHoursFormat,
+  type SunHoursReport,
+  sunHoursCsv,
+  sunHoursGeoJson,
+} from '@placetwin/cli';
+import { type Db, getDataset } from '@placetwin/db';
+import { DataError } from '@placetwin/geo';
+import type { FastifyReply } from 'fastify';
+import Type from 'typebox';
+import { HttpProblem, notFound } from '../../plugins/app/problems';
+import { DatasetNameSchema, ProblemSchema } from '../schemas';
+import { type JobView, SunHoursJobs } from './solar-jobs';
+
+export interface SunHoursRoutesOptions {
+  db: Db;
+  /** Results are kept under `<dataDir>/sun-hours`. */
+  dataDir: string;
+}
+
+/** How long a POST waits for the answer before replying 202 (a client can ask otherwise with `Prefer: wait=N`). */
+export const DEFAULT_WAIT_S = 3;
+const MAX_WAIT_S = 60;
+
+const L = SUN_HOURS_LIMITS;
+
+const PositionSchema = Type.Array(Type.Number(), { minItems: 2, maxItems: 3 });
+const PolygonSchema = Type.Object(
+  {
+    type: Type.Literal('Polygon'),
+    coordinates: Type.Array(Type.Array(PositionSchema, { minItems: 4, maxItems: L.maxVertices }), {
+      minItems: 1,
+      maxItems: 100,
+    }),
+  },
+  { description: 'GeoJSON Polygon in WGS84 longitude/latitude (RFC 7946): closed rings, outer ring first' },
+);
+
+const SunHoursBodySchema = Type.Object({
+  dataset: DatasetNameSchema,
+  area: PolygonSchema,
+  date: Type.Optional(
+    Type.String({
+      pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+      description: `YYYY-MM-DD, ${L.firstDate} to ${L.lastDate}; default the next 21 March (BRE 209's date)`,
+    }),
+  ),
+  cellSizeM: Type.Optional(
+    Type.Number({ description: `Cell size, ${L.minCellM}–${L.maxCellM} m (default 1)` }),
+  ),
+  stepMinutes: Type.Optional(
+    Type.Number({ description: `Time step, ${L.minStepMinutes}–${L.maxStepMinutes} min (default 10)` }),
+  ),
+  areaName: Type.Optional(
+    Type.String({ maxLength: 40, description: 'What the area is, for the sentence: "garden"' }),
+  ),
+  format: Type.Optional(
+    Type.Union(
+      ['json', 'geojson', 'csv', 'png'].map((f) => Type.Literal(f)),
+      {
+        description: 'What to answer with when the result is ready at once (default json)',
+      },
+    ),
+  ),
+  scenario: Type.Optional(
+    Type.String({
+      description:
+        'Reserved for scenarios: the analysis with the scenario applied, against the baseline, with the BRE 209 0.8 ratio test. Not available yet: a request with it is refused.',
+    }),
+  ),
+});
+
+const LinksSchema = Type.Object({
+  self: Type.String(),
+  geojson: Type.String(),
+  csv: Type.String(),
+  png: Type.String({ description: 'One pixel per cell, British National Grid north up' }),
+  overlayPng: Type.String({
+    description: 'Resampled to longitude/latitude over `result.bbox`, for draping on a globe',
+  }),
+});
+
+const JobSchema = Type.Object(
+  {
+    id: Type.String({
+      description: 'First 32 hex digits of the SHA-256 of the inputs (request and buildings)',
+    }),
+    status: Type.Union([
+      Type.Literal('queued'),
+      Type.Literal('running'),
+      Type.Literal('done'),
+      Type.Literal('failed'),
+    ]),
+    progress: Type.Number({ description: '0–1' }),
+    queuedAhead: Type.Integer(),
+    error: Type.Union([Type.Object({ type: Type.String(), detail: Type.String() }), Type.Null()]),
+    links: LinksSchema,
+    result: Type.Optional(
+      Type.Unsafe<SunHoursReport>({
+        type: 'object',
+        additionalProperties: true,
+        description:
+          'When done: id, dataset, date, cellSizeM, stepMinutes, areaName, area, location, sunrise, sunset, steps, grid (EPSG:27700 origin, cellM, cols, rows), bbox (WGS84), summary {areaM2, shareAtLeast2h, meanHours, daylightHours, cells}, bre209 {meetsGuidance, meetsTwoHourTest, share} or null off 21 March, sentence, legend [{fromHours, toHours, colour, label}], buildings',
+      }),
+    ),
+  },
+  { title: 'SunHoursJob' },
+);
+
+/** `Prefer: respond-async` → 0 s; `Prefer: wait=N` → N s (RFC 7240); else the default. */
+function preferredWaitS(prefer: string | undefined): { seconds: number; applied: string | null } {
+  const p = (prefer ?? '').toLowerCase();
+  if (/(^|[,;\s])respond-async\b/.test(p)) return { seconds: 0, applied: 'respond-async' };
+  const m = /(^|[,;\s])wait=(\d+)/.exec(p);
+  if (m) {
+    const seconds = Math.min(MAX_WAIT_S, Number(m[2]));
+    return { seconds, applied: `wait=${seconds}` };
+  }
+  return { seconds: DEFAULT_WAIT_S, applied: null };
+}
+
+const REF = /^([0-9a-f]{32})(?:\.(json|geojson|csv|png))?$/;
+
+const sunHoursRoutes: FastifyPluginAsyncTypebox<SunHoursRoutesOptions> = async (app, { db, dataDir }) => {
+  const jobs = new SunHoursJobs({ dir: join(dataDir, 'sun-hours') });
+  app.addHook('onClose', async () => jobs.close());
+
+  const base = '/api/solar/sun-hours';
+  const links = (id: string) => ({
+    self: `${base}/${id}`,
+    geojson: `${base}/${id}.geojson`,
+    csv: `${base}/${id}.csv`,
+    png: `${base}/${id}.png`,
+    overlayPng: `${base}/${id}.png?crs=EPSG:4326`,
+  });
+
+  const withResult = async (view: JobView) => {
+    const body = { ...view, links: links(view.id) };
+    if (view.status !== 'done') return body;
+    const r = await jobs.result(view.id);
+    return r ? { ...body, result: r.report } : body;
+  };
+
+  /** A finished job in the asked format. */
+  const sendResult = async (
+    reply: FastifyReply,
+    id: string,
+    format: SunHoursFormat,
+    crs: 'EPSG:27700' | 'EPSG:4326',
+    view: JobView,
+  ) => {
+    if (format === 'json') return reply.send(await withResult(view));
+    const r = await jobs.result(id);
+    if (!r) throw notFound(`no sun-hours result ${id}`);
+    reply.header('cache-control', 'public, max-age=31536000, immutable');
+    if (format === 'png') {
+      const image = await jobs.image(id, crs);
+      if (!image) throw notFound(`no sun-hours result ${id}`);
+      if (image.bbox) reply.header('x-placetwin-bbox', image.bbox.join(','));
+      return reply.type('image/png').send(image.png);
+    }
+    const name = `sun-hours-${r.report.dataset}-${r.report.date}-${id.slice(0, 8)}`;
+    if (format === 'csv')
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${name}.csv"`)
+        .send(Readable.from(sunHoursCsv(r.grid)));
+    return reply
+      .type('application/geo+json')
+      .header('content-disposition', `attachment; filename="${name}.geojson"`)
+      .send(
+        Readable.from(
+          sunHoursGeoJson(r.grid, {
+            dataset: r.report.dataset,
+            date: r.report.date,
+            summary: r.report.summary,
+            sentence: r.report.sentence,
+            legend: SUN_HOURS_LEGEND,
+          }),
+        ),
+      );
+  };
+
+  app.post(
+    base,
+    {
+      schema: {
+        tags: ['solar'],
+        summary: 'Hours of direct sun over an area on one day, on a grid (and the BRE 209 garden test)',
+        description: `Runs in a worker thread. Answers 200 with the result when it is ready within ${DEFAULT_WAIT_S} s (at once when the same inputs were computed before), else 202 with the job and a Location to poll. \`Prefer: respond-async\` always answers 202 at once; \`Prefer: wait=N\` waits up to N s. Limits: at most ${L.maxCells.toLocaleString('en-GB')} cells (1 km² at 1 m), ${L.maxAreaKm2} km², cells ${L.minCellM}–${L.maxCellM} m, steps ${L.minStepMinutes}–${L.maxStepMinutes} min, dates ${L.firstDate}–${L.lastDate}.`,
+        body: SunHoursBodySchema,
+        response: {
+          200: JobSchema,
+          202: JobSchema,
+          400: ProblemSchema,
+          404: ProblemSchema,
+          503: ProblemSchema,
+        },
+      },
+      config: { rateLimit: { max: 60, timeWindow: 60_000 } },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      if (body.scenario !== undefined)
+        throw new DataError(
+          'unsupported-parameter',
+          'scenario is not available yet: sun-hours are computed for the dataset as imported',
+        );
+      const plan = planSunHours(body);
+      if (!(await getDataset(db, body.dataset))) throw notFound(`no dataset named "${body.dataset}"`);
+      const input = await loadSunHoursJob(db, plan);
+      const submitted = await jobs.submit(input);
+      const wait = preferredWaitS(String(request.headers.prefer ?? ''));
+      if (wait.applied) reply.header('preference-applied', wait.applied);
+      const finished = await jobs.wait(submitted.id, wait.seconds * 1000);
+      const view = (await jobs.get(submitted.id)) ?? submitted;
+      if (finished && view.status === 'failed') throw jobs.failure(view.id);
+      if (finished && view.status === 'done')
+        return sendResult(reply, view.id, checkFormat(body.format ?? 'json'), 'EPSG:27700', view);
+      reply.header('location', links(view.id).self);
+      return reply.code(202).send(await withResult(view));
+    },
+  );
+
+  app.get(
+    `${base}/:ref`,
+    {
+      schema: {
+        tags: ['solar'],
+        summary: 'A sun-hours job: its progress, then its result; `.png`, `.csv`, `.geojson` for the files',
+        params: Type.Object({
+          ref: Type.String({
+            pattern: REF.source,
+            description: 'The job id, optionally with .json, .geojson, .csv or .png',
+          }),
+        }),
+        querystring: Type.Object({
+          format: Type.Optional(
+            Type.Union([
+              Type.Literal('json'),
+              Type.Literal('geojson'),
+              Type.Literal('csv'),
+              Type.Literal('png'),
+            ]),
+          ),
+          crs: Type.Optional(
+            Type.Union([Type.Literal('EPSG:27700'), Type.Literal('EPSG:4326')], {
+              description: 'For png: EPSG:27700 (default, a pixel per cell) or EPSG:4326 (for draping)',
+            }),
+          ),
+        }),
+        response: { 200: JobSchema, 404: ProblemSchema, 409: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const m = REF.exec(request.params.ref);
+      const id = m?.[1] ?? '';
+      const view = await jobs.get(id);
+      if (!view) throw notFound(`no sun-hours job ${id}`);
+      const format = checkFormat(m?.[2] ?? request.query.format ?? 'json');
+      if (format === 'json') return reply.send(await withResult(view));
+      if (view.status !== 'done')
+        throw new HttpProblem(
+          409,
+          'not-ready',
+          view.status === 'failed'
+            ? `sun-hours job ${id} failed: ${view.error?.detail}`
+            : `sun-hours job ${id} is ${view.status} (${Math.round(view.progress * 100)}%): ask again when its status is done`,
+        );
+      return sendResult(reply, id, format, request.query.crs ?? 'EPSG:27700', view);
+    },
+  );
+};
+
+export default sunHoursRoutes;

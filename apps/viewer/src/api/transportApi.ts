@@ -1,0 +1,65 @@
+import {
+  type IsochroneResult,
+  parseDepartures,
+  parseFeeds,
+  parseIsochrones,
+  parseVehicles,
+  type StopDepartures,
+  type TransportFeed,
+  type VehicleSnapshot,
+} from '../state/transport';
+import { getJson } from './client';
+
+/** A GeoJSON feature as the transport API writes it (routes: MultiLineString, stops: Point). */
+export interface TransportFeature {
+  id?: string;
+  geometry: { type: string; coordinates: unknown };
+  properties: Record<string, unknown>;
+}
+
+const feedPath = (feed: string) => `/api/transport/feeds/${encodeURIComponent(feed)}`;
+
+export const fetchFeeds = async (signal: AbortSignal): Promise<TransportFeed[]> =>
+  parseFeeds(await getJson('/api/transport/feeds', signal));
+
+async function features(url: string, signal: AbortSignal): Promise<TransportFeature[]> {
+  const body = await getJson(url, signal);
+  if (typeof body !== 'object' || body === null || !('features' in body) || !Array.isArray(body.features))
+    throw new Error(`${url}: not a GeoJSON FeatureCollection`);
+  return body.features as TransportFeature[];
+}
+
+export const fetchRoutes = (feed: string, signal: AbortSignal) =>
+  features(`${feedPath(feed)}/routes`, signal);
+export const fetchStops = (feed: string, signal: AbortSignal) => features(`${feedPath(feed)}/stops`, signal);
+
+export const fetchVehicles = async (
+  feed: string,
+  tMs: number,
+  signal: AbortSignal,
+): Promise<VehicleSnapshot> =>
+  parseVehicles(await getJson(`${feedPath(feed)}/vehicles?t=${new Date(tMs).toISOString()}`, signal));
+
+export const fetchDepartures = async (
+  feed: string,
+  stopId: string,
+  date: string,
+  signal: AbortSignal,
+): Promise<StopDepartures> =>
+  parseDepartures(
+    await getJson(`${feedPath(feed)}/stops/${encodeURIComponent(stopId)}/departures?date=${date}`, signal),
+  );
+
+export const fetchIsochrones = async (
+  feed: string,
+  lon: number,
+  lat: number,
+  departure: string,
+  signal: AbortSignal,
+): Promise<IsochroneResult> =>
+  parseIsochrones(
+    await getJson(
+      `${feedPath(feed)}/isochrones?lon=${lon.toFixed(6)}&lat=${lat.toFixed(6)}&departure=${encodeURIComponent(departure)}`,
+      signal,
+    ),
+  );

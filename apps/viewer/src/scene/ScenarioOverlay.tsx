@@ -1,0 +1,177 @@
+/**
+ * The scenario in the scene: the overlay tileset of its added and modified buildings (the baseline's hidden ids are
+ * CityScene's `baselineShow`), the footprint being drawn (clicks on the ground add corners, double-click closes),
+ * and the compare swipe: Cesium's split screen, with the baseline on the left and the scenario on the right.
+ *
+ * How the swipe works with one baseline tileset: the baseline (buildings the scenario keeps) is drawn on both sides;
+ * the overlay is drawn only right of `scene.splitPosition`, and a second copy of the baseline tileset showing only
+ * the buildings the scenario hides (demolished or changed) is drawn only on the left.
+ */
+import {
+  Cartesian3,
+  Cesium3DTileColorBlendMode,
+  Color,
+  Expression,
+  ScreenSpaceEventHandler,
+  ScreenSpaceEventType,
+  ShadowMode,
+  SplitDirection,
+} from 'cesium';
+import { useEffect, useMemo, useRef } from 'react';
+import { Cesium3DTileset, Entity, PointGraphics, PolygonGraphics, PolylineGraphics, useCesium } from 'resium';
+import { onlyHiddenExpression } from '../state/scenario';
+import type { ViewState } from '../state/viewState';
+import type { PlacetwinTestHooks } from '../testHooks';
+import type { ScenarioTool } from '../ui/useScenarioTool';
+import { buildingStyle } from './joinedStyle';
+import { groundAt } from './SunHoursLayers';
+
+const OUTLINE = Color.fromCssColorString('#4cc3ff');
+const FILL = OUTLINE.withAlpha(0.25);
+
+export interface ScenarioOverlayProps {
+  tool: ScenarioTool;
+  view: ViewState;
+  hooks: PlacetwinTestHooks;
+}
+
+export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
+  const { cesiumWidget: viewer } = useCesium();
+  const { mode, points, addPoint, finishDrawing, overlay, compare, split, setOverlayDrawn } = tool;
+
+  useEffect(() => {
+    if (!viewer || mode !== 'drawing') return;
+    const handler = new ScreenSpaceEventHandler(viewer.scene.canvas);
+    handler.setInputAction((click: ScreenSpaceEventHandler.PositionedEvent) => {
+      const p = groundAt(viewer, click.position.x, click.position.y);
+      if (p) addPoint(p);
+    }, ScreenSpaceEventType.LEFT_CLICK);
+    handler.setInputAction(() => {
+      finishDrawing();
+    }, ScreenSpaceEventType.LEFT_DOUBLE_CLICK);
+    viewer.scene.canvas.style.cursor = 'crosshair';
+    return () => {
+      handler.destroy();
+      if (!viewer.isDestroyed()) viewer.scene.canvas.style.cursor = '';
+    };
+  }, [viewer, mode, addPoint, finishDrawing]);
+
+  useEffect(() => {
+    if (!viewer || viewer.isDestroyed()) return;
+    viewer.scene.splitPosition = compare ? split : 0.5;
+    viewer.scene.requestRender();
+  }, [viewer, compare, split]);
+
+  const style = useMemo(
+    () => buildingStyle(view.colourBy, view.selected, null),
+    [view.colourBy, view.selected],
+  );
+  const onlyHidden = overlay ? onlyHiddenExpression(overlay.show) : null;
+  const hiddenStyle = useMemo(() => {
+    if (!onlyHidden) return null;
+    const s = buildingStyle(view.colourBy, view.selected, null);
+    s.show = new Expression(onlyHidden);
+    return s;
+  }, [onlyHidden, view.colourBy, view.selected]);
+
+  // "Drawn" = the current overlay's tiles are loaded and a frame has been rendered with them.
+  const tilesetUrl = overlay?.tilesetUrl ?? null;
+  const drawnFor = useRef<string | null>(null);
+  useEffect(() => {
+    drawnFor.current = null;
+    setOverlayDrawn(false);
+    if (!viewer || tilesetUrl !== null) return;
+    // Nothing to draw: done once the (restyled) baseline has rendered.
+    const remove = viewer.scene.postRender.addEventListener(() => {
+      remove();
+      setOverlayDrawn(true);
+    });
+    viewer.scene.requestRender();
+    return remove;
+  }, [viewer, tilesetUrl, setOverlayDrawn]);
+  const onOverlayLoaded = () => {
+    if (!viewer || viewer.isDestroyed() || drawnFor.current === tilesetUrl) return;
+    drawnFor.current = tilesetUrl;
+    const url = tilesetUrl;
+    const remove = viewer.scene.postRender.addEventListener(() => {
+      remove();
+      if (drawnFor.current === url) setOverlayDrawn(true);
+    });
+    viewer.scene.requestRender();
+  };
+
+  const toolRef = useRef(tool);
+  toolRef.current = tool;
+  useEffect(() => {
+    hooks.scenario = () => {
+      const t = toolRef.current;
+      return {
+        id: t.current?.id ?? null,
+        version: t.current?.version ?? null,
+        changes: t.changes.filter((c) => c.state === 'active').length,
+        tilesetUrl: t.overlay?.tilesetUrl ?? null,
+        hiddenBuildingIds: t.overlay ? [...t.overlay.hiddenBuildingIds] : [],
+        overlayDrawn: t.overlayDrawn && !t.busy,
+        mode: t.mode,
+        points: t.points.map(([x, y]) => [x, y] as [number, number]),
+        compare: t.compare,
+        split: t.split,
+        message: t.message?.text ?? null,
+      };
+    };
+    return () => {
+      delete hooks.scenario;
+    };
+  }, [hooks]);
+
+  const positions = useMemo(
+    () => (points.length ? Cartesian3.fromDegreesArray(points.flat()) : []),
+    [points],
+  );
+  const outline = useMemo(
+    () => (mode === 'closed' && positions.length > 2 ? [...positions, positions[0]] : positions),
+    [mode, positions],
+  );
+
+  return (
+    <>
+      {tilesetUrl && (
+        <Cesium3DTileset
+          key={tilesetUrl}
+          url={tilesetUrl}
+          style={style}
+          shadows={ShadowMode.ENABLED}
+          colorBlendMode={Cesium3DTileColorBlendMode.REPLACE}
+          splitDirection={compare ? SplitDirection.RIGHT : SplitDirection.NONE}
+          onAllTilesLoad={onOverlayLoaded}
+        />
+      )}
+      {compare && overlay && hiddenStyle && (
+        <Cesium3DTileset
+          key={`baseline-left-${overlay.baselineTilesetUrl}`}
+          url={overlay.baselineTilesetUrl}
+          style={hiddenStyle}
+          shadows={ShadowMode.ENABLED}
+          colorBlendMode={Cesium3DTileColorBlendMode.REPLACE}
+          splitDirection={SplitDirection.LEFT}
+        />
+      )}
+      {points.length > 0 && (
+        <Entity name="New building footprint">
+          {outline.length > 1 && (
+            <PolylineGraphics positions={outline} width={3} material={OUTLINE} clampToGround />
+          )}
+          {mode === 'closed' && positions.length > 2 && (
+            <PolygonGraphics hierarchy={positions} material={FILL} />
+          )}
+        </Entity>
+      )}
+      {mode === 'drawing' &&
+        positions.map((p, i) => (
+          <Entity key={points[i].join(',')} position={p}>
+            <PointGraphics pixelSize={8} color={OUTLINE} outlineColor={Color.BLACK} outlineWidth={1} />
+          </Entity>
+        ))}
+    </>
+  );
+}

@@ -1,0 +1,467 @@
+import { type FormEvent, useId, useState } from 'react';
+import {
+  describeChange,
+  indicatorRows,
+  type MassingForm,
+  massingProblem,
+  modifyChange,
+  signed,
+  USES,
+  type Use,
+} from '../state/scenario';
+import { areaFromGeoJson, ringAreaM2 } from '../state/sunHours';
+import type { ScenarioTool } from './useScenarioTool';
+
+export interface ScenarioPanelProps {
+  tool: ScenarioTool;
+  datasets: string[];
+  /** The building selected in the scene (baseline or overlay), to modify or demolish. */
+  selected: string | null;
+  onDeselect(): void;
+}
+
+const whole = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
+const optionalNumber = (s: string): number | null => (s.trim() === '' ? null : Number(s));
+
+/**
+ * Scenarios: choose or create one for a dataset, sign in to edit (planners), draw a new building's footprint and set
+ * its storeys, height and use, change or demolish the selected building, undo and redo, read the indicators with
+ * their deltas against the baseline, and compare baseline and scenario with a swipe.
+ */
+export function ScenarioPanel({ tool, datasets, selected, onDeselect }: ScenarioPanelProps) {
+  const id = useId();
+  const { session, current, mode, points, busy } = tool;
+  const canEdit = Boolean(session) && current?.status === 'draft';
+  const [newName, setNewName] = useState('');
+
+  return (
+    <section className="panel-section scenario" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Scenarios</h2>
+      <p className="hint">What-if changes to the buildings: new massing, taller or demolished buildings.</p>
+
+      {datasets.length > 1 && (
+        <label className="row">
+          Dataset{' '}
+          <select value={tool.dataset ?? ''} onChange={(e) => tool.setDataset(e.target.value)}>
+            {datasets.map((d) => (
+              <option key={d}>{d}</option>
+            ))}
+          </select>
+        </label>
+      )}
+      <label className="row">
+        Scenario{' '}
+        <select
+          className="grow"
+          value={current?.id ?? ''}
+          onChange={(e) => tool.open(e.target.value === '' ? null : Number(e.target.value))}
+        >
+          <option value="">Baseline (no scenario)</option>
+          {tool.scenarios.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+              {s.status === 'published' ? ' (published)' : ''}
+            </option>
+          ))}
+        </select>
+      </label>
+
+      {session === null && <SignIn tool={tool} />}
+      {session && (
+        <p className="hint">
+          Signed in as {session.user.displayName} ({session.user.role}).{' '}
+          <button type="button" className="link" onClick={tool.logout}>
+            Sign out
+          </button>
+        </p>
+      )}
+
+      {session && (
+        <form
+          className="row"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (newName.trim()) tool.create(newName.trim());
+            setNewName('');
+          }}
+        >
+          <input
+            className="grow"
+            aria-label="New scenario name"
+            placeholder="New scenario name"
+            value={newName}
+            onChange={(e) => setNewName(e.target.value)}
+          />
+          <button type="submit" disabled={busy || !newName.trim() || !tool.dataset}>
+            Create
+          </button>
+        </form>
+      )}
+
+      {tool.message && (
+        <div
+          className={tool.message.kind === 'error' ? 'scenario-message error' : 'scenario-message'}
+          role="alert"
+        >
+          <p>{tool.message.text}</p>
+          <button type="button" className="link" onClick={tool.dismissMessage}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {busy && (
+        <p className="hint" role="status">
+          Working…
+        </p>
+      )}
+
+      {current && (
+        <>
+          <p className="hint">
+            Version {current.version}, {current.status}
+            {current.status === 'published' && ' (unpublish it to edit)'}.
+          </p>
+          {canEdit && (
+            <>
+              <h3>New building</h3>
+              <div className="row">
+                {mode === 'drawing' ? (
+                  <>
+                    <button
+                      type="button"
+                      className="grow"
+                      onClick={() => tool.finishDrawing()}
+                      disabled={points.length < 3}
+                    >
+                      Finish footprint
+                    </button>
+                    <button type="button" onClick={tool.cancelDrawing}>
+                      Cancel
+                    </button>
+                  </>
+                ) : (
+                  <button type="button" className="grow" onClick={tool.startDrawing} disabled={busy}>
+                    {mode === 'closed' ? 'Draw another footprint' : 'Draw footprint on the map'}
+                  </button>
+                )}
+              </div>
+              {mode === 'drawing' && (
+                <p className="hint" role="status">
+                  Click the corners on the ground ({points.length} so far). Double-click or press Enter to
+                  finish, Backspace to remove the last corner, Escape to cancel.
+                </p>
+              )}
+              {mode !== 'drawing' && <PasteFootprint tool={tool} />}
+              {mode === 'closed' && <NewBuildingForm tool={tool} />}
+              {selected && <SelectedBuilding tool={tool} id={selected} onDeselect={onDeselect} />}
+              {!selected && (
+                <p className="hint">Click a building to change its height or use, or demolish it.</p>
+              )}
+            </>
+          )}
+          <ChangeList tool={tool} canEdit={canEdit} />
+          <Indicators tool={tool} />
+          <label className="row">
+            <input
+              type="checkbox"
+              checked={tool.compare}
+              onChange={(e) => tool.setCompare(e.target.checked)}
+            />{' '}
+            Compare with the baseline (swipe: baseline left, scenario right)
+          </label>
+        </>
+      )}
+    </section>
+  );
+}
+
+function SignIn({ tool }: { tool: ScenarioTool }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    tool.login(email, password);
+    setPassword('');
+  };
+  return (
+    <form className="sign-in" onSubmit={submit} aria-label="Staff sign-in">
+      <p className="hint">Planners sign in to create and edit scenarios; anyone can view published ones.</p>
+      <label className="row">
+        Email{' '}
+        <input
+          className="grow"
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          required
+        />
+      </label>
+      <label className="row">
+        Password{' '}
+        <input
+          className="grow"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+        />
+      </label>
+      <button type="submit" disabled={tool.busy}>
+        Sign in
+      </button>
+    </form>
+  );
+}
+
+function PasteFootprint({ tool }: { tool: ScenarioTool }) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <details>
+      <summary>Or paste a footprint (GeoJSON Polygon)</summary>
+      <textarea
+        aria-label="Footprint as GeoJSON"
+        rows={3}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
+      <button
+        type="button"
+        onClick={() => {
+          const ring = areaFromGeoJson(text);
+          if (typeof ring === 'string') setError(ring);
+          else {
+            setError(null);
+            tool.setFootprint(ring);
+          }
+        }}
+      >
+        Use this footprint
+      </button>
+      {error && <p role="alert">{error}</p>}
+    </details>
+  );
+}
+
+function UseSelect({ value, onChange, label }: { value: string; onChange(v: string): void; label: string }) {
+  return (
+    <label className="row">
+      {label}{' '}
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        {value === '' && <option value="">(unchanged)</option>}
+        {USES.map((u) => (
+          <option key={u}>{u}</option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function NewBuildingForm({ tool }: { tool: ScenarioTool }) {
+  const [name, setName] = useState('');
+  const [use, setUse] = useState<Use>('residential');
+  const [storeys, setStoreys] = useState('4');
+  const [height, setHeight] = useState('');
+  const form: MassingForm = { name, use, storeys: optionalNumber(storeys), heightM: optionalNumber(height) };
+  const problem = massingProblem(form);
+  return (
+    <form
+      className="massing"
+      aria-label="New building"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!problem) tool.addBuilding(form);
+      }}
+    >
+      <p className="hint">
+        Footprint: {whole.format(ringAreaM2(tool.points))} m², {tool.points.length} corners.
+      </p>
+      <label className="row">
+        Name{' '}
+        <input
+          className="grow"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="Block A"
+        />
+      </label>
+      <UseSelect label="Use" value={use} onChange={(v) => setUse(v as Use)} />
+      <label className="row">
+        Storeys{' '}
+        <input
+          type="number"
+          min={1}
+          max={300}
+          step={1}
+          value={storeys}
+          onChange={(e) => setStoreys(e.target.value)}
+        />
+      </label>
+      <label className="row">
+        Height, m (blank: 3 m a storey){' '}
+        <input
+          type="number"
+          min={0}
+          max={1000}
+          step={0.5}
+          value={height}
+          onChange={(e) => setHeight(e.target.value)}
+        />
+      </label>
+      {problem && <p role="alert">{problem}</p>}
+      <button type="submit" disabled={Boolean(problem) || tool.busy}>
+        Add building
+      </button>
+    </form>
+  );
+}
+
+function SelectedBuilding({ tool, id, onDeselect }: { tool: ScenarioTool; id: string; onDeselect(): void }) {
+  const [use, setUse] = useState('');
+  const [storeys, setStoreys] = useState('');
+  const [height, setHeight] = useState('');
+  const form = {
+    storeys: optionalNumber(storeys),
+    heightM: optionalNumber(height),
+    use: (use || undefined) as Use,
+  };
+  const problem = massingProblem({ name: '', ...form, use: form.use ?? 'unknown' }, false);
+  const change = problem ? null : modifyChange(id, form);
+  return (
+    <form
+      className="massing"
+      aria-label="Selected building"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (change) tool.edit([change]);
+      }}
+    >
+      <h3>Selected: {id}</h3>
+      <UseSelect label="New use" value={use} onChange={setUse} />
+      <label className="row">
+        New storeys{' '}
+        <input
+          type="number"
+          min={1}
+          max={300}
+          step={1}
+          value={storeys}
+          onChange={(e) => setStoreys(e.target.value)}
+        />
+      </label>
+      <label className="row">
+        New height, m{' '}
+        <input
+          type="number"
+          min={0}
+          max={1000}
+          step={0.5}
+          value={height}
+          onChange={(e) => setHeight(e.target.value)}
+        />
+      </label>
+      {problem && <p role="alert">{problem}</p>}
+      <div className="row">
+        <button type="submit" className="grow" disabled={!change || tool.busy}>
+          Apply change
+        </button>
+        <button
+          type="button"
+          disabled={tool.busy}
+          onClick={() => {
+            tool.edit([{ op: 'demolish', id }]);
+            onDeselect();
+          }}
+        >
+          Demolish
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ChangeList({ tool, canEdit }: { tool: ScenarioTool; canEdit: boolean }) {
+  const active = tool.changes.filter((c) => c.state === 'active');
+  const undone = tool.changes.filter((c) => c.state === 'undone');
+  return (
+    <>
+      <h3>Changes</h3>
+      {active.length === 0 && <p className="hint">No changes yet: this is the baseline.</p>}
+      <ol className="change-list">
+        {active.map((c) => (
+          <li key={c.seq}>{describeChange(c.change)}</li>
+        ))}
+        {undone.map((c) => (
+          <li key={c.seq} className="undone">
+            <s>{describeChange(c.change)}</s> (undone)
+          </li>
+        ))}
+      </ol>
+      {canEdit && (
+        <div className="row">
+          <button
+            type="button"
+            className="grow"
+            onClick={tool.undo}
+            disabled={tool.busy || active.length === 0}
+          >
+            Undo
+          </button>
+          <button
+            type="button"
+            className="grow"
+            onClick={tool.redo}
+            disabled={tool.busy || undone.length === 0}
+          >
+            Redo
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+function Indicators({ tool }: { tool: ScenarioTool }) {
+  const ind = tool.indicators;
+  if (!ind) return null;
+  const rows = indicatorRows(ind);
+  const fmt = (x: number | null, unit: string) =>
+    x === null ? '–' : unit === '%' ? x.toFixed(1) : whole.format(x);
+  return (
+    <>
+      <h3>Indicators</h3>
+      <p className="hint">
+        Over {ind.studyArea.source === 'site' ? 'the red line' : 'the whole dataset'} (
+        {whole.format(ind.studyArea.areaM2 / 10_000)} ha). Homes and jobs are floor-area estimates with stated
+        ratios.
+      </p>
+      <table className="indicators">
+        <thead>
+          <tr>
+            <th scope="col">Indicator</th>
+            <th scope="col">Baseline</th>
+            <th scope="col">Scenario</th>
+            <th scope="col">Change</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key} className={r.key.startsWith('gfa-') ? 'sub' : undefined}>
+              <th scope="row" className="row-label">
+                {r.label.trim()}
+                {r.unit ? ` (${r.unit})` : ''}
+              </th>
+              <td>{fmt(r.baseline, r.unit)}</td>
+              <td>{fmt(r.scenario, r.unit)}</td>
+              <td className={r.delta ? (r.delta > 0 ? 'up' : 'down') : undefined}>
+                {signed(r.delta, r.unit === '%' || r.unit === 'm' ? 1 : 0)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

@@ -1,0 +1,153 @@
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { energyApi } from '../api/energyApi';
+import type { Flexibility, Portfolio } from '../api/energyTypes';
+import type { DatasetInfo } from '../api/types';
+import type { ViewBbox } from '../scene/ViewBounds';
+import { leverSetOf } from '../state/carbon';
+import {
+  FLEXIBILITY_DEFAULTS,
+  type FlexibilitySettings,
+  flexibilityDay,
+  flexibilityProblems,
+  flexibilityRequest,
+  type PortfolioChoice,
+  portfolioRequest,
+} from '../state/energy';
+import type { ViewState } from '../state/viewState';
+import { type BuildingValuesState, useBuildingValues } from './useBuildingValues';
+import { type CarbonWorkspace, useCarbonWorkspace } from './useCarbonWorkspace';
+import { type RequestState, useDebouncedRequest } from './useDebouncedRequest';
+
+export type FlexibilityForm = Omit<FlexibilitySettings, 'date'>;
+
+export interface PortfolioState {
+  choice: PortfolioChoice;
+  setChoice: (c: PortfolioChoice) => void;
+  /** Hand-picked buildings (the "list" choice). */
+  ids: string[];
+  add: (id: string) => void;
+  remove: (id: string) => void;
+  clear: () => void;
+  run: () => void;
+  /** Why `run` cannot send anything now, or null. */
+  blocked: string | null;
+  result: RequestState<Portfolio>;
+  /** What the shown result was asked for, in words. */
+  describedAs: string | null;
+}
+
+export interface EnergyCarbon {
+  /** The dataset the portfolio and carbon panels work on (the first one with buildings). */
+  dataset: string | null;
+  buildingValues: BuildingValuesState;
+  flexibility: {
+    form: FlexibilityForm;
+    setForm: (f: FlexibilityForm) => void;
+    settings: FlexibilitySettings;
+    /** Whether the twin's clock is on the modelled day. */
+    onClock: boolean;
+    problems: string[];
+    result: RequestState<Flexibility>;
+    /** True when the result shown answers the current building and settings. */
+    current: boolean;
+  };
+  portfolio: PortfolioState;
+  carbon: CarbonWorkspace;
+  /** Set by the scene: the ground the camera shows. */
+  setViewBounds: (bounds: (() => ViewBbox | null) | null) => void;
+}
+
+const PORTFOLIO_LIMIT = 500;
+
+/**
+ * Everything the energy and carbon panels and layers share, owned at the app's level so that closing a panel keeps
+ * its results and the map colouring can follow the Carbon panel's plan.
+ */
+export function useEnergyCarbon(view: ViewState, datasets: readonly DatasetInfo[]): EnergyCarbon {
+  const dataset = datasets.find((d) => d.buildingCount > 0)?.name ?? null;
+
+  // Flexibility of the selected building, on the day the clock is on (or its date in the data year).
+  const [form, setForm] = useState<FlexibilityForm>(FLEXIBILITY_DEFAULTS);
+  const day = flexibilityDay(view.time);
+  const settings: FlexibilitySettings = { ...form, date: day.date };
+  const problems = flexibilityProblems(settings);
+  const flexBody =
+    view.panel === 'flexibility' && view.selected && problems.length === 0
+      ? flexibilityRequest(view.selected, settings)
+      : null;
+  const flexKey = flexBody ? JSON.stringify(flexBody) : null;
+  const flexResult = useDebouncedRequest(flexKey, (signal) => energyApi.flexibility(flexBody, signal));
+
+  // Portfolio: sent on request (hundreds of buildings take a second or two).
+  const [choice, setChoice] = useState<PortfolioChoice>('public');
+  const [ids, setIds] = useState<string[]>([]);
+  const [portfolioKey, setPortfolioKey] = useState<string | null>(null);
+  const [describedAs, setDescribedAs] = useState<string | null>(null);
+  const viewBounds = useRef<(() => ViewBbox | null) | null>(null);
+  const setViewBounds = useCallback((b: (() => ViewBbox | null) | null) => {
+    viewBounds.current = b;
+  }, []);
+  const portfolioBodyFor = (bbox: ViewBbox | null) =>
+    portfolioRequest(choice, settings, { dataset, viewBbox: bbox, ids }, PORTFOLIO_LIMIT);
+  const blocked =
+    problems.length > 0
+      ? problems[0]
+      : choice === 'list' && ids.length === 0
+        ? 'Add buildings to the list first: select one on the map, then “Add the selected building”.'
+        : !dataset
+          ? 'No dataset has buildings yet.'
+          : null;
+  const portfolioResult = useDebouncedRequest(
+    portfolioKey,
+    (signal) => energyApi.portfolio(JSON.parse(portfolioKey ?? 'null'), signal),
+    0,
+  );
+  const run = () => {
+    const body = portfolioBodyFor(choice === 'view' ? (viewBounds.current?.() ?? null) : null);
+    if (!body) return;
+    setPortfolioKey(JSON.stringify(body));
+    setDescribedAs(
+      choice === 'public'
+        ? `Public buildings (schools, civic, health care) of ${dataset}, up to ${PORTFOLIO_LIMIT},`
+        : choice === 'view'
+          ? `Buildings in view, up to ${PORTFOLIO_LIMIT},`
+          : `${ids.length} chosen building${ids.length === 1 ? '' : 's'},`,
+    );
+  };
+
+  const carbon = useCarbonWorkspace(dataset, view.panel === 'carbon');
+  const mapDraft = carbon.drafts[carbon.mapPlan];
+  const carbonMap = useMemo(
+    () => ({ levers: leverSetOf(mapDraft), planTitle: mapDraft.title, year: carbon.mapYear }),
+    [mapDraft, carbon.mapYear],
+  );
+  const buildingValues = useBuildingValues(view.colourBy, datasets, carbonMap);
+
+  return {
+    dataset,
+    buildingValues,
+    flexibility: {
+      form,
+      setForm,
+      settings,
+      onClock: day.onClock,
+      problems,
+      result: flexResult,
+      current: flexResult.dataKey === flexKey && !flexResult.loading,
+    },
+    portfolio: {
+      choice,
+      setChoice,
+      ids,
+      add: (id) => setIds((l) => (l.includes(id) ? l : [...l, id])),
+      remove: (id) => setIds((l) => l.filter((x) => x !== id)),
+      clear: () => setIds([]),
+      run,
+      blocked,
+      result: portfolioResult,
+      describedAs,
+    },
+    carbon,
+    setViewBounds,
+  };
+}

@@ -1,0 +1,369 @@
+/**
+ * The scenario editor's state: the staff session, the chosen scenario with its changes, overlay and indicators,
+ * the footprint being drawn, and the compare swipe. Every edit sends `expectedVersion`; a 409 reloads the scenario
+ * and says so in plain words. Keyboard while drawing: Enter finishes, Escape cancels, Backspace removes the last
+ * corner.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { authApi, ScenarioApiError, type StaffSession, scenarioApi } from '../api/scenarioApi';
+import {
+  addChange,
+  addedIds,
+  type Change,
+  type ChangeRecord,
+  type IndicatorsAnswer,
+  type MassingForm,
+  type OverlayAnswer,
+  type Scenario,
+} from '../state/scenario';
+import { distinctVertices, type LonLat } from '../state/sunHours';
+
+export type FootprintMode = 'idle' | 'drawing' | 'closed';
+
+export interface ScenarioMessage {
+  kind: 'error' | 'info';
+  text: string;
+}
+
+export interface ScenarioTool {
+  /** undefined while asking the server who is signed in; null: the public. */
+  session: StaffSession | null | undefined;
+  dataset: string | null;
+  scenarios: Scenario[];
+  current: Scenario | null;
+  changes: ChangeRecord[];
+  overlay: OverlayAnswer | null;
+  indicators: IndicatorsAnswer | null;
+  busy: boolean;
+  message: ScenarioMessage | null;
+  mode: FootprintMode;
+  points: LonLat[];
+  compare: boolean;
+  /** The swipe divider, as a fraction of the scene's width from the left. */
+  split: number;
+  /** The overlay tileset of the current version is loaded and drawn. */
+  overlayDrawn: boolean;
+  setDataset(name: string): void;
+  open(id: number | null): void;
+  create(name: string): void;
+  login(email: string, password: string): void;
+  logout(): void;
+  startDrawing(): void;
+  addPoint(p: LonLat): void;
+  removeLastPoint(): void;
+  finishDrawing(): boolean;
+  cancelDrawing(): void;
+  setFootprint(points: LonLat[]): void;
+  addBuilding(form: MassingForm): void;
+  edit(changes: Change[]): void;
+  undo(): void;
+  redo(): void;
+  setCompare(on: boolean): void;
+  setSplit(x: number): void;
+  setOverlayDrawn(drawn: boolean): void;
+  dismissMessage(): void;
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
+  const [session, setSession] = useState<StaffSession | null | undefined>(undefined);
+  const [chosenDataset, setChosenDataset] = useState<string | null>(null);
+  const [scenarios, setScenarios] = useState<Scenario[]>([]);
+  const [current, setCurrent] = useState<Scenario | null>(null);
+  const [changes, setChanges] = useState<ChangeRecord[]>([]);
+  const [overlay, setOverlay] = useState<OverlayAnswer | null>(null);
+  const [indicators, setIndicators] = useState<IndicatorsAnswer | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<ScenarioMessage | null>(null);
+  const [mode, setMode] = useState<FootprintMode>('idle');
+  const [points, setPoints] = useState<LonLat[]>([]);
+  const [compare, setCompare] = useState(false);
+  const [split, setSplit] = useState(0.5);
+  const [overlayDrawn, setOverlayDrawn] = useState(false);
+  const dataset = chosenDataset ?? datasets[0] ?? null;
+
+  const refs = useRef({ current, session, changes, points });
+  refs.current = { current, session, changes, points };
+
+  useEffect(() => {
+    const abort = new AbortController();
+    authApi
+      .me(abort.signal)
+      .then(setSession)
+      .catch(() => {
+        if (!abort.signal.aborted) setSession(null);
+      });
+    return () => abort.abort();
+  }, []);
+
+  const refreshList = useCallback(async (name: string | null) => {
+    if (!name) return setScenarios([]);
+    try {
+      setScenarios(await scenarioApi.list(name));
+    } catch (e) {
+      setMessage({ kind: 'error', text: `Cannot read the scenarios: ${errorText(e)}` });
+    }
+  }, []);
+
+  // The list follows the dataset and the session (staff see drafts, the public only published scenarios).
+  useEffect(() => {
+    if (session !== undefined) void refreshList(dataset);
+  }, [dataset, session, refreshList]);
+
+  /** Reads everything the panel and the scene show for a scenario (after opening it and after every edit). */
+  const load = useCallback(async (id: number, scenario?: Scenario) => {
+    const [s, list, o, ind] = await Promise.all([
+      scenario ?? scenarioApi.get(id),
+      scenarioApi.changes(id),
+      scenarioApi.overlay(id),
+      scenarioApi.indicators(id),
+    ]);
+    setCurrent(s);
+    setChanges(list);
+    setOverlay((prev) => (prev?.tilesetUrl === o.tilesetUrl && prev.show === o.show ? prev : o));
+    setIndicators(ind);
+  }, []);
+
+  const open = useCallback(
+    (id: number | null) => {
+      setMessage(null);
+      if (id === null) {
+        setCurrent(null);
+        setChanges([]);
+        setOverlay(null);
+        setIndicators(null);
+        setCompare(false);
+        return;
+      }
+      setBusy(true);
+      load(id)
+        .catch((e) => setMessage({ kind: 'error', text: `Cannot open the scenario: ${errorText(e)}` }))
+        .finally(() => setBusy(false));
+    },
+    [load],
+  );
+
+  const fail = useCallback(
+    async (e: unknown) => {
+      const id = refs.current.current?.id;
+      if (e instanceof ScenarioApiError) {
+        if (e.problem.status === 401) setSession(null);
+        // Stale version: reload what is there now, so the next edit is made on it.
+        if (e.problem.kind === 'version-conflict' && id !== undefined) {
+          try {
+            await load(id);
+          } catch (reload) {
+            setMessage({ kind: 'error', text: `${e.message} (Reloading failed: ${errorText(reload)})` });
+            return;
+          }
+        }
+      }
+      setMessage({ kind: 'error', text: errorText(e) });
+    },
+    [load],
+  );
+
+  const run = useCallback(
+    (what: (s: Scenario, csrf: string | null) => Promise<Scenario>, after?: () => void) => {
+      const s = refs.current.current;
+      if (!s) return;
+      setBusy(true);
+      setMessage(null);
+      what(s, refs.current.session?.csrfToken ?? null)
+        .then(async (next) => {
+          after?.();
+          await load(next.id, next);
+          void refreshList(next.dataset);
+        })
+        .catch(fail)
+        .finally(() => setBusy(false));
+    },
+    [load, fail, refreshList],
+  );
+
+  const edit = useCallback(
+    (list: Change[]) => run((s, csrf) => scenarioApi.append(s.id, s.version, list, csrf)),
+    [run],
+  );
+  const undo = useCallback(() => run((s, csrf) => scenarioApi.undo(s.id, s.version, csrf)), [run]);
+  const redo = useCallback(() => run((s, csrf) => scenarioApi.redo(s.id, s.version, csrf)), [run]);
+
+  const startDrawing = useCallback(() => {
+    setPoints([]);
+    setMode('drawing');
+  }, []);
+  const addPoint = useCallback((p: LonLat) => setPoints((list) => [...list, p]), []);
+  const removeLastPoint = useCallback(() => setPoints((list) => list.slice(0, -1)), []);
+  const finishDrawing = useCallback(() => {
+    const ring = distinctVertices(refs.current.points);
+    if (ring.length < 3) return false;
+    setPoints(ring);
+    setMode('closed');
+    return true;
+  }, []);
+  const cancelDrawing = useCallback(() => {
+    setPoints([]);
+    setMode('idle');
+  }, []);
+  const setFootprint = useCallback((ring: LonLat[]) => {
+    setPoints(distinctVertices(ring));
+    setMode('closed');
+  }, []);
+
+  const addBuilding = useCallback(
+    (form: MassingForm) => {
+      const ring = refs.current.points;
+      if (ring.length < 3) return;
+      const change = addChange(ring, form, addedIds(refs.current.changes));
+      run(
+        (s, csrf) => scenarioApi.append(s.id, s.version, [change], csrf),
+        () => {
+          setPoints([]);
+          setMode('idle');
+        },
+      );
+    },
+    [run],
+  );
+
+  const create = useCallback(
+    (name: string) => {
+      if (!dataset) return;
+      setBusy(true);
+      setMessage(null);
+      scenarioApi
+        .create(dataset, name, refs.current.session?.csrfToken ?? null)
+        .then(async (s) => {
+          await load(s.id, s);
+          await refreshList(dataset);
+        })
+        .catch(fail)
+        .finally(() => setBusy(false));
+    },
+    [dataset, load, refreshList, fail],
+  );
+
+  const login = useCallback((email: string, password: string) => {
+    setBusy(true);
+    setMessage(null);
+    authApi
+      .login(email, password)
+      .then(setSession)
+      .catch((e) =>
+        setMessage({
+          kind: 'error',
+          text:
+            e instanceof ScenarioApiError && e.problem.status === 401
+              ? 'Wrong email address or password.'
+              : `Cannot sign in: ${errorText(e)}`,
+        }),
+      )
+      .finally(() => setBusy(false));
+  }, []);
+  const logout = useCallback(() => {
+    authApi
+      .logout(refs.current.session?.csrfToken ?? null)
+      .catch(() => {})
+      .finally(() => setSession(null));
+  }, []);
+
+  useEffect(() => {
+    if (mode !== 'drawing') return;
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target?.closest('input, textarea, select')) return;
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        finishDrawing();
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        cancelDrawing();
+      } else if (e.key === 'Backspace') {
+        e.preventDefault();
+        removeLastPoint();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [mode, finishDrawing, cancelDrawing, removeLastPoint]);
+
+  const setDataset = useCallback(
+    (name: string) => {
+      setChosenDataset(name);
+      open(null);
+    },
+    [open],
+  );
+  const dismissMessage = useCallback(() => setMessage(null), []);
+
+  return useMemo(
+    () => ({
+      session,
+      dataset,
+      scenarios,
+      current,
+      changes,
+      overlay,
+      indicators,
+      busy,
+      message,
+      mode,
+      points,
+      compare,
+      split,
+      overlayDrawn,
+      setDataset,
+      open,
+      create,
+      login,
+      logout,
+      startDrawing,
+      addPoint,
+      removeLastPoint,
+      finishDrawing,
+      cancelDrawing,
+      setFootprint,
+      addBuilding,
+      edit,
+      undo,
+      redo,
+      setCompare,
+      setSplit,
+      setOverlayDrawn,
+      dismissMessage,
+    }),
+    [
+      session,
+      dataset,
+      scenarios,
+      current,
+      changes,
+      overlay,
+      indicators,
+      busy,
+      message,
+      mode,
+      points,
+      compare,
+      split,
+      overlayDrawn,
+      setDataset,
+      open,
+      create,
+      login,
+      logout,
+      startDrawing,
+      addPoint,
+      removeLastPoint,
+      finishDrawing,
+      cancelDrawing,
+      setFootprint,
+      addBuilding,
+      edit,
+      undo,
+      redo,
+      dismissMessage,
+    ],
+  );
+}

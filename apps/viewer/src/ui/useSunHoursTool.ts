@@ -1,0 +1,170 @@
+/**
+ * The sun-hours tool's state: the area being drawn (or pasted), the analysis request and its result, and whether
+ * the result is draped on the map. Keyboard while drawing: Enter closes the area, Escape cancels, Backspace
+ * removes the last corner.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { requestSunHours } from '../api/sunHours';
+import {
+  distinctVertices,
+  type LonLat,
+  polygonOf,
+  type SunHoursJob,
+  type SunHoursRequestBody,
+} from '../state/sunHours';
+
+export type DrawMode = 'idle' | 'drawing' | 'closed';
+
+export interface SunHoursRun {
+  status: 'idle' | 'running' | 'done' | 'failed';
+  job: SunHoursJob | null;
+  error: string | null;
+}
+
+export interface SunHoursTool {
+  mode: DrawMode;
+  /** Corners so far (drawing) or of the closed area, as an open ring. */
+  points: LonLat[];
+  run: SunHoursRun;
+  overlayShown: boolean;
+  overlayLoaded: boolean;
+  startDrawing(): void;
+  addPoint(p: LonLat): void;
+  removeLastPoint(): void;
+  /** Closes the area (needs 3 distinct corners); false when there are too few. */
+  finishDrawing(): boolean;
+  cancelDrawing(): void;
+  /** Sets a closed area (pasted GeoJSON, or the test hook). */
+  setArea(points: LonLat[]): void;
+  clear(): void;
+  compute(options: Omit<SunHoursRequestBody, 'area'>): void;
+  setOverlayShown(shown: boolean): void;
+  setOverlayLoaded(loaded: boolean): void;
+}
+
+export function useSunHoursTool(): SunHoursTool {
+  const [mode, setMode] = useState<DrawMode>('idle');
+  const [points, setPoints] = useState<LonLat[]>([]);
+  const [run, setRun] = useState<SunHoursRun>({ status: 'idle', job: null, error: null });
+  const [overlayShown, setOverlayShown] = useState(true);
+  const [overlayLoaded, setOverlayLoaded] = useState(false);
+  const abort = useRef<AbortController | null>(null);
+  const pointsRef = useRef(points);
+  pointsRef.current = points;
+
+  const stopRun = useCallback(() => {
+    abort.current?.abort();
+    abort.current = null;
+  }, []);
+
+  const startDrawing = useCallback(() => {
+    setPoints([]);
+    setMode('drawing');
+  }, []);
+  const addPoint = useCallback((p: LonLat) => setPoints((list) => [...list, p]), []);
+  const removeLastPoint = useCallback(() => setPoints((list) => list.slice(0, -1)), []);
+  const finishDrawing = useCallback(() => {
+    const ring = distinctVertices(pointsRef.current);
+    if (ring.length < 3) return false;
+    setPoints(ring);
+    setMode('closed');
+    return true;
+  }, []);
+  const cancelDrawing = useCallback(() => {
+    setPoints([]);
+    setMode('idle');
+  }, []);
+  const setArea = useCallback((ring: LonLat[]) => {
+    setPoints(distinctVertices(ring));
+    setMode('closed');
+  }, []);
+  const clear = useCallback(() => {
+    stopRun();
+    setPoints([]);
+    setMode('idle');
+    setRun({ status: 'idle', job: null, error: null });
+    setOverlayLoaded(false);
+  }, [stopRun]);
+
+  const compute = useCallback(
+    (options: Omit<SunHoursRequestBody, 'area'>) => {
+      stopRun();
+      const controller = new AbortController();
+      abort.current = controller;
+      setOverlayLoaded(false);
+      setRun({ status: 'running', job: null, error: null });
+      requestSunHours(
+        { ...options, area: polygonOf(pointsRef.current) },
+        (job) => {
+          if (!controller.signal.aborted) setRun({ status: 'running', job, error: null });
+        },
+        controller.signal,
+      )
+        .then((job) => {
+          if (!controller.signal.aborted) setRun({ status: 'done', job, error: null });
+        })
+        .catch((e: unknown) => {
+          if (!controller.signal.aborted)
+            setRun({ status: 'failed', job: null, error: e instanceof Error ? e.message : String(e) });
+        });
+    },
+    [stopRun],
+  );
+
+  useEffect(() => stopRun, [stopRun]);
+
+  useEffect(() => {
+    if (mode !== 'drawing') return;
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target?.closest('input, textarea, select')) return;
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        finishDrawing();
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        cancelDrawing();
+      } else if (e.key === 'Backspace') {
+        e.preventDefault();
+        removeLastPoint();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [mode, finishDrawing, cancelDrawing, removeLastPoint]);
+
+  return useMemo(
+    () => ({
+      mode,
+      points,
+      run,
+      overlayShown,
+      overlayLoaded,
+      startDrawing,
+      addPoint,
+      removeLastPoint,
+      finishDrawing,
+      cancelDrawing,
+      setArea,
+      clear,
+      compute,
+      setOverlayShown,
+      setOverlayLoaded,
+    }),
+    [
+      mode,
+      points,
+      run,
+      overlayShown,
+      overlayLoaded,
+      startDrawing,
+      addPoint,
+      removeLastPoint,
+      finishDrawing,
+      cancelDrawing,
+      setArea,
+      clear,
+      compute,
+    ],
+  );
+}

@@ -1,0 +1,170 @@
+/**
+ * The transport layer's state: the feeds, the chosen one (its routes and stops), the stop clicked and its
+ * departures, and the accessibility query (a point picked on the map, its isochrones). Vehicles are driven by the
+ * scene's clock in scene/TransportLayers.tsx; this only keeps how many are on the road for the panel.
+ */
+import { type Dispatch, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Loadable } from '../api/client';
+import {
+  fetchDepartures,
+  fetchFeeds,
+  fetchIsochrones,
+  fetchRoutes,
+  fetchStops,
+  type TransportFeature,
+} from '../api/transportApi';
+import type { Action } from '../state/store';
+import {
+  type IsochroneResult,
+  type StopDepartures,
+  type TransportFeed,
+  timeForFeed,
+  zonedDateTime,
+} from '../state/transport';
+import { densestPoint, homeView, isoInstant, viewOfCircle } from '../state/viewState';
+
+/** The grid that finds a feed's busiest part, and how much of it the camera frames (a town centre and around). */
+const STOP_CELL_M = 2000;
+const FRAME_RADIUS_M = 5000;
+
+export interface TransportTool {
+  feeds: Loadable<TransportFeed[]>;
+  feed: TransportFeed | null;
+  network: Loadable<{ routes: TransportFeature[]; stops: TransportFeature[] }>;
+  chooseFeed(name: string | null): void;
+  stop: { stopId: string; name: string | null } | null;
+  departures: Loadable<StopDepartures>;
+  selectStop(stop: { stopId: string; name: string | null } | null): void;
+  /** Whether the next click on the map sets the accessibility origin. */
+  pickingOrigin: boolean;
+  setPickingOrigin(picking: boolean): void;
+  isochrones: Loadable<IsochroneResult>;
+  requestIsochrones(lon: number, lat: number): void;
+  clearIsochrones(): void;
+  vehicleCount: number;
+  setVehicleCount(n: number): void;
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Runs a request into a Loadable, dropping answers to requests that were superseded. */
+function useRequest<T>(): [Loadable<T>, (run: ((signal: AbortSignal) => Promise<T>) | null) => void] {
+  const [state, setState] = useState<Loadable<T>>({ status: 'idle' });
+  const abort = useRef<AbortController | null>(null);
+  const start = useCallback((run: ((signal: AbortSignal) => Promise<T>) | null) => {
+    abort.current?.abort();
+    abort.current = null;
+    if (!run) {
+      setState({ status: 'idle' });
+      return;
+    }
+    const controller = new AbortController();
+    abort.current = controller;
+    setState({ status: 'loading' });
+    run(controller.signal).then(
+      (data) => !controller.signal.aborted && setState({ status: 'loaded', data }),
+      (e: unknown) => !controller.signal.aborted && setState({ status: 'failed', message: message(e) }),
+    );
+  }, []);
+  useEffect(() => () => abort.current?.abort(), []);
+  return [state, start];
+}
+
+export function useTransport(time: string, dispatch: Dispatch<Action>): TransportTool {
+  const [feeds, loadFeeds] = useRequest<TransportFeed[]>();
+  const [network, loadNetwork] = useRequest<{ routes: TransportFeature[]; stops: TransportFeature[] }>();
+  const [departures, loadDepartures] = useRequest<StopDepartures>();
+  const [isochrones, loadIsochrones] = useRequest<IsochroneResult>();
+  const [feedName, setFeedName] = useState<string | null>(null);
+  const [stop, setStop] = useState<{ stopId: string; name: string | null } | null>(null);
+  const [pickingOrigin, setPickingOrigin] = useState(false);
+  const [vehicleCount, setVehicleCount] = useState(0);
+  const timeRef = useRef(time);
+  timeRef.current = time;
+
+  useEffect(() => loadFeeds(fetchFeeds), [loadFeeds]);
+  const feed = useMemo(
+    () => (feeds.status === 'loaded' ? (feeds.data.find((f) => f.name === feedName) ?? null) : null),
+    [feeds, feedName],
+  );
+
+  const chooseFeed = useCallback(
+    (name: string | null) => {
+      setFeedName(name);
+      setStop(null);
+      loadDepartures(null);
+      loadIsochrones(null);
+      setPickingOrigin(false);
+      setVehicleCount(0);
+      const chosen = feeds.status === 'loaded' ? feeds.data.find((f) => f.name === name) : undefined;
+      if (!name || !chosen) {
+        loadNetwork(null);
+        return;
+      }
+      loadNetwork(async (signal) => {
+        const [routes, stops] = await Promise.all([fetchRoutes(name, signal), fetchStops(name, signal)]);
+        // The sample feeds are far from the sample city (Newport, Minneapolis): go there. A feed's extent can span
+        // a country (Newport's includes coaches to London), so frame its busiest part: where its stops are densest.
+        const centre = densestPoint(
+          stops.flatMap((f) => {
+            const [lon, lat] = f.geometry.coordinates as number[];
+            return f.geometry.type === 'Point' ? [{ lon, lat }] : [];
+          }),
+          STOP_CELL_M,
+        );
+        if (!signal.aborted && (centre || chosen.bbox))
+          dispatch({
+            type: 'flyTo',
+            camera: centre
+              ? viewOfCircle(centre.lon, centre.lat, FRAME_RADIUS_M)
+              : homeView(chosen.bbox as [number, number, number, number]),
+            fly: true,
+          });
+        return { routes, stops };
+      });
+      // On a day the feed runs, so that its vehicles are on the map.
+      const t = timeForFeed(chosen, Date.parse(timeRef.current));
+      if (t !== Date.parse(timeRef.current)) dispatch({ type: 'setTime', time: isoInstant(new Date(t)) });
+    },
+    [feeds, dispatch, loadNetwork, loadDepartures, loadIsochrones],
+  );
+
+  // Departures for the scene's day in the feed's time zone: a new day (or stop) asks again.
+  const day = feed ? zonedDateTime(Date.parse(time), feed.timeZone).date : null;
+  const stopId = stop?.stopId ?? null;
+  useEffect(() => {
+    if (!feedName || !stopId || !day) {
+      loadDepartures(null);
+      return;
+    }
+    loadDepartures((signal) => fetchDepartures(feedName, stopId, day, signal));
+  }, [feedName, stopId, day, loadDepartures]);
+
+  const requestIsochrones = useCallback(
+    (lon: number, lat: number) => {
+      setPickingOrigin(false);
+      if (!feedName) return;
+      const departure = timeRef.current;
+      loadIsochrones((signal) => fetchIsochrones(feedName, lon, lat, departure, signal));
+    },
+    [feedName, loadIsochrones],
+  );
+  const clearIsochrones = useCallback(() => loadIsochrones(null), [loadIsochrones]);
+
+  return {
+    feeds,
+    feed,
+    network,
+    chooseFeed,
+    stop,
+    departures,
+    selectStop: setStop,
+    pickingOrigin,
+    setPickingOrigin,
+    isochrones,
+    requestIsochrones,
+    clearIsochrones,
+    vehicleCount,
+    setVehicleCount,
+  };
+}

@@ -1,0 +1,286 @@
+/**
+ * The public consultation site in real Chromium: every page checked with axe-core (0 serious or critical WCAG 2.2
+ * AA violations), under the site's strict Content Security Policy (no violations, nothing fetched from anywhere
+ * but the server), and a comment sent with the keyboard alone.
+ *
+ * The server runs in this process on a real port (buildApp + listen) over the embedded PostGIS, so the test can
+ * set up staff, a published scenario and an open consultation directly; the real Rutland extract is the baseline
+ * (../shared/data/rutland, © OpenStreetMap contributors, ODbL). It needs no viewer build.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  appendChanges,
+  createConsultation,
+  createScenario,
+  type Db,
+  importFeatures,
+  listComments,
+  moderateComment,
+  openConsultation,
+  openDb,
+  setScenarioStatus,
+  submitComment,
+} from '@placetwin/db';
+import { importerFor } from '@placetwin/importers';
+import { type Change, type FootprintGeoJson, localFrame } from '@placetwin/scenario';
+import { buildApp } from '@placetwin/server';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './support/chromium';
+import { sample } from './support/paths';
+import { freePort } from './support/placetwin-server';
+
+const require = createRequire(import.meta.url);
+
+function rectangle(lon: number, lat: number, widthM: number, depthM: number): FootprintGeoJson {
+  const f = localFrame(lon, lat);
+  const dx = widthM / f.mPerDegLon;
+  const dy = depthM / f.mPerDegLat;
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [lon, lat],
+        [lon + dx, lat],
+        [lon + dx, lat + dy],
+        [lon, lat + dy],
+        [lon, lat],
+      ],
+    ],
+  };
+}
+const CHANGES: Change[] = [
+  { op: 'demolish', id: 'rutland:w178280261' },
+  {
+    op: 'add',
+    id: 'new/block-b',
+    footprint: rectangle(-0.73342, 52.67322, 14, 40),
+    use: 'residential',
+    storeys: 4,
+  },
+];
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+let root: string;
+let db: Db;
+let app: FastifyInstance;
+let baseUrl: string;
+let browser: Browser;
+let context: BrowserContext;
+let consultationId: number;
+let axeSource: string;
+const requests: string[] = [];
+const cspViolations: string[] = [];
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'placetwin-consult-e2e-'));
+  db = await openDb({ dataDir: join(root, 'db') });
+  const file = 'rutland-2022-11.osm.pbf';
+  const bytes = new Uint8Array(await readFile(sample('rutland', file)));
+  await importFeatures(
+    db,
+    {
+      name: 'rutland',
+      title: 'Rutland',
+      source: file,
+      licence: 'ODbL-1.0',
+      attribution: '© OpenStreetMap contributors',
+      vintage: '2022-11',
+      crs: 'EPSG:4326',
+    },
+    importerFor(bytes, file).parse(bytes, { fileName: file, skipInvalid: true }),
+  );
+  const s = await createScenario(db, {
+    dataset: 'rutland',
+    name: 'Station Approach',
+    description: 'Scheme A, as submitted.',
+    site: rectangle(-0.7342, 52.6729, 70, 90),
+  });
+  const edited = await appendChanges(db, s.id, 1, CHANGES);
+  await setScenarioStatus(db, s.id, edited.scenario.version, 'published');
+  const c = await createConsultation(db, {
+    title: 'Homes on Station Approach, Oakham',
+    summary:
+      'We propose a four-storey block of about 40 flats on the builders’ yard by the station.\n\n' +
+      'The builders’ merchant would move to the industrial estate.',
+    scenarioId: s.id,
+    opensAt: new Date(Date.now() - 86_400_000).toISOString(),
+    closesAt: new Date(Date.now() + 28 * 86_400_000).toISOString(),
+  });
+  consultationId = (await openConsultation(db, c.id)).id;
+  const approved = await submitComment(db, consultationId, {
+    name: '<script>alert("xss")</script>',
+    category: 'question',
+    text: 'Where will residents park?\n\n<img src=x onerror=alert(1)>',
+  });
+  await moderateComment(db, approved.id, 'approve', null);
+
+  app = buildApp({
+    db,
+    tilesetsDir: join(root, 'tilesets'),
+    dataDir: join(root, 'data'),
+    secureCookies: false,
+  });
+  const port = await freePort();
+  await app.listen({ port, host: '127.0.0.1' });
+  baseUrl = `http://127.0.0.1:${port}`;
+
+  axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+  // The first page compiles the stylesheet (seconds on a busy machine): be patient with loads.
+  context.setDefaultTimeout(120_000);
+  context.setDefaultNavigationTimeout(120_000);
+  context.on('request', (r) => {
+    requests.push(r.url());
+  });
+  context.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await db?.close();
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+async function newPage(): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return page;
+}
+
+/** axe-core (its source evaluated in the page, which the CSP does not govern) over the whole page. */
+async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (ctx: Document, o: object) => Promise<{ violations: AxeViolation[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: {
+        type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
+      },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target })),
+    }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Presses Tab until the focused element matches `selector` (keyboard only: no clicks anywhere). */
+async function tabTo(page: Page, selector: string, maxPresses = 60): Promise<void> {
+  for (let i = 0; i < maxPresses; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+describe('consultation site in Chromium', () => {
+  it('has no serious or critical accessibility violations on any page', async () => {
+    const id = consultationId;
+    const pages: [string, string][] = [
+      ['list', '/consult'],
+      ['consultation', `/consult/${id}`],
+      ['text-only', `/consult/${id}/text`],
+      ['comments', `/consult/${id}/comments`],
+      ['comment form', `/consult/${id}/comment`],
+      ['confirmation', `/consult/${id}/comment/sent`],
+      ['not found', '/consult/999999'],
+    ];
+    const page = await newPage();
+    const found: Record<string, AxeViolation[]> = {};
+    for (const [name, path] of pages) {
+      await page.goto(`${baseUrl}${path}`, { waitUntil: 'load' });
+      found[name] = await axeViolations(page);
+    }
+    // The form after a submission with every field wrong: error summary, messages, and focus on the summary.
+    await page.goto(`${baseUrl}/consult/${id}/comment`);
+    await page.locator('button.govuk-button').click();
+    await page.locator('.govuk-error-summary').waitFor();
+    expect(await page.locator('.govuk-error-summary').count()).toBe(1);
+    // GOV.UK Frontend moves focus to the error summary, so screen readers announce it first.
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary'))).toBe(
+      true,
+    );
+    found['comment form with errors'] = await axeViolations(page);
+    // The comments page renders the script-like comment as text.
+    await page.goto(`${baseUrl}/consult/${id}/comments`);
+    expect(await page.locator('text=<script>alert("xss")</script>').count()).toBe(1);
+    expect(await page.evaluate(() => document.querySelectorAll('img[src="x"]').length)).toBe(0);
+    await page.close();
+
+    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('sends a comment with the keyboard alone', async () => {
+    const page = await newPage();
+    await page.goto(`${baseUrl}/consult/${consultationId}`);
+    await tabTo(page, `a[href="/consult/${consultationId}/comment"]`);
+    await Promise.all([
+      page.waitForURL(`**/consult/${consultationId}/comment`),
+      page.keyboard.press('Enter'),
+    ]);
+
+    await tabTo(page, 'input[name="category"]');
+    // Arrow keys move through a radio group and select as they go: Down from "support" selects "object".
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowDown');
+    await tabTo(page, 'textarea[name="text"]');
+    const typed = 'Four storeys is too tall next to the station.';
+    await page.keyboard.type(typed);
+    // GOV.UK Frontend's JavaScript runs under the CSP: the nonce'd inline line marked the page, and the character
+    // count now tells how many characters are left.
+    expect(await page.evaluate(() => document.body.classList.contains('govuk-frontend-supported'))).toBe(
+      true,
+    );
+    expect(await page.locator('.govuk-character-count__status').textContent()).toContain(
+      `You have ${(2000 - typed.length).toLocaleString('en-GB')} characters remaining`,
+    );
+    await tabTo(page, 'input[name="name"]');
+    await page.keyboard.type('Alex Smith');
+    await tabTo(page, 'input[name="email"]');
+    await page.keyboard.type('alex@example.org');
+    await tabTo(page, 'button.govuk-button');
+    await Promise.all([
+      page.waitForURL(`**/consult/${consultationId}/comment/sent`),
+      page.keyboard.press('Enter'),
+    ]);
+    expect((await page.locator('h1').textContent())?.trim()).toBe('Comment sent');
+    expect(await page.locator('main').textContent()).toContain('Your comment will appear after moderation.');
+    await page.close();
+
+    const stored = await listComments(db, consultationId, { status: 'pending' });
+    expect(stored.map((c) => [c.category, c.text, c.name, c.email])).toEqual([
+      ['object', 'Four storeys is too tall next to the station.', 'Alex Smith', 'alex@example.org'],
+    ]);
+  });
+
+  it('fetched nothing from anywhere but this server, and broke no Content Security Policy rule', () => {
+    expect(requests.length).toBeGreaterThan(10);
+    expect(requests.filter((u) => !u.startsWith(baseUrl))).toEqual([]);
+    expect(cspViolations).toEqual([]);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * The energy and carbon panels in real Chromium, on a fresh Placetwin (Rutland imported and tiled on first start,
+ * the sample weather and grid intensity): the Rutland County Library's heat battery for a January day, its figures
+ * against the API's own answer, and the carbon plans following a lever. Screenshots in test-artifacts/.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, pixelStats, waitForViewerReady } from './support/chromium';
+import { repoRoot } from './support/paths';
+import { type RunningPlacetwin, startPlacetwin } from './support/placetwin-server';
+
+const artifacts = join(repoRoot, 'test-artifacts');
+/** Rutland County Library, Oakham (OSM way 101326490, amenity=library): found with /api/buildings?bbox over Oakham. */
+const LIBRARY = 'rutland:w101326490';
+/** A January day of the sample year, with the twin's clock inside the evening peak window. */
+const CLOCK = '2023-01-18T17:00:00Z';
+
+describe('energy and carbon panels (Chromium)', () => {
+  let server: RunningPlacetwin;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await mkdir(artifacts, { recursive: true });
+    server = await startPlacetwin();
+    browser = await launchChromium();
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('opens the library’s heat-battery flexibility and shows the API’s kW removed, with the charts', async () => {
+    const library = (await (await fetch(`${server.baseUrl}/api/buildings/${LIBRARY}`)).json()) as {
+      name: string;
+    };
+    expect(library.name).toBe('Rutland County Library');
+
+    await page.goto(`${server.baseUrl}/#t=${CLOCK}&sel=${LIBRARY}`);
+    await waitForViewerReady(page);
+    const info = page.locator(`.info-panel[data-building-id="${LIBRARY}"]`);
+    const energy = info.getByTestId('building-energy');
+    await energy.waitFor({ timeout: 60_000 });
+    expect(await energy.locator('[data-energy="heat"]').textContent()).toContain('estimated');
+
+    await info.getByRole('button', { name: 'Heat-battery flexibility' }).click();
+    const dock = page.getByRole('region', { name: 'Energy and carbon analysis' });
+    await expect
+      .poll(() => dock.getByRole('tab', { selected: true }).textContent())
+      .toBe('Heat-battery flexibility');
+    const kw = dock.locator('[data-figure="kwRemoved"] .figure-value');
+    await kw.waitFor({ timeout: 120_000 });
+
+    // The same question straight to the API: the panel sends the defaults (19–22 °C, 16:00–19:00) for the clock's day.
+    const res = await fetch(`${server.baseUrl}/api/energy/flexibility`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        buildingId: LIBRARY,
+        date: '2023-01-18',
+        comfort: { minC: 19, maxC: 22 },
+        window: { start: '16:00', end: '19:00' },
+      }),
+    });
+    const api = (await res.json()) as {
+      figures: { kwRemoved: number };
+      shifted: { comfortHoursViolated: number };
+    };
+    expect(api.figures.kwRemoved).toBeGreaterThan(0);
+    expect(await kw.textContent()).toBe(`${api.figures.kwRemoved.toFixed(1)}\u00a0kW`);
+    expect(await dock.locator('[data-figure="comfort"] .figure-value').textContent()).toMatch(
+      new RegExp(`^${api.shifted.comfortHoursViolated.toFixed(1)}\u00a0h`),
+    );
+
+    // Three charts on one time axis, each drawn (not blank), with a data table beside them.
+    for (const id of ['flex-chart-temperature', 'flex-chart-power', 'flex-chart-intensity']) {
+      const shot = await dock.getByTestId(id).screenshot();
+      expect((await pixelStats(browser, shot)).distinctColours, id).toBeGreaterThan(12);
+    }
+    expect(await dock.getByRole('img', { name: /Indoor temperature on 2023-01-18/ }).count()).toBe(1);
+    expect(await dock.locator('.chart-table table tbody tr').count()).toBe(48);
+    await page.waitForFunction(() => window.location.hash.includes('panel=flexibility'));
+    await page.screenshot({ path: join(artifacts, 'energy-flexibility.png') });
+  });
+
+  it('projects two carbon plans to 2050 and follows a lever', async () => {
+    const dock = page.getByRole('region', { name: 'Energy and carbon analysis' });
+    await dock.getByRole('tab', { name: 'Carbon what-if' }).click();
+    const planB2050 = dock.locator('[data-testid="carbon-comparison"] tr[data-row="2050"] td').nth(1);
+    await planB2050.waitFor({ timeout: 180_000 });
+    const before = await planB2050.textContent();
+    expect(before).toMatch(/CO2e\/yr/);
+    await dock.getByTestId('carbon-baseline-chart').waitFor();
+    const chartBefore = await dock.getByTestId('carbon-trajectory-b').screenshot();
+
+    // Plan B (the example plan) is being edited: heat pumps in every home instead of 80%.
+    const slider = dock.getByRole('slider', { name: /Heat pumps in homes/ });
+    await slider.focus();
+    await slider.press('End');
+    expect(await slider.getAttribute('aria-valuetext')).toBe('100% by 2040');
+    await expect.poll(() => planB2050.textContent(), { timeout: 180_000 }).not.toBe(before);
+    const tonnes = (text: string | null) => {
+      const m = /([\d,.]+)\u00a0(kt|t)CO2e/.exec(text ?? '');
+      if (!m) throw new Error(`no tonnage in "${text}"`);
+      return Number(m[1].replaceAll(',', '')) * (m[2] === 'kt' ? 1000 : 1);
+    };
+    expect(tonnes(await planB2050.textContent())).toBeLessThan(tonnes(before));
+    const chartAfter = await dock.getByTestId('carbon-trajectory-b').screenshot();
+    expect(chartAfter.equals(chartBefore)).toBe(false);
+    await page.screenshot({ path: join(artifacts, 'energy-carbon.png') });
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * The scenario editor in real Chromium over Oakham (Rutland's OpenStreetMap buildings, imported and tiled on first
+ * start): a planner signs in, creates a scenario, draws a new building's footprint on open ground in the Station
+ * Approach yard by Oakham station with mouse clicks on the canvas, sets its storeys, and sees it rendered (the
+ * pixels of its footprint change); Undo removes it (the pixels come back).
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { CameraView } from '@placetwin/viewer';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type ViewerWindow, waitForLoaded, waitForViewerReady } from './support/chromium';
+import { repoRoot } from './support/paths';
+import { type RunningPlacetwin, startPlacetwin } from './support/placetwin-server';
+
+const artifacts = join(repoRoot, 'test-artifacts');
+const VIEWPORT = { width: 1280, height: 800 };
+/**
+ * Open ground in the yard between Travis Perkins (rutland:w178280261, west edge −0.73343) and the Station
+ * Approach road, south of rutland:w178280264 (south edge 52.67376): no baseline building within 10 m (checked
+ * against rutland-2022-11.osm.pbf). About 17 × 28 m.
+ */
+const FOOTPRINT: [number, number][] = [
+  [-0.7338, 52.6733],
+  [-0.73355, 52.6733],
+  [-0.73355, 52.67355],
+  [-0.7338, 52.67355],
+];
+const STOREYS = 6; // 18 m at 3 m a storey
+const CAMERA: CameraView = { lon: -0.733675, lat: 52.673425, heightM: 260, headingDeg: 0, pitchDeg: -90 };
+const EMAIL = 'planner@example.org';
+const PASSWORD = 'station quarter planner 2025';
+/** A pixel has changed when its luminance moved by more than this (0–255). */
+const CHANGED = 20;
+
+type Hooks = ViewerWindow['__placetwin'];
+const scenario = (page: Page) =>
+  page.evaluate(() => ((window as unknown as ViewerWindow).__placetwin as Hooks).scenario?.() ?? null);
+
+async function luminance(png: Buffer): Promise<{ lum: Float32Array; width: number }> {
+  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const lum = new Float32Array(info.width * info.height);
+  for (let i = 0; i < lum.length; i++)
+    lum[i] = 0.2126 * data[3 * i] + 0.7152 * data[3 * i + 1] + 0.0722 * data[3 * i + 2];
+  return { lum, width: info.width };
+}
+
+/** Share of the pixels inside a screen box whose luminance differs by more than CHANGED between two shots. */
+async function changedShare(a: Buffer, b: Buffer, box: { x0: number; y0: number; x1: number; y1: number }) {
+  const [la, lb] = await Promise.all([luminance(a), luminance(b)]);
+  let changed = 0;
+  let total = 0;
+  for (let y = Math.ceil(box.y0); y < box.y1; y++)
+    for (let x = Math.ceil(box.x0); x < box.x1; x++) {
+      total++;
+      if (Math.abs(la.lum[y * la.width + x] - lb.lum[y * lb.width + x]) > CHANGED) changed++;
+    }
+  return changed / total;
+}
+
+describe('scenario editor (Chromium, offline Cesium)', () => {
+  let server: RunningPlacetwin;
+  let dataDir: string;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  /** What the test was doing (named in page errors). */
+  let step = 'loading';
+
+  beforeAll(async () => {
+    await mkdir(artifacts, { recursive: true });
+    // A planner account in a fresh data directory, made with the CLI before the server opens the database.
+    dataDir = await mkdtemp(join(tmpdir(), 'placetwin-scenario-e2e-'));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PLACETWIN_DATA_DIR: dataDir,
+      PLACETWIN_PASSWORD: PASSWORD,
+    };
+    delete env.DATABASE_URL;
+    await promisify(execFile)(
+      process.execPath,
+      [join(repoRoot, 'packages/cli/bin/placetwin.mjs'), 'user', 'add', '-e', EMAIL, '-r', 'planner'],
+      { cwd: repoRoot, env },
+    );
+    server = await startPlacetwin({ env: { PLACETWIN_DATA_DIR: dataDir } });
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(`${step}: ${e.name}: ${e.message}\n${e.stack ?? ''}`));
+    await page.goto(`${server.baseUrl}/#colour=none`);
+    await waitForViewerReady(page);
+    await page.evaluate((v) => (window as unknown as ViewerWindow).__placetwin.cameraTo(v), CAMERA);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** Waits until the scenario is open with this many active changes, its overlay drawn (and built, or not). */
+  async function waitForScenario(changes: number, overlayBuilt: boolean, timeout = 180_000): Promise<void> {
+    await page.waitForFunction(
+      ([n, built]) => {
+        const s = (window as unknown as ViewerWindow).__placetwin.scenario?.();
+        return Boolean(
+          s && s.id !== null && s.changes === n && s.overlayDrawn && (!built || s.tilesetUrl !== null),
+        );
+      },
+      [changes, overlayBuilt] as const,
+      { timeout, polling: 250 },
+    );
+  }
+
+  async function shot(name: string): Promise<Buffer> {
+    await waitForLoaded(page, { globe: true });
+    const start = await page.evaluate(
+      () => (window as unknown as ViewerWindow).__placetwin.frameStats().frames,
+    );
+    await page.waitForFunction(
+      (s) => (window as unknown as ViewerWindow).__placetwin.frameStats().frames >= s + 4,
+      start,
+      { timeout: 120_000 },
+    );
+    const canvas = await page.locator('.scene canvas').boundingBox();
+    if (!canvas) throw new Error('no Cesium canvas');
+    return page.screenshot({ path: join(artifacts, `${name}.png`), clip: canvas });
+  }
+
+  it('signs in, draws a building by the station, renders it, and undo removes it', async () => {
+    const panel = page.getByRole('region', { name: 'Scenarios' });
+    step = 'signing in';
+    await panel.getByLabel('Email').fill(EMAIL);
+    await panel.getByLabel('Password').fill(PASSWORD);
+    await panel.getByRole('button', { name: 'Sign in' }).click();
+    step = 'creating';
+    await panel.getByLabel('New scenario name').fill('E2E station yard');
+    await panel.getByRole('button', { name: 'Create' }).click();
+    await waitForScenario(0, false);
+    const before = await shot('scenario-before');
+
+    const canvas = await page.locator('.scene canvas').boundingBox();
+    if (!canvas) throw new Error('no Cesium canvas');
+    const screen = async (lon: number, lat: number, h: number) => {
+      const p = await page.evaluate(
+        ([x, y, z]) => (window as unknown as ViewerWindow).__placetwin.worldToScreen(x, y, z),
+        [lon, lat, h] as const,
+      );
+      if (!p) throw new Error(`${lon}, ${lat} is off screen`);
+      return p;
+    };
+
+    step = 'drawing';
+    await panel.getByRole('button', { name: 'Draw footprint on the map' }).click();
+    for (const [lon, lat] of FOOTPRINT) {
+      const at = await screen(lon, lat, 0);
+      await page.mouse.click(canvas.x + at.x, canvas.y + at.y);
+      await page.waitForTimeout(400); // two quick clicks would be a double-click
+    }
+    await expect.poll(async () => (await scenario(page))?.points.length).toBe(4);
+    await page.keyboard.press('Enter');
+    expect((await scenario(page))?.mode).toBe('closed');
+
+    const form = panel.getByRole('form', { name: 'New building' });
+    await form.getByLabel('Name').fill('E2E block');
+    await form.getByLabel('Storeys').fill(String(STOREYS));
+    step = 'adding';
+    await form.getByRole('button', { name: 'Add building' }).click();
+    await waitForScenario(1, true);
+    expect((await scenario(page))?.message).toBeNull();
+    await expect.poll(() => panel.getByRole('listitem').first().textContent()).toMatch(/Add “E2E block”/);
+    const after = await shot('scenario-drawn');
+
+    // The footprint's screen box (ground and roof), shrunk by 3 px so edges that merely shift do not count.
+    const corners = await Promise.all(
+      FOOTPRINT.flatMap(([lon, lat]) => [screen(lon, lat, 0), screen(lon, lat, STOREYS * 3)]),
+    );
+    const box = {
+      x0: Math.min(...corners.map((c) => c.x)) + 3,
+      y0: Math.min(...corners.map((c) => c.y)) + 3,
+      x1: Math.max(...corners.map((c) => c.x)) - 3,
+      y1: Math.max(...corners.map((c) => c.y)) - 3,
+    };
+    expect(box.x1 - box.x0).toBeGreaterThan(30);
+    const drawn = await changedShare(before, after, box);
+
+    // Compare: the swipe divider at the right edge shows the baseline everywhere, at the left edge the scenario.
+    step = 'comparing';
+    await panel.getByLabel(/Compare with the baseline/).check();
+    const divider = page.getByRole('separator', { name: /Compare divider/ });
+    await divider.focus();
+    await page.keyboard.press('End');
+    await expect.poll(async () => (await scenario(page))?.split).toBe(1);
+    const swipedBaseline = await changedShare(before, await shot('scenario-compare-baseline'), box);
+    await page.keyboard.press('Home');
+    await expect.poll(async () => (await scenario(page))?.split).toBe(0);
+    const swipedScenario = await changedShare(before, await shot('scenario-compare-scenario'), box);
+    expect(swipedBaseline).toBeLessThan(0.05);
+    expect(swipedScenario).toBeGreaterThan(0.5);
+    await panel.getByLabel(/Compare with the baseline/).uncheck();
+
+    step = 'undoing';
+    await panel.getByRole('button', { name: 'Undo' }).click();
+    await waitForScenario(0, false);
+    const undone = await shot('scenario-undone');
+    const back = await changedShare(before, undone, box);
+    await writeFile(
+      join(artifacts, 'scenario-pixels.json'),
+      `${JSON.stringify({ box, drawn, back, footprint: FOOTPRINT, camera: CAMERA }, null, 2)}\n`,
+    );
+    expect(drawn).toBeGreaterThan(0.5); // the new building covers its footprint
+    expect(back).toBeLessThan(0.05); // and is gone after undo
+    expect(pageErrors).toEqual([]);
+  });
+});

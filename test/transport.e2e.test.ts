@@ -1,0 +1,221 @@
+/**
+ * Public transport in real Chromium on the real Newport BODS GTFS feed (imported on first start with the sample
+ * city): choosing the feed flies to Newport and draws its routes and stops; at rush hour the scheduled buses are on
+ * the map and move as the twin's clock runs; clicking a stop lists that day's departures; picking a point draws
+ * the 15/30/45-minute isochrones on the ground with their legend and counts.
+ *
+ * Lean on purpose (SwiftShader on two loaded cores): one page, one server, no waiting on building tiles (there are
+ * none in Newport).
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CameraView, PlacetwinTestHooks } from '@placetwin/viewer';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type ViewerWindow, waitForViewerReady } from './support/chromium';
+import { repoRoot } from './support/paths';
+import { type RunningPlacetwin, startPlacetwin } from './support/placetwin-server';
+
+type TransportState = ReturnType<NonNullable<PlacetwinTestHooks['transport']>>;
+
+const artifacts = join(repoRoot, 'test-artifacts');
+const VIEWPORT = { width: 1280, height: 800 };
+/** Newport city centre (the bus station area) and a stop with many departures there. */
+const NEWPORT_CENTRE = { lon: -2.9977, lat: 51.5886 };
+/** The Newport feed starts on Monday 2023-06-05; today is outside it, so rush hour is Tuesday 08:00 BST. */
+const RUSH_HOUR = '2023-06-06T07:00:00Z';
+const M_PER_DEG_LAT = 111_195;
+
+const hooks = (page: Page) => ({
+  transport: () =>
+    page.evaluate(
+      () => (window as unknown as ViewerWindow).__placetwin.transport?.() ?? null,
+    ) as Promise<TransportState | null>,
+  state: () => page.evaluate(() => (window as unknown as ViewerWindow).__placetwin.state()),
+  cameraTo: (view: CameraView) =>
+    page.evaluate((v) => (window as unknown as ViewerWindow).__placetwin.cameraTo(v), view),
+  worldToScreen: (lon: number, lat: number, h: number) =>
+    page.evaluate(([x, y, z]) => (window as unknown as ViewerWindow).__placetwin.worldToScreen(x, y, z), [
+      lon,
+      lat,
+      h,
+    ] as const),
+});
+
+describe('public transport (Chromium, offline Cesium, Newport GTFS)', () => {
+  let server: RunningPlacetwin;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const badResponses: string[] = [];
+
+  beforeAll(async () => {
+    await mkdir(artifacts, { recursive: true });
+    server = await startPlacetwin();
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    context.on('response', (r) => {
+      if (r.status() >= 400) badResponses.push(`${r.status()} ${r.url()}`);
+    });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${server.baseUrl}/`);
+    await waitForViewerReady(page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('flies to the chosen feed and moves its buses on the twin’s clock', async () => {
+    await page.getByLabel('GTFS feed').selectOption('newport');
+    await expect
+      .poll(async () => (await hooks(page).transport())?.stops ?? 0, { timeout: 120_000, interval: 500 })
+      .toBeGreaterThan(600); // 655 stops that trips call at
+    expect((await hooks(page).transport())?.routes).toBe(16);
+    // The camera went to Newport's busiest part (the sample city is Rutland, 200 km away).
+    await expect
+      .poll(async () => Math.abs(((await hooks(page).state()).camera?.lon ?? 0) - NEWPORT_CENTRE.lon), {
+        timeout: 60_000,
+      })
+      .toBeLessThan(0.05);
+
+    // By keyboard: the panel above it reflows as the vehicle count and the other panels load, so a pointer click
+    // can wait a long time for the button to hold still under SwiftShader.
+    await page.getByRole('button', { name: 'Jump to rush hour (08:00)' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await hooks(page).state()).time).toBe(RUSH_HOUR);
+    await hooks(page).cameraTo({
+      ...NEWPORT_CENTRE,
+      lat: NEWPORT_CENTRE.lat - 0.06,
+      heightM: 9000,
+      headingDeg: 0,
+      pitchDeg: -55,
+    });
+    await expect
+      .poll(async () => (await hooks(page).transport())?.vehiclesAtMs, { timeout: 120_000, interval: 500 })
+      .toBe(Date.parse(RUSH_HOUR));
+    const before = (await hooks(page).transport()) as TransportState;
+    expect(before.vehicles.length).toBeGreaterThan(5);
+    await expect
+      .poll(() => page.getByTestId('transport-status').textContent())
+      .toContain(`${before.vehicles.length} vehicles on the road`);
+    const canvas = await page.locator('.scene canvas').boundingBox();
+    if (!canvas) throw new Error('no Cesium canvas');
+    await page.screenshot({ path: join(artifacts, 'transport-rush-hour.png'), clip: canvas });
+
+    // Play at a minute per second for a few real seconds: the clock advances and the buses with it.
+    await page.getByLabel('Clock speed when playing').selectOption('60');
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await expect
+      .poll(async () => ((await hooks(page).transport())?.vehiclesAtMs ?? 0) - Date.parse(RUSH_HOUR), {
+        timeout: 120_000,
+        interval: 500,
+      })
+      .toBeGreaterThan(120_000);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    const after = (await hooks(page).transport()) as TransportState;
+    const was = new Map(before.vehicles.map((v) => [v.runId, v]));
+    const moved = after.vehicles.filter((v) => {
+      const w = was.get(v.runId);
+      if (!w) return false;
+      const dx = (v.lon - w.lon) * M_PER_DEG_LAT * Math.cos((v.lat * Math.PI) / 180);
+      const dy = (v.lat - w.lat) * M_PER_DEG_LAT;
+      return Math.hypot(dx, dy) > 100;
+    });
+    // Over 2+ minutes of timetable most running buses cover more than 100 m (some wait at a stop or end).
+    expect(moved.length).toBeGreaterThan(before.vehicles.length / 3);
+    await page.screenshot({ path: join(artifacts, 'transport-after-two-minutes.png'), clip: canvas });
+  });
+
+  it('lists a stop’s departures for the day when the stop is clicked', async () => {
+    const stops = (await (await fetch(`${server.baseUrl}/api/transport/feeds/newport/stops`)).json()) as {
+      features: { id: string; geometry: { coordinates: [number, number] }; properties: { name: string } }[];
+    };
+    // The stop nearest the centre with buses that day (some central stops serve only other days' coaches):
+    // straight down on it from 400 m, then click where it appears.
+    const near = (f: (typeof stops.features)[number]) =>
+      Math.hypot(
+        f.geometry.coordinates[0] - NEWPORT_CENTRE.lon,
+        f.geometry.coordinates[1] - NEWPORT_CENTRE.lat,
+      );
+    const departuresOf = async (stopId: string) =>
+      (
+        (await (
+          await fetch(
+            `${server.baseUrl}/api/transport/feeds/newport/stops/${stopId}/departures?date=2023-06-06`,
+          )
+        ).json()) as { departures: unknown[] }
+      ).departures.length;
+    let stop = stops.features[0];
+    let expected = 0;
+    for (const candidate of [...stops.features].sort((a, b) => near(a) - near(b)).slice(0, 20)) {
+      stop = candidate;
+      expected = await departuresOf(candidate.id);
+      if (expected > 0) break;
+    }
+    expect(expected).toBeGreaterThan(0);
+    const [lon, lat] = stop.geometry.coordinates;
+    await hooks(page).cameraTo({ lon, lat, heightM: 400, headingDeg: 0, pitchDeg: -90 });
+    const at = await hooks(page).worldToScreen(lon, lat, 3);
+    if (!at) throw new Error('the stop is off screen');
+    const canvas = await page.locator('.scene canvas').boundingBox();
+    if (!canvas) throw new Error('no Cesium canvas');
+    await page.mouse.click(canvas.x + at.x, canvas.y + at.y);
+    const list = page.getByRole('list', { name: `Departures from ${stop.properties.name}` });
+    await expect.poll(() => list.getByRole('listitem').count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    const first = await list.getByRole('listitem').first().textContent();
+    expect(first).toMatch(/^\d\d:\d\d /);
+    expect(await list.getByRole('listitem').count()).toBe(expected);
+    await expect
+      .poll(() => page.getByTestId('transport-departures').textContent())
+      .toContain('on 2023-06-06');
+    await list.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(artifacts, 'transport-departures.png') });
+  });
+
+  it('draws 15/30/45-minute isochrones from a picked point, with a legend and counts', async () => {
+    await hooks(page).cameraTo({
+      ...NEWPORT_CENTRE,
+      lat: NEWPORT_CENTRE.lat - 0.12,
+      heightM: 16_000,
+      headingDeg: 0,
+      pitchDeg: -60,
+    });
+    const at = await hooks(page).worldToScreen(NEWPORT_CENTRE.lon, NEWPORT_CENTRE.lat, 0);
+    if (!at) throw new Error('the centre is off screen');
+    const canvas = await page.locator('.scene canvas').boundingBox();
+    if (!canvas) throw new Error('no Cesium canvas');
+    await page.waitForTimeout(2000);
+    const before = await page.screenshot({ clip: canvas });
+    await page.getByRole('button', { name: 'Pick a point on the map' }).click();
+    await page.mouse.click(canvas.x + at.x, canvas.y + at.y);
+    const legend = page.getByTestId('isochrone-legend');
+    await expect.poll(() => legend.getByRole('listitem').count(), { timeout: 120_000 }).toBe(3);
+    expect((await hooks(page).transport())?.isochroneBands).toEqual([15, 30, 45]);
+    const text = await legend.textContent();
+    expect(text).toMatch(/15 min · \d+ stops/);
+    expect(text).toMatch(/45 min · \d+ stops/);
+    await expect
+      .poll(() => page.locator('.transport-panel').textContent())
+      .toContain('only GTFS stops are counted');
+    // Ground polygons are drawn asynchronously (GroundPrimitive): give the scene a few frames.
+    await page.waitForTimeout(3000);
+    const after = await page.screenshot({ path: join(artifacts, 'transport-isochrones.png'), clip: canvas });
+    // The bands tint the ground around the origin: kilometres across, a few per cent of this wide view.
+    const raw = (png: Buffer) => sharp(png).removeAlpha().raw().toBuffer();
+    const [a, b] = await Promise.all([raw(before), raw(after)]);
+    let changed = 0;
+    for (let i = 0; i < a.length; i += 3)
+      if (Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]) > 30)
+        changed++;
+    expect(changed / (a.length / 3)).toBeGreaterThan(0.02);
+    await page.screenshot({ path: join(artifacts, 'transport-isochrones-panel.png') });
+    expect(pageErrors).toEqual([]);
+    // Only this layer's requests: other panels probe endpoints that answer 4xx by design (401 from /api/auth/me
+    // when nobody is signed in).
+    expect(badResponses.filter((r) => r.includes('/api/transport/'))).toEqual([]);
+  });
+});
