@@ -1,6 +1,6 @@
 /**
  * The scenarios API against real PostGIS with the real Rutland sample imported and tiled (as on first start),
- * driven through app.inject(); and the sample modeller's script run through the CLI's `run` command, whose
+ * driven through inject(); and the sample modeller's script run through the CLI's `run` command, whose
  * report must equal the API's indicators for the same scenario.
  */
 import { existsSync } from 'node:fs';
@@ -11,11 +11,12 @@ import { ensureSampleData, registerRunCommand, repoRoot, type ScenarioRunReport 
 import { type Db, openTestDb } from '@placetwin/db';
 import { type FootprintGeoJson, localFrame } from '@placetwin/scenario';
 import { Command } from 'commander';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleDataDir } from '../../../../../test/support/paths';
 import { buildApp } from '../../app';
 import { PROBLEM_BASE } from '../../plugins/app/problems';
+import { staffHeaders } from '../../testing/staff-session';
 
 const TRAVIS_PERKINS = 'rutland:w178280261';
 const STATION = 'rutland:w178280140';
@@ -50,13 +51,19 @@ let drop: () => Promise<void>;
 let root: string;
 let tilesetsDir: string;
 let app: FastifyInstance;
+let inject: (o: string | InjectOptions) => Promise<LightMyRequestResponse>;
 
 beforeAll(async () => {
   ({ db, drop } = await openTestDb());
   root = await mkdtemp(join(tmpdir(), 'placetwin-scenarios-'));
   tilesetsDir = join(root, 'tilesets');
   await ensureSampleData(db, { tilesetsDir, sampleDataDir });
-  app = buildApp({ db, tilesetsDir, dataDir: join(root, 'data') });
+  app = buildApp({ db, tilesetsDir, dataDir: join(root, 'data'), auth: { passwordHashing: { logN: 10 } } });
+  // Scenario writes need a planner (or admin) session with its CSRF token: every request here is a planner's.
+  const staff = await staffHeaders(app, db, 'planner');
+  const raw = app.inject.bind(app);
+  inject = (o) =>
+    raw(typeof o === 'string' ? { url: o, headers: staff } : { ...o, headers: { ...staff, ...o.headers } });
 });
 afterAll(async () => {
   await app?.close();
@@ -64,8 +71,7 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-const post = (url: string, payload: unknown) =>
-  app.inject({ method: 'POST', url, payload: payload as object });
+const post = (url: string, payload: unknown) => inject({ method: 'POST', url, payload: payload as object });
 const problemOf = (res: LightMyRequestResponse) => {
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   return res.json();
@@ -86,10 +92,10 @@ describe('scenarios API', () => {
       changeCount: 0,
       overlay: null,
     });
-    expect((await app.inject(`/api/scenarios/${s.id}`)).json()).toMatchObject({ id: s.id, status: 'draft' });
-    const drafts = (await app.inject('/api/scenarios?status=draft&dataset=rutland')).json();
+    expect((await inject(`/api/scenarios/${s.id}`)).json()).toMatchObject({ id: s.id, status: 'draft' });
+    const drafts = (await inject('/api/scenarios?status=draft&dataset=rutland')).json();
     expect(drafts.map((x: { id: number }) => x.id)).toContain(s.id);
-    expect((await app.inject('/api/scenarios?status=published')).json()).toEqual([]);
+    expect((await inject('/api/scenarios?status=published')).json()).toEqual([]);
     const dup = await post('/api/scenarios', { dataset: 'rutland', name: 'api basics' });
     expect(dup.statusCode).toBe(409);
     expect(problemOf(dup).type).toBe(`${PROBLEM_BASE}duplicate-scenario`);
@@ -117,7 +123,7 @@ describe('scenarios API', () => {
       changesVersion: 2,
       hiddenBuildingIds: [STATION, TRAVIS_PERKINS],
     });
-    const view = (await app.inject(`/api/scenarios/${s.id}/overlay`)).json();
+    const view = (await inject(`/api/scenarios/${s.id}/overlay`)).json();
     expect(view).toMatchObject({
       scenarioId: s.id,
       status: 'draft',
@@ -126,11 +132,11 @@ describe('scenarios API', () => {
       added: ['new/block-b'],
     });
     expect(view.hideStyle.show).toBe(`\${id} !== '${STATION}' && \${id} !== '${TRAVIS_PERKINS}'`);
-    const tileset = await app.inject(view.tilesetUrl);
+    const tileset = await inject(view.tilesetUrl);
     expect(tileset.statusCode).toBe(200);
     expect(tileset.headers['cache-control']).toMatch(/immutable/);
     expect(tileset.json().asset.version).toBe('1.1');
-    const buildings = (await app.inject(`/api/scenarios/${s.id}/buildings`)).json();
+    const buildings = (await inject(`/api/scenarios/${s.id}/buildings`)).json();
     expect(
       buildings.features.map((f: { id: string; properties: { change: string } }) => [
         f.id,
@@ -146,7 +152,7 @@ describe('scenarios API', () => {
       use: 'residential',
       attributes: { homes: 20 },
     });
-    const changes = (await app.inject(`/api/scenarios/${s.id}/changes`)).json();
+    const changes = (await inject(`/api/scenarios/${s.id}/changes`)).json();
     expect(changes.changes.at(-1).change).toEqual({
       op: 'set-attribute',
       id: 'new/block-b',
@@ -175,7 +181,7 @@ describe('scenarios API', () => {
       currentVersion: 2,
       detail: expect.stringMatching(/reload it and make the edit again on version 2/),
     });
-    const stale = await app.inject({
+    const stale = await inject({
       method: 'PATCH',
       url: `/api/scenarios/${s.id}`,
       payload: { expectedVersion: 1, name: 'x' },
@@ -216,7 +222,7 @@ describe('scenarios API', () => {
         /overlaps rutland:w178280261 \(Travis Perkins\).*demolish rutland:w178280261 first/,
       ),
     });
-    const after = (await app.inject(`/api/scenarios/${s.id}`)).json();
+    const after = (await inject(`/api/scenarios/${s.id}`)).json();
     expect(after).toMatchObject({ version: 1, changeCount: 0 });
     const missing = await post('/api/scenarios/999999/undo', { expectedVersion: 1 });
     expect(missing.statusCode).toBe(404);
@@ -239,7 +245,7 @@ describe('scenarios API', () => {
       tilesetUrl: null,
     });
     v = undo.scenario.version;
-    const history = (await app.inject(`/api/scenarios/${s.id}/changes?history=true`)).json();
+    const history = (await inject(`/api/scenarios/${s.id}/changes?history=true`)).json();
     expect(history.changes.map((c: { seq: number; state: string }) => [c.seq, c.state])).toEqual([
       [1, 'active'],
       [2, 'undone'],
@@ -259,7 +265,7 @@ describe('scenarios API', () => {
     const s = await create('api publish');
     const published = (await post(`/api/scenarios/${s.id}/publish`, { expectedVersion: 1 })).json();
     expect(published).toMatchObject({ status: 'published', version: 2 });
-    const list = (await app.inject('/api/scenarios?status=published')).json();
+    const list = (await inject('/api/scenarios?status=published')).json();
     expect(list.map((x: { id: number; status: string }) => [x.id, x.status])).toEqual([[s.id, 'published']]);
     const edit = await post(`/api/scenarios/${s.id}/changes`, {
       expectedVersion: 2,
@@ -286,25 +292,25 @@ describe('scenarios API', () => {
         { ...BLOCK_B, storeys: 8 },
       ],
     });
-    const x = (await app.inject(`/api/scenarios/${a.id}/indicators`)).json();
+    const x = (await inject(`/api/scenarios/${a.id}/indicators`)).json();
     expect(x).toMatchObject({ scenarioId: a.id, status: 'draft', version: 2, studyArea: { source: 'site' } });
     expect(x.delta.homes).toBe(x.scenario.homes - x.baseline.homes);
     expect(x.delta.homes).toBe(Math.round((14 * 40 * 4 * 0.95 * 0.85) / 70));
     expect(x.ratios.find((r: { id: string }) => r.id === 'jobs-office').source).toMatch(
       /Employment Density Guide/,
     );
-    const c = (await app.inject(`/api/scenarios/compare?a=${a.id}&b=${b.id}`)).json();
+    const c = (await inject(`/api/scenarios/compare?a=${a.id}&b=${b.id}`)).json();
     expect(c.a).toMatchObject({ scenarioId: a.id, status: 'draft' });
     expect(c.delta.homes).toBe(c.b.indicators.homes - c.a.indicators.homes);
     expect(c.delta.maxHeightM).toBeCloseTo(24 - 12, 2);
     expect(c.diff.changed).toEqual([{ id: 'new/block-b', fields: ['heightM', 'storeys'] }]);
-    const vsBaseline = (await app.inject(`/api/scenarios/compare?a=baseline&b=${a.id}`)).json();
+    const vsBaseline = (await inject(`/api/scenarios/compare?a=baseline&b=${a.id}`)).json();
     expect(vsBaseline.delta).toEqual(x.delta);
-    expect((await app.inject('/api/scenarios/compare?a=baseline&b=baseline')).statusCode).toBe(400);
+    expect((await inject('/api/scenarios/compare?a=baseline&b=baseline')).statusCode).toBe(400);
   });
 
   it('documents the endpoints and change kinds in OpenAPI', async () => {
-    const doc = (await app.inject('/docs/json')).json();
+    const doc = (await inject('/docs/json')).json();
     for (const path of [
       '/api/scenarios',
       '/api/scenarios/{id}',
@@ -334,15 +340,15 @@ describe('scenarios API', () => {
     ).json();
     const dir = join(tilesetsDir, 'rutland', 'scenarios', String(s.id));
     expect(existsSync(dir)).toBe(true);
-    const stale = await app.inject({ method: 'DELETE', url: `/api/scenarios/${s.id}?expectedVersion=1` });
+    const stale = await inject({ method: 'DELETE', url: `/api/scenarios/${s.id}?expectedVersion=1` });
     expect(stale.statusCode).toBe(409);
-    const res = await app.inject({
+    const res = await inject({
       method: 'DELETE',
       url: `/api/scenarios/${s.id}?expectedVersion=${edit.scenario.version}`,
     });
     expect(res.statusCode).toBe(204);
     expect(existsSync(dir)).toBe(false);
-    expect((await app.inject(`/api/scenarios/${s.id}`)).statusCode).toBe(404);
+    expect((await inject(`/api/scenarios/${s.id}`)).statusCode).toBe(404);
   });
 });
 
@@ -365,7 +371,7 @@ describe('placetwin run scenarios/station-quarter.ts', () => {
     await runCli(outDir);
     const base = join(outDir, 'oakham-station-quarter-option-a-illustrative');
     const report = JSON.parse(await readFile(`${base}.json`, 'utf8')) as ScenarioRunReport;
-    const api = (await app.inject(`/api/scenarios/${report.scenario.id}/indicators`)).json();
+    const api = (await inject(`/api/scenarios/${report.scenario.id}/indicators`)).json();
     expect(report.indicators).toEqual(api);
     expect(report.scenario).toMatchObject({ dataset: 'rutland', status: 'draft', changeCount: 7 });
     expect(report.indicators.delta.homes).toBeGreaterThan(0);
@@ -396,9 +402,9 @@ describe('placetwin run scenarios/station-quarter.ts', () => {
   });
 
   it('leaves the stored scenario as it is when run again', async () => {
-    const before = (await app.inject('/api/scenarios?dataset=rutland')).json();
+    const before = (await inject('/api/scenarios?dataset=rutland')).json();
     await runCli(join(root, 'out2'));
-    const after = (await app.inject('/api/scenarios?dataset=rutland')).json();
+    const after = (await inject('/api/scenarios?dataset=rutland')).json();
     const pick = (l: { name: string; version: number; changeCount: number }[]) =>
       l.filter((s) => s.name.startsWith('Oakham station quarter')).map((s) => [s.version, s.changeCount]);
     expect(pick(after)).toEqual(pick(before));
