@@ -17,6 +17,7 @@ import {
   type Scenario,
 } from '../state/scenario';
 import { distinctVertices, type LonLat } from '../state/sunHours';
+import { useDrawingKeys } from './useDrawingKeys';
 
 export type FootprintMode = 'idle' | 'drawing' | 'closed';
 
@@ -268,25 +269,7 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
       .finally(() => setSession(null));
   }, []);
 
-  useEffect(() => {
-    if (mode !== 'drawing') return;
-    const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement | null;
-      if (target?.closest('input, textarea, select')) return;
-      if (e.key === 'Enter') {
-        e.preventDefault();
-        finishDrawing();
-      } else if (e.key === 'Escape') {
-        e.preventDefault();
-        cancelDrawing();
-      } else if (e.key === 'Backspace') {
-        e.preventDefault();
-        removeLastPoint();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [mode, finishDrawing, cancelDrawing, removeLastPoint]);
+  useDrawingKeys(mode === 'drawing', finishDrawing, cancelDrawing, removeLastPoint);
 
   const setDataset = useCallback(
     (name: string) => {

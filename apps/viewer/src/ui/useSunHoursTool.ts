@@ -12,6 +12,7 @@ import {
   type SunHoursJob,
   type SunHoursRequestBody,
 } from '../state/sunHours';
+import { useDrawingKeys } from './useDrawingKeys';
 
 export type DrawMode = 'idle' | 'drawing' | 'closed';
 
@@ -113,25 +114,7 @@ export function useSunHoursTool(): SunHoursTool {
 
   useEffect(() => stopRun, [stopRun]);
 
-  useEffect(() => {
-    if (mode !== 'drawing') return;
-    const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement | null;
-      if (target?.closest('input, textarea, select')) return;
-      if (e.key === 'Enter') {
-        e.preventDefault();
-        finishDrawing();
-      } else if (e.key === 'Escape') {
-        e.preventDefault();
-        cancelDrawing();
-      } else if (e.key === 'Backspace') {
-        e.preventDefault();
-        removeLastPoint();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [mode, finishDrawing, cancelDrawing, removeLastPoint]);
+  useDrawingKeys(mode === 'drawing', finishDrawing, cancelDrawing, removeLastPoint);
 
   return useMemo(
     () => ({
