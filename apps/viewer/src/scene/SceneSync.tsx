@@ -65,6 +65,9 @@ export function SceneSync({ state, dispatch, probe, picking = true }: SceneSyncP
   useEffect(() => {
     if (!viewer || !request) return;
     const target = cameraDestination(request.view);
+    // A jump must also end any flight still under way (Home pressed mid-flight, a link, the test hook): setView
+    // alone leaves the flight running, and its next frames would carry the camera away again.
+    viewer.camera.cancelFlight();
     if (request.fly) viewer.camera.flyTo({ ...target, duration: FLIGHT_SECONDS });
     else viewer.camera.setView(target);
   }, [viewer, request]);

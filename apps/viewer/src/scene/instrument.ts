@@ -29,7 +29,7 @@ const FRAME_WINDOW = 120;
  * tiles it already has, with its load queues momentarily empty, before it asks for the new view's tiles.
  */
 const STABLE_FRAMES = 4;
-const CAMERA_TIMEOUT_MS = 15_000;
+const CAMERA_TIMEOUT_MS = 45_000;
 
 export function createSceneProbe(mode: 'tiles' | 'geojson'): SceneProbe {
   let viewer: CesiumWidget | null = null;
