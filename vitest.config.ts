@@ -30,6 +30,8 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.e2e.test.ts'],
+          // Imports and tiles the sample city once; each file's server starts on a copy (see the file).
+          globalSetup: ['test/support/e2e-global-setup.ts'],
           testTimeout: 600_000,
           hookTimeout: 600_000,
           fileParallelism: false,

@@ -5,8 +5,7 @@
  * pixels of its footprint change); Undo removes it (the pixels come back).
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { CameraView } from '@placetwin/viewer';
@@ -15,7 +14,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type ViewerWindow, waitForLoaded, waitForViewerReady } from './support/chromium';
 import { repoRoot } from './support/paths';
-import { type RunningPlacetwin, startPlacetwin } from './support/placetwin-server';
+import { newDataDir, type RunningPlacetwin, startPlacetwin } from './support/placetwin-server';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 const VIEWPORT = { width: 1280, height: 800 };
@@ -73,8 +72,9 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
 
   beforeAll(async () => {
     await mkdir(artifacts, { recursive: true });
-    // A planner account in a fresh data directory, made with the CLI before the server opens the database.
-    dataDir = await mkdtemp(join(tmpdir(), 'placetwin-scenario-e2e-'));
+    // A planner account in a fresh data directory (a copy of the sample city), made with the CLI before the server
+    // opens the database.
+    dataDir = await newDataDir('placetwin-scenario-e2e-');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PLACETWIN_DATA_DIR: dataDir,

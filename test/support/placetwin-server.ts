@@ -4,7 +4,7 @@
  * For end-to-end tests and the viewer benchmark.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,21 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Environment variable naming a data directory with the sample city already imported and tiled (see
+ * `e2e-global-setup.ts`): each test's server starts on a copy of it instead of importing Rutland again. */
+export const TEMPLATE_ENV = 'PLACETWIN_E2E_TEMPLATE';
+
+/**
+ * A fresh data directory for one server: a copy of the prepared sample city when the e2e global setup made one,
+ * else empty (the server then imports and tiles the sample on its first start, as `npm start` does).
+ */
+export async function newDataDir(prefix = 'placetwin-e2e-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const template = process.env[TEMPLATE_ENV];
+  if (template) await cp(template, dir, { recursive: true });
+  return dir;
+}
+
 /**
  * Starts the server and resolves once `/api/health` answers 200. The first start on a fresh data directory imports
  * and tiles Rutland, which takes minutes on a small machine: `timeoutMs` allows for it.
@@ -50,7 +65,9 @@ export async function startPlacetwin({
   env?: Record<string, string>;
 } = {}): Promise<RunningPlacetwin> {
   const port = await freePort();
-  const dataDir = await mkdtemp(join(tmpdir(), 'placetwin-e2e-'));
+  // The caller's own directory when it gives one (and then removes it itself), else one of ours.
+  const ownDir = env.PLACETWIN_DATA_DIR === undefined;
+  const dataDir = env.PLACETWIN_DATA_DIR ?? (await newDataDir());
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
@@ -80,7 +97,7 @@ export async function startPlacetwin({
       await exited(child);
       clearTimeout(killTimer);
     }
-    await rm(dataDir, { recursive: true, force: true });
+    if (ownDir) await rm(dataDir, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + timeoutMs;
