@@ -34,6 +34,7 @@ import {
 } from '@placetwin/sensors';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { checkCsrf } from '../../plugins/app/auth';
 import { HttpProblem, notFound } from '../../plugins/app/problems';
 import type { SensorServices } from '../../plugins/app/sensors';
 import { ProblemSchema } from '../schemas';
@@ -88,17 +89,39 @@ const Instant = (description: string) =>
 const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app, { db, services }) => {
   const verifiedKeys = new Map<string, { sensorId: string; until: number }>();
 
+  /**
+   * Registry writes: the admin bearer token (PLACETWIN_ADMIN_TOKEN, for scripts), or a signed-in admin's session
+   * with its CSRF token (the same rule as every other staff write). 401 without either or with a wrong token,
+   * 403 for another role, a missing CSRF token, or a bearer token when none is configured.
+   */
   const requireAdmin = async (request: FastifyRequest) => {
-    if (!services.adminToken) {
-      throw new HttpProblem(
-        403,
-        'registry-disabled',
-        'sensor registration is disabled: set PLACETWIN_ADMIN_TOKEN',
+    const token = bearer(request.headers.authorization);
+    if (token) {
+      if (!services.adminToken) {
+        throw new HttpProblem(
+          403,
+          'registry-disabled',
+          'no admin token is configured (PLACETWIN_ADMIN_TOKEN): sign in as an admin instead',
+        );
+      }
+      if (!timingSafeEqual(sha256(token), sha256(services.adminToken)))
+        throw unauthorized('wrong admin token');
+      return;
+    }
+    const user = await request.staff();
+    if (!user) {
+      throw unauthorized(
+        'sign in as an admin (POST /api/auth/login) or send Authorization: Bearer <admin token>',
       );
     }
-    const token = bearer(request.headers.authorization);
-    if (!token) throw unauthorized('send Authorization: Bearer <admin token>');
-    if (!timingSafeEqual(sha256(token), sha256(services.adminToken))) throw unauthorized('wrong admin token');
+    if (user.role !== 'admin') {
+      throw new HttpProblem(
+        403,
+        'forbidden',
+        `registering sensors needs the role admin; you are signed in as ${user.role}`,
+      );
+    }
+    checkCsrf(request, user);
   };
 
   /** The device key must be valid (401) and belong to this sensor (403). */
