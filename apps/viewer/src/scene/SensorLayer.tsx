@@ -20,7 +20,13 @@ import {
 import { useEffect, useRef, useState } from 'react';
 import { useCesium } from 'resium';
 import type { Loadable } from '../api/client';
-import { classColour, classifySensor, type SensorClass, type SeriesPoints } from '../state/sensors';
+import {
+  classColour,
+  classifySensor,
+  formatSensorValue,
+  type SensorClass,
+  type SeriesPoints,
+} from '../state/sensors';
 import type { PlacetwinTestHooks, SensorsTestState } from '../testHooks';
 import type { SensorTool } from '../ui/useSensors';
 
@@ -37,8 +43,6 @@ const isSensorPickId = (x: unknown): x is SensorPickId =>
   typeof x === 'object' && x !== null && (x as { kind?: unknown }).kind === 'sensor';
 
 const dataOf = (s: Loadable<SeriesPoints> | null) => (s?.status === 'loaded' ? s.data : null);
-
-const valueText = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
 
 interface Drawn {
   point: PointPrimitive;
@@ -86,7 +90,7 @@ export function SensorLayer({ tool, hooks }: SensorLayerProps) {
       const cls = classifySensor(p);
       const colour = Color.fromCssColorString(classColour(cls));
       const stream = p.streams[0];
-      const text = stream?.latest ? `${valueText.format(stream.latest.value)} ${stream.unit}` : '–';
+      const text = stream?.latest ? formatSensorValue(stream.latest.value, stream.unit) : '–';
       const position = Cartesian3.fromDegrees(p.lon, p.lat, HEIGHT_M);
       const size = p.sensorId === selected ? SELECTED_SIZE : SIZE;
       const d = map.get(p.sensorId);

@@ -5,6 +5,7 @@ import {
   applyObservation,
   classifySensor,
   classifyValue,
+  formatSensorValue,
   parseSensorCollection,
   parseSeries,
   parseValuesAt,
@@ -124,6 +125,11 @@ describe('sensor points', () => {
     expect(sensorsBbox([])).toBeNull();
     expect(sparklinePoints([1, null, 3], 10, 4)).toBe('0.0,4.0 10.0,0.0');
     expect(sparklinePoints([1], 10, 4)).toBe('');
+  });
+
+  it('writes values with readable units', () => {
+    expect(formatSensorValue(2241, '{count}/h')).toBe('2,241/h');
+    expect(formatSensorValue(41.53, 'ug/m3')).toBe('41.5 ug/m3');
   });
 
   it('reads raw and aggregated series', () => {

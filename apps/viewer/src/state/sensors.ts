@@ -71,6 +71,16 @@ const SEVERITY: Record<SensorClass, number> = {
   critical: 4,
 };
 
+/** A UCUM unit for people: annotations dropped (`{count}/h` → `/h`). */
+export const displayUnit = (unit: string): string => unit.replace(/\{[^}]*\}/g, '');
+
+/** A value with its unit: `2,241/h`, `41.5 ug/m3`. */
+export function formatSensorValue(value: number, unit: string): string {
+  const u = displayUnit(unit);
+  const v = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 }).format(value);
+  return u.startsWith('/') || u === '' ? `${v}${u}` : `${v} ${u}`;
+}
+
 /** The worst threshold a value breaches (the server's rule: strictly above `above` or below `below`). */
 export function breached(thresholds: readonly Threshold[], value: number): AlertLevel | null {
   let worst: AlertLevel | null = null;

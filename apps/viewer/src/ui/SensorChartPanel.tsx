@@ -53,8 +53,8 @@ export function SensorChartPanel({ tool, clockMs }: { tool: SensorTool; clockMs:
         </button>
       </div>
       <p className="hint">
-        {stream ? `${stream.name} (${stream.unit})` : 'No datastream'} · {sensor.owner}, {sensor.licence}.
-        Located to within {sensor.locationAccuracyM} m.
+        {stream ? `${stream.name} (${stream.unit.replace(/[{}]/g, '')})` : 'No datastream'} · {sensor.owner},{' '}
+        {sensor.licence}. Located to within {sensor.locationAccuracyM} m.
       </p>
       <div className="sensor-chart-controls">
         <label className="field">

@@ -1,5 +1,11 @@
 import { useId } from 'react';
-import { classColour, classifySensor, SENSOR_CLASSES, sparklinePoints } from '../state/sensors';
+import {
+  classColour,
+  classifySensor,
+  formatSensorValue,
+  SENSOR_CLASSES,
+  sparklinePoints,
+} from '../state/sensors';
 import { formatChartTime } from './charts/sensorCharts';
 import type { SensorTool } from './useSensors';
 import './sensors.css';
@@ -111,7 +117,7 @@ export function SensorPanel({ tool }: { tool: SensorTool }) {
                     {p.name}
                     <small>
                       {s?.latest
-                        ? `${valueFmt.format(s.latest.value)} ${s.unit} · ${whenHour(s.latest.time)}`
+                        ? `${formatSensorValue(s.latest.value, s.unit)} · ${whenHour(s.latest.time)}`
                         : 'no reading'}
                     </small>
                   </span>

@@ -109,7 +109,13 @@ export function sensorChartConfig(o: SensorChartInput): ChartConfiguration {
     type: 'linear',
     min: o.window[0],
     max: o.window[1],
-    ticks: { callback: (v) => formatChartTime(Number(v), spanMs), maxRotation: 0, autoSkipPadding: 12 },
+    ticks: {
+      callback: (v) => formatChartTime(Number(v), spanMs),
+      maxRotation: 0,
+      autoSkipPadding: 12,
+      // Whole days for a week (multiples of a day from the epoch: UTC midnights), 3-hourly for a day.
+      stepSize: spanMs <= 2 * 86_400_000 ? 3 * 3600_000 : spanMs <= 8 * 86_400_000 ? 86_400_000 : undefined,
+    },
   } as ScaleOptions<'linear'>;
   return {
     type: 'line',
@@ -124,7 +130,12 @@ export function sensorChartConfig(o: SensorChartInput): ChartConfiguration {
         y: {
           type: 'linear',
           beginAtZero: true,
-          title: { display: true, text: o.series.unit, color: CHART_SOFT, font: { size: 11 } },
+          title: {
+            display: true,
+            text: o.series.unit.replace(/[{}]/g, ''),
+            color: CHART_SOFT,
+            font: { size: 11 },
+          },
         },
       },
       plugins: {
