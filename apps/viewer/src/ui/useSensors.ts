@@ -175,28 +175,29 @@ export function useSensors(time: string, dispatch: Dispatch<Action>): SensorTool
     return () => abort.abort();
   }, [registryPoints]);
 
-  // Replay: the values at the clock's time, once the clock rests for a moment.
+  // Replay: the values at the clock's time, once the clock rests for a moment. A running clock moves on every
+  // second: requests already out are not cancelled, and any answer newer than the one shown is shown.
   const timeMs = Date.parse(time);
+  const replaySeq = useRef({ sent: 0, shown: 0 });
   useEffect(() => {
     if (!enabled || mode !== 'replay' || !registryPoints || !Number.isFinite(timeMs)) {
       setReplayLoading(false);
       return;
     }
-    const abort = new AbortController();
     setReplayLoading(true);
     const timer = setTimeout(() => {
-      fetchValuesAt(timeMs, abort.signal).then(
+      const seq = ++replaySeq.current.sent;
+      fetchValuesAt(timeMs, new AbortController().signal).then(
         (values) => {
+          if (seq <= replaySeq.current.shown) return;
+          replaySeq.current.shown = seq;
           setReplay({ atMs: timeMs, points: withValuesAt(registryPoints, values) });
-          setReplayLoading(false);
+          if (seq === replaySeq.current.sent) setReplayLoading(false);
         },
-        () => !abort.signal.aborted && setReplayLoading(false),
+        () => seq === replaySeq.current.sent && setReplayLoading(false),
       );
     }, REPLAY_SETTLE_MS);
-    return () => {
-      clearTimeout(timer);
-      abort.abort();
-    };
+    return () => clearTimeout(timer);
   }, [enabled, mode, registryPoints, timeMs]);
 
   const replayAtMs = mode === 'replay' && replay ? replay.atMs : null;
