@@ -187,9 +187,21 @@ describe('sensor layer (Chromium, Leeds footfall)', () => {
     await page.screenshot({ path: join(artifacts, 'sensors-live-reading.png') });
   });
 
-  it('charts a sensor: raw readings for the week, daily means, and a second site to compare', async () => {
+  it('charts a sensor clicked on the map: raw readings for the week, daily means, and a second site to compare', async () => {
     const site = 'leeds-headrow';
-    await page.locator(`.sensor-item[data-sensor-id="${site}"]`).click();
+    // Click its point on the map (the sensor list's buttons do the same).
+    const p = (await sensors(page))?.points.find((x) => x.sensorId === site);
+    const xy = await page.evaluate(
+      ([lon, lat]) => (window as unknown as ViewerWindow).__placetwin.worldToScreen(lon, lat, 6),
+      [p?.lon ?? 0, p?.lat ?? 0] as const,
+    );
+    const canvas = await page.locator('.cesium-widget canvas').boundingBox();
+    if (!xy || !canvas) throw new Error('the point is not on screen');
+    await page.mouse.click(canvas.x + xy.x, canvas.y + xy.y);
+    await expect.poll(async () => (await sensors(page))?.selected, { timeout: 20_000 }).toBe(site);
+    expect(await page.locator(`.sensor-item[data-sensor-id="${site}"]`).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
     const end = lastOf(site).t + 1;
     const inWeek = [...(counts.get(site)?.keys() ?? [])].filter((t) => t >= end - 7 * 86_400_000).length;
     await expect

@@ -83,6 +83,10 @@ function instantParam(name: string, value: string | undefined): number | undefin
   return t;
 }
 
+/** What every registry write's OpenAPI description says about who may make it. */
+const ADMIN_ONLY =
+  'Needs a signed-in admin (session cookie and its CSRF token in `x-csrf-token`) or `Authorization: Bearer <PLACETWIN_ADMIN_TOKEN>`.';
+
 const Instant = (description: string) =>
   Type.Optional(Type.String({ maxLength: 40, description: `${description} (ISO 8601 with Z or an offset)` }));
 
@@ -480,8 +484,7 @@ const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app,
         schema: {
           tags: ['sensors'],
           summary: 'Import a sensor list (CSV or GeoJSON points): all sensors or none',
-          description:
-            'Columns/properties: id, name, lat, lon (or a Point geometry), accuracy_m, location_method, area, observed_property (`;`-separated), unit, owner, licence, attribution, description, warning_above/below, critical_above/below; anything else is kept as a property. Query parameters give defaults for what the file lacks. New sensors get a device key, returned once.',
+          description: `${ADMIN_ONLY} Columns/properties: id, name, lat, lon (or a Point geometry), accuracy_m, location_method, area, observed_property (\`;\`-separated), unit, owner, licence, attribution, description, warning_above/below, critical_above/below; anything else is kept as a property. Query parameters give defaults for what the file lacks. New sensors get a device key, returned once.`,
           querystring: Type.Object({
             fileName: Type.String({ maxLength: 200, default: 'sensor-list' }),
             area: Type.Optional(Type.String({ maxLength: 63 })),
@@ -526,6 +529,7 @@ const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app,
       schema: {
         tags: ['sensors'],
         summary: 'Register a sensor (or update it: same id); a new sensor gets a device key, returned once',
+        description: ADMIN_ONLY,
         body: SensorDefinitionSchema,
         response: { 200: RegisterResultSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
       },
@@ -546,6 +550,7 @@ const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app,
       schema: {
         tags: ['sensors'],
         summary: 'Issue a new device key (returned once); `revokeOthers` rotates',
+        description: ADMIN_ONLY,
         params: Type.Object({ id: SensorIdSchema }),
         body: Type.Optional(Type.Object({ revokeOthers: Type.Optional(Type.Boolean()) })),
         response: {
@@ -572,6 +577,7 @@ const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app,
       schema: {
         tags: ['sensors'],
         summary: "Revoke all of a sensor's device keys",
+        description: ADMIN_ONLY,
         params: Type.Object({ id: SensorIdSchema }),
         response: { 200: Type.Object({ revoked: Type.Integer() }), 401: ProblemSchema, 403: ProblemSchema },
       },
