@@ -223,7 +223,11 @@ export function useSensors(time: string, dispatch: Dispatch<Action>): SensorTool
   // The chart of the selected sensor (and the one compared with it).
   const selectedPoint = registryPoints?.find((p) => p.sensorId === selected);
   const comparePoint = registryPoints?.find((p) => p.sensorId === compareId);
-  const end = seriesEnd(selectedPoint, mode === 'replay' ? timeMs : null);
+  // Live, the chart ends just after the latest reading shown: a new one moves the end and the chart follows.
+  const end = seriesEnd(
+    live.find((p) => p.sensorId === selected) ?? selectedPoint,
+    mode === 'replay' ? timeMs : null,
+  );
   const span = SERIES_RANGES.find((r) => r.key === range)?.ms ?? SERIES_RANGES[1].ms;
   const window = useMemo<[number, number] | null>(
     () => (end === null ? null : [end - span, end]),
