@@ -3,6 +3,7 @@ import { useDatasets } from './api/client';
 import { CityScene, type LayerProblem } from './scene/CityScene';
 import type { SceneProbe } from './scene/instrument';
 import { ScenarioOverlay } from './scene/ScenarioOverlay';
+import { SensorLayer } from './scene/SensorLayer';
 import { SunHoursLayers } from './scene/SunHoursLayers';
 import { TransportLayers } from './scene/TransportLayers';
 import { ViewBounds } from './scene/ViewBounds';
@@ -26,12 +27,15 @@ import { InfoPanel } from './ui/InfoPanel';
 import { LayerPanel } from './ui/LayerPanel';
 import { LegendNote } from './ui/LegendNote';
 import { ScenarioPanel } from './ui/ScenarioPanel';
+import { SensorChartPanel } from './ui/SensorChartPanel';
+import { SensorLayerToggle, SensorPanel } from './ui/SensorPanel';
 import { SunHoursPanel } from './ui/SunHoursPanel';
 import { SwipeDivider } from './ui/SwipeDivider';
 import { TimePanel } from './ui/TimePanel';
 import { TransportPanel } from './ui/TransportPanel';
 import { useEnergyCarbon } from './ui/useEnergyCarbon';
 import { useScenarioTool } from './ui/useScenarioTool';
+import { useSensors } from './ui/useSensors';
 import { useSunHoursTool } from './ui/useSunHoursTool';
 import { useTransport } from './ui/useTransport';
 import { useStartView } from './useStartView';
@@ -68,6 +72,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
   const scenarioDatasets = useMemo(() => datasets.filter((d) => d.tilesetUrl).map((d) => d.name), [datasets]);
   const scenario = useScenarioTool(scenarioDatasets);
   const transport = useTransport(state.view.time, dispatch);
+  const sensors = useSensors(state.view.time, dispatch);
   const energyCarbon = useEnergyCarbon(state.view, datasets);
   const extentCentre = useMemo(
     () => (extent ? { lon: (extent[0] + extent[2]) / 2, lat: (extent[1] + extent[3]) / 2 } : null),
@@ -168,7 +173,9 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           view={state.view}
           dispatch={dispatch}
           legendNote={<LegendNote state={energyCarbon.buildingValues} />}
+          extraLayers={<SensorLayerToggle tool={sensors} />}
         />
+        <SensorPanel tool={sensors} />
         <EnergyCarbonSection view={state.view} dispatch={dispatch} />
         <TimePanel view={state.view} clock={state.clock} dispatch={dispatch} sun={sun} />
         <SunHoursPanel tool={sunHours} datasets={datasets} />
@@ -196,6 +203,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
         >
           <SunHoursLayers tool={sunHours} />
           <TransportLayers tool={transport} hooks={probe.hooks} />
+          <SensorLayer tool={sensors} hooks={probe.hooks} />
           <ViewBounds onReady={energyCarbon.setViewBounds} />
           <ScenarioOverlay tool={scenario} view={state.view} hooks={probe.hooks} />
         </CityScene>
@@ -231,6 +239,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
             />
           </InfoPanel>
         )}
+        <SensorChartPanel tool={sensors} clockMs={Date.parse(state.view.time)} />
         {scenario.compare && <SwipeDivider split={scenario.split} onChange={scenario.setSplit} />}
         <AnalysisDock ec={energyCarbon} view={state.view} dispatch={dispatch} />
         <Credits datasets={datasets} basemapShown={state.view.layers.basemap} />

@@ -72,6 +72,41 @@ export interface PlacetwinTestHooks {
   /** The scenario editor (set while the scene exists): the open scenario, its overlay and whether the overlay of the
    * current version has been drawn, the footprint being drawn, the compare swipe and the message shown. */
   scenario?: () => ScenarioTestState;
+  /** The sensor layer (set while the scene exists): on or off, live or replaying (and the instant replayed), the
+   * event stream, each sensor's point as drawn (its value, colour class and the colour the primitive has), the
+   * alerts listed and the chart open. */
+  sensors?: () => SensorsTestState;
+}
+
+export interface SensorsTestState {
+  enabled: boolean;
+  mode: 'live' | 'replay';
+  stream: 'off' | 'connecting' | 'open' | 'reconnecting';
+  /** Live readings received over the stream since the layer was turned on. */
+  liveReadings: number;
+  /** ISO instant the shown values are for while replaying; null live. */
+  replayAt: string | null;
+  points: {
+    sensorId: string;
+    lon: number;
+    lat: number;
+    value: number | null;
+    time: string | null;
+    cls: string | null;
+    /** The point primitive's colour (#rrggbb). */
+    colour: string | null;
+    drawn: boolean;
+  }[];
+  alerts: number;
+  selected: string | null;
+  chart: {
+    sensorId: string;
+    range: string;
+    bucket: string | null;
+    points: number;
+    compareId: string | null;
+    comparePoints: number;
+  } | null;
 }
 
 export interface ScenarioTestState {

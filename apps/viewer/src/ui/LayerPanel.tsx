@@ -10,11 +10,13 @@ export interface LayerPanelProps {
   dispatch: Dispatch<Action>;
   /** Under the legend: what a scheme's figures rest on, or that they are loading (energy and carbon schemes). */
   legendNote?: ReactNode;
+  /** More entries for the layer list (the sensor layer's toggle). */
+  extraLayers?: ReactNode;
 }
 
 const count = new Intl.NumberFormat('en-GB');
 
-export function LayerPanel({ datasets, view, dispatch, legendNote }: LayerPanelProps) {
+export function LayerPanel({ datasets, view, dispatch, legendNote, extraLayers }: LayerPanelProps) {
   const colourId = useId();
   const scheme = COLOUR_SCHEMES[view.colourBy];
   return (
@@ -56,6 +58,7 @@ export function LayerPanel({ datasets, view, dispatch, legendNote }: LayerPanelP
               </span>
             </label>
           </li>
+          {extraLayers}
         </ul>
       </section>
       <section className="panel-section" aria-labelledby={`${colourId}-colour`}>

@@ -34,6 +34,7 @@ import {
 } from '@placetwin/sensors';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { checkCsrf } from '../../plugins/app/auth';
 import { HttpProblem, notFound } from '../../plugins/app/problems';
 import type { SensorServices } from '../../plugins/app/sensors';
 import { ProblemSchema } from '../schemas';
@@ -82,23 +83,49 @@ function instantParam(name: string, value: string | undefined): number | undefin
   return t;
 }
 
+/** What every registry write's OpenAPI description says about who may make it. */
+const ADMIN_ONLY =
+  'Needs a signed-in admin (session cookie and its CSRF token in `x-csrf-token`) or `Authorization: Bearer <PLACETWIN_ADMIN_TOKEN>`.';
+
 const Instant = (description: string) =>
   Type.Optional(Type.String({ maxLength: 40, description: `${description} (ISO 8601 with Z or an offset)` }));
 
 const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app, { db, services }) => {
   const verifiedKeys = new Map<string, { sensorId: string; until: number }>();
 
+  /**
+   * Registry writes: the admin bearer token (PLACETWIN_ADMIN_TOKEN, for scripts), or a signed-in admin's session
+   * with its CSRF token (the same rule as every other staff write). 401 without either or with a wrong token,
+   * 403 for another role, a missing CSRF token, or a bearer token when none is configured.
+   */
   const requireAdmin = async (request: FastifyRequest) => {
-    if (!services.adminToken) {
-      throw new HttpProblem(
-        403,
-        'registry-disabled',
-        'sensor registration is disabled: set PLACETWIN_ADMIN_TOKEN',
+    const token = bearer(request.headers.authorization);
+    if (token) {
+      if (!services.adminToken) {
+        throw new HttpProblem(
+          403,
+          'registry-disabled',
+          'no admin token is configured (PLACETWIN_ADMIN_TOKEN): sign in as an admin instead',
+        );
+      }
+      if (!timingSafeEqual(sha256(token), sha256(services.adminToken)))
+        throw unauthorized('wrong admin token');
+      return;
+    }
+    const user = await request.staff();
+    if (!user) {
+      throw unauthorized(
+        'sign in as an admin (POST /api/auth/login) or send Authorization: Bearer <admin token>',
       );
     }
-    const token = bearer(request.headers.authorization);
-    if (!token) throw unauthorized('send Authorization: Bearer <admin token>');
-    if (!timingSafeEqual(sha256(token), sha256(services.adminToken))) throw unauthorized('wrong admin token');
+    if (user.role !== 'admin') {
+      throw new HttpProblem(
+        403,
+        'forbidden',
+        `registering sensors needs the role admin; you are signed in as ${user.role}`,
+      );
+    }
+    checkCsrf(request, user);
   };
 
   /** The device key must be valid (401) and belong to this sensor (403). */
@@ -457,8 +484,7 @@ const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app,
         schema: {
           tags: ['sensors'],
           summary: 'Import a sensor list (CSV or GeoJSON points): all sensors or none',
-          description:
-            'Columns/properties: id, name, lat, lon (or a Point geometry), accuracy_m, location_method, area, observed_property (`;`-separated), unit, owner, licence, attribution, description, warning_above/below, critical_above/below; anything else is kept as a property. Query parameters give defaults for what the file lacks. New sensors get a device key, returned once.',
+          description: `${ADMIN_ONLY} Columns/properties: id, name, lat, lon (or a Point geometry), accuracy_m, location_method, area, observed_property (\`;\`-separated), unit, owner, licence, attribution, description, warning_above/below, critical_above/below; anything else is kept as a property. Query parameters give defaults for what the file lacks. New sensors get a device key, returned once.`,
           querystring: Type.Object({
             fileName: Type.String({ maxLength: 200, default: 'sensor-list' }),
             area: Type.Optional(Type.String({ maxLength: 63 })),
@@ -503,6 +529,7 @@ const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app,
       schema: {
         tags: ['sensors'],
         summary: 'Register a sensor (or update it: same id); a new sensor gets a device key, returned once',
+        description: ADMIN_ONLY,
         body: SensorDefinitionSchema,
         response: { 200: RegisterResultSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema },
       },
@@ -523,6 +550,7 @@ const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app,
       schema: {
         tags: ['sensors'],
         summary: 'Issue a new device key (returned once); `revokeOthers` rotates',
+        description: ADMIN_ONLY,
         params: Type.Object({ id: SensorIdSchema }),
         body: Type.Optional(Type.Object({ revokeOthers: Type.Optional(Type.Boolean()) })),
         response: {
@@ -549,6 +577,7 @@ const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app,
       schema: {
         tags: ['sensors'],
         summary: "Revoke all of a sensor's device keys",
+        description: ADMIN_ONLY,
         params: Type.Object({ id: SensorIdSchema }),
         response: { 200: Type.Object({ revoked: Type.Integer() }), 401: ProblemSchema, 403: ProblemSchema },
       },
