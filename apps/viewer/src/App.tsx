@@ -32,7 +32,7 @@ import { TimePanel } from './ui/TimePanel';
 import { TransportPanel } from './ui/TransportPanel';
 import { useEnergyCarbon } from './ui/useEnergyCarbon';
 import { useScenarioTool } from './ui/useScenarioTool';
-import { useSunHoursTool } from './ui/useSunHoursTool';
+import { sunHoursComparisonState, useSunHoursTool } from './ui/useSunHoursTool';
 import { useTransport } from './ui/useTransport';
 import { useStartView } from './useStartView';
 
@@ -105,6 +105,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           progress: t.run.job?.progress ?? 0,
           overlayLoaded: t.overlayLoaded,
           sentence: t.run.job?.result?.sentence ?? null,
+          comparison: sunHoursComparisonState(t),
         };
       },
     });
@@ -171,7 +172,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
         />
         <EnergyCarbonSection view={state.view} dispatch={dispatch} />
         <TimePanel view={state.view} clock={state.clock} dispatch={dispatch} sun={sun} />
-        <SunHoursPanel tool={sunHours} datasets={datasets} />
+        <SunHoursPanel tool={sunHours} datasets={datasets} scenario={scenario.current} />
         <TransportPanel tool={transport} time={state.view.time} dispatch={dispatch} />
         <ScenarioPanel
           tool={scenario}

@@ -29,6 +29,8 @@ export interface SunHoursTool {
   run: SunHoursRun;
   overlayShown: boolean;
   overlayLoaded: boolean;
+  /** With a scenario: which grid is draped, the baseline's or the scenario's. */
+  side: 'before' | 'after';
   startDrawing(): void;
   addPoint(p: LonLat): void;
   removeLastPoint(): void;
@@ -41,6 +43,7 @@ export interface SunHoursTool {
   compute(options: Omit<SunHoursRequestBody, 'area'>): void;
   setOverlayShown(shown: boolean): void;
   setOverlayLoaded(loaded: boolean): void;
+  setSide(side: 'before' | 'after'): void;
 }
 
 export function useSunHoursTool(): SunHoursTool {
@@ -49,6 +52,7 @@ export function useSunHoursTool(): SunHoursTool {
   const [run, setRun] = useState<SunHoursRun>({ status: 'idle', job: null, error: null });
   const [overlayShown, setOverlayShown] = useState(true);
   const [overlayLoaded, setOverlayLoaded] = useState(false);
+  const [side, setSide] = useState<'before' | 'after'>('after');
   const abort = useRef<AbortController | null>(null);
   const pointsRef = useRef(points);
   pointsRef.current = points;
@@ -93,6 +97,7 @@ export function useSunHoursTool(): SunHoursTool {
       const controller = new AbortController();
       abort.current = controller;
       setOverlayLoaded(false);
+      setSide('after');
       setRun({ status: 'running', job: null, error: null });
       requestSunHours(
         { ...options, area: polygonOf(pointsRef.current) },
@@ -123,6 +128,7 @@ export function useSunHoursTool(): SunHoursTool {
       run,
       overlayShown,
       overlayLoaded,
+      side,
       startDrawing,
       addPoint,
       removeLastPoint,
@@ -133,6 +139,7 @@ export function useSunHoursTool(): SunHoursTool {
       compute,
       setOverlayShown,
       setOverlayLoaded,
+      setSide,
     }),
     [
       mode,
@@ -140,6 +147,7 @@ export function useSunHoursTool(): SunHoursTool {
       run,
       overlayShown,
       overlayLoaded,
+      side,
       startDrawing,
       addPoint,
       removeLastPoint,
@@ -150,4 +158,28 @@ export function useSunHoursTool(): SunHoursTool {
       compute,
     ],
   );
+}
+
+/** For the test hooks: the before/after comparison on show, and which side is draped. */
+export function sunHoursComparisonState(t: SunHoursTool): {
+  scenarioId: number;
+  ratio: number | null;
+  meetsGuidance: boolean | null;
+  shareBefore: number;
+  shareAfter: number;
+  side: 'before' | 'after';
+  overlayUrl: string | null;
+} | null {
+  const job = t.run.status === 'done' ? t.run.job : null;
+  const c = job?.result?.comparison;
+  if (!job || !c) return null;
+  return {
+    scenarioId: c.scenario.id,
+    ratio: c.ratio,
+    meetsGuidance: c.bre209?.meetsGuidance ?? null,
+    shareBefore: c.shareBefore,
+    shareAfter: c.shareAfter,
+    side: t.side,
+    overlayUrl: t.side === 'before' ? (job.links.beforeOverlayPng ?? null) : job.links.overlayPng,
+  };
 }
