@@ -8,6 +8,7 @@ import { TransportLayers } from './scene/TransportLayers';
 import { ViewBounds } from './scene/ViewBounds';
 import { initialAppState, reduce } from './state/store';
 import { sunReadout } from './state/sun';
+import { decodeSunHoursParam, sunHoursFragment } from './state/sunHoursLink';
 import { ukNoonOf } from './state/ukTime';
 import {
   decodeViewState,
@@ -41,8 +42,9 @@ const URL_SETTLE_MS = 400;
 
 const viewFromUrl = () => decodeViewState(window.location.hash, ukNoonOf(new Date()));
 
-const shareLink = (view: ViewState): string =>
-  `${window.location.origin}${window.location.pathname}${window.location.search}#${encodeViewState(view)}`;
+/** `extra`: more fragment parameters (`&sun=…`, the sun-hours request) after the view's. */
+const shareLink = (view: ViewState, extra = ''): string =>
+  `${window.location.origin}${window.location.pathname}${window.location.search}#${encodeViewState(view)}${extra}`;
 
 export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: SceneProbe }) {
   const [state, dispatch] = useReducer(reduce, undefined, () => initialAppState(viewFromUrl()));
@@ -113,12 +115,19 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
   }, [probe]);
 
   // The view → the URL (replaceState: moving around should not fill the back button's history).
+  const sunHoursLink = useMemo(() => sunHoursFragment(sunHours.request), [sunHours.request]);
   useEffect(() => {
     const timer = setTimeout(() => {
-      window.history.replaceState(null, '', shareLink(state.view));
+      window.history.replaceState(null, '', shareLink(state.view, sunHoursLink));
     }, URL_SETTLE_MS);
     return () => clearTimeout(timer);
-  }, [state.view]);
+  }, [state.view, sunHoursLink]);
+  // A link with a sun-hours request reopens its result (once, on opening).
+  const restoreSunHours = sunHours.restore;
+  useEffect(() => {
+    const body = decodeSunHoursParam(window.location.hash);
+    if (body) restoreSunHours(body);
+  }, [restoreSunHours]);
 
   // A URL edited by hand, or a link opened in this tab → the view.
   useEffect(() => {
@@ -160,7 +169,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
         datasets={datasets}
         onHome={() => goHome(true)}
         canGoHome={extent !== null}
-        shareLink={() => shareLink(state.view)}
+        shareLink={() => shareLink(state.view, sunHoursLink)}
         mode={mode}
       />
       <aside className="side-panel" aria-label="Layers, colours and time">

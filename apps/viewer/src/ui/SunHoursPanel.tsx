@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { DatasetInfo } from '../api/types';
 import type { Scenario } from '../state/scenario';
 import {
@@ -38,6 +38,16 @@ export function SunHoursPanel({ tool, datasets, scenario = null }: SunHoursPanel
   const [pasted, setPasted] = useState('');
   const [pasteError, setPasteError] = useState<string | null>(null);
   const [withScenario, setWithScenario] = useState(true);
+  // A reopened request (a share link) shows its own settings.
+  const request = tool.request;
+  useEffect(() => {
+    if (!request) return;
+    setDate(request.date);
+    setCellSizeM(request.cellSizeM);
+    setStepMinutes(request.stepMinutes);
+    setAreaName(request.areaName);
+    setDataset(request.dataset);
+  }, [request]);
   const chosen = dataset ?? scenario?.dataset ?? datasets[0]?.name ?? '';
   const comparable = scenario !== null && scenario.dataset === chosen;
   const { mode, points, run } = tool;

@@ -31,6 +31,8 @@ export interface SunHoursTool {
   overlayLoaded: boolean;
   /** With a scenario: which grid is draped, the baseline's or the scenario's. */
   side: 'before' | 'after';
+  /** The request of the result on show (or being computed), for the share link; null when none. */
+  request: SunHoursRequestBody | null;
   startDrawing(): void;
   addPoint(p: LonLat): void;
   removeLastPoint(): void;
@@ -41,6 +43,8 @@ export interface SunHoursTool {
   setArea(points: LonLat[]): void;
   clear(): void;
   compute(options: Omit<SunHoursRequestBody, 'area'>): void;
+  /** Reopens a request (from a share link): its area, closed, and its result. */
+  restore(body: SunHoursRequestBody): void;
   setOverlayShown(shown: boolean): void;
   setOverlayLoaded(loaded: boolean): void;
   setSide(side: 'before' | 'after'): void;
@@ -53,6 +57,7 @@ export function useSunHoursTool(): SunHoursTool {
   const [overlayShown, setOverlayShown] = useState(true);
   const [overlayLoaded, setOverlayLoaded] = useState(false);
   const [side, setSide] = useState<'before' | 'after'>('after');
+  const [request, setRequest] = useState<SunHoursRequestBody | null>(null);
   const abort = useRef<AbortController | null>(null);
   const pointsRef = useRef(points);
   pointsRef.current = points;
@@ -88,19 +93,22 @@ export function useSunHoursTool(): SunHoursTool {
     setPoints([]);
     setMode('idle');
     setRun({ status: 'idle', job: null, error: null });
+    setRequest(null);
+    setSide('after');
     setOverlayLoaded(false);
   }, [stopRun]);
 
-  const compute = useCallback(
-    (options: Omit<SunHoursRequestBody, 'area'>) => {
+  const start = useCallback(
+    (body: SunHoursRequestBody) => {
       stopRun();
       const controller = new AbortController();
       abort.current = controller;
       setOverlayLoaded(false);
       setSide('after');
+      setRequest(body);
       setRun({ status: 'running', job: null, error: null });
       requestSunHours(
-        { ...options, area: polygonOf(pointsRef.current) },
+        body,
         (job) => {
           if (!controller.signal.aborted) setRun({ status: 'running', job, error: null });
         },
@@ -116,6 +124,20 @@ export function useSunHoursTool(): SunHoursTool {
     },
     [stopRun],
   );
+  const compute = useCallback(
+    (options: Omit<SunHoursRequestBody, 'area'>) => start({ ...options, area: polygonOf(pointsRef.current) }),
+    [start],
+  );
+  const restore = useCallback(
+    (body: SunHoursRequestBody) => {
+      const ring = distinctVertices(body.area.coordinates[0]);
+      pointsRef.current = ring;
+      setPoints(ring);
+      setMode('closed');
+      start(body);
+    },
+    [start],
+  );
 
   useEffect(() => stopRun, [stopRun]);
 
@@ -129,6 +151,7 @@ export function useSunHoursTool(): SunHoursTool {
       overlayShown,
       overlayLoaded,
       side,
+      request,
       startDrawing,
       addPoint,
       removeLastPoint,
@@ -137,6 +160,7 @@ export function useSunHoursTool(): SunHoursTool {
       setArea,
       clear,
       compute,
+      restore,
       setOverlayShown,
       setOverlayLoaded,
       setSide,
@@ -148,6 +172,7 @@ export function useSunHoursTool(): SunHoursTool {
       overlayShown,
       overlayLoaded,
       side,
+      request,
       startDrawing,
       addPoint,
       removeLastPoint,
@@ -156,6 +181,7 @@ export function useSunHoursTool(): SunHoursTool {
       setArea,
       clear,
       compute,
+      restore,
     ],
   );
 }
