@@ -103,7 +103,7 @@ describe('sun-hours answers', () => {
     expect(() => parseSunHoursJob({ nope: 1 })).toThrow('not understood');
 
     // With a scenario: the comparison and the baseline's summary come through; a ratio of null stays null.
-    const result = (done as { result: Record<string, unknown> }).result;
+    const result = done.result;
     const comparison = {
       scenario: { id: 7, name: 'Tower', status: 'published', version: 3 },
       baselineId: 'b',
@@ -121,7 +121,7 @@ describe('sun-hours answers', () => {
       progress: 1,
       error: null,
       links: { ...links, beforeOverlayPng: '/b.png?crs=EPSG:4326' },
-      result: { ...result, before: { id: 'b', summary: result.summary }, comparison },
+      result: { ...result, before: { id: 'b', summary: result?.summary }, comparison },
     });
     expect(pair.result?.comparison).toEqual(comparison);
     expect(pair.result?.before?.id).toBe('b');
