@@ -31,24 +31,32 @@ const EMAIL = 'planner@example.org';
 const PASSWORD = 'sun and shadows planner 2025';
 /**
  * Open ground in the Station Approach yard by Oakham station (the scenario e2e test's site: no baseline building
- * within 10 m of lon −0.7338…−0.73355, lat 52.6733…52.67355). The block fills its south 8 m; the garden is north.
+ * within 10 m of lon −0.7338…−0.73355, lat 52.6733…52.67355, about 17 × 28 m). The scenario builds a 40 m U round
+ * a narrow garden: its south 8 m and 5 m arms up both sides, so that no 21 March sun reaches the garden, which
+ * is sunlit all day before.
  */
-const YARD_W = -0.7338;
-const YARD_E = -0.73355;
-const rect = (s: number, n: number) => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [YARD_W, s],
-      [YARD_E, s],
-      [YARD_E, n],
-      [YARD_W, n],
-      [YARD_W, s],
-    ],
-  ],
-});
-const BLOCK = rect(52.6733, 52.67337);
-const GARDEN = rect(52.67341, 52.67355);
+const W = -0.7338;
+const E = -0.73355;
+const ARM = 0.0000735; // 5 m of longitude
+const GAP = 0.00001; // 0.7 m
+const [S, S2, N] = [52.6733, 52.67337, 52.67355];
+const ring = (points: number[][]) => ({ type: 'Polygon', coordinates: [[...points, points[0]]] });
+const BLOCK = ring([
+  [W, S],
+  [E, S],
+  [E, N],
+  [E - ARM, N],
+  [E - ARM, S2],
+  [W + ARM, S2],
+  [W + ARM, N],
+  [W, N],
+]);
+const GARDEN = ring([
+  [W + ARM + GAP, S2 + 0.00001],
+  [E - ARM - GAP, S2 + 0.00001],
+  [E - ARM - GAP, N - 0.00001],
+  [W + ARM + GAP, N - 0.00001],
+]);
 
 const hooks = (page: Page) => ({
   area: () => page.evaluate(() => (window as unknown as ViewerWindow).__placetwin.area()),
@@ -327,7 +335,7 @@ describe('sun and shadows (Chromium, offline Cesium)', () => {
     // A share link with the request (the public's browser: no session) reopens the comparison.
     const ring = GARDEN.coordinates[0].slice(0, -1).map(([x, y]) => `${x.toFixed(6)},${y.toFixed(6)}`);
     const sun = ['rutland', '2025-03-21', '1', '10', String(created.id), 'garden', ring.join(',')].join('~');
-    const cam = `${-0.733675},${52.67342},220,0,-90`;
+    const cam = `${-0.733675},${52.67342},150,0,-90`;
     await page.evaluate(
       (hash) => {
         window.location.hash = hash;
