@@ -382,6 +382,7 @@ describe('sun and shadows (Chromium, offline Cesium)', () => {
     const after = await luminance(
       await page.screenshot({ path: join(artifacts, 'solar-sun-hours-after.png'), clip: canvas }),
     );
+    await box.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(artifacts, 'solar-sun-hours-comparison-panel.png') });
 
     // Before: the baseline's grid is draped instead, and the garden looks sunnier.
