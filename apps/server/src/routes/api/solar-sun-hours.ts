@@ -256,7 +256,11 @@ const sunHoursRoutes: FastifyPluginAsyncTypebox<SunHoursRoutesOptions> = async (
     if (format === 'png') return sendResult(reply, record.afterId, format, crs, view);
     const r = await comparisons.result(record);
     if (!r) throw notFound(`no sun-hours result ${record.id}`);
-    reply.header('cache-control', 'public, max-age=31536000, immutable');
+    // A draft's comparison is staff-only: no shared cache may keep it (publishing makes a new comparison id).
+    reply.header(
+      'cache-control',
+      `${record.scenario.status === 'published' ? 'public' : 'private'}, max-age=31536000, immutable`,
+    );
     const name = `sun-hours-${r.after.report.dataset}-${r.after.report.date}-scenario-${record.scenario.id}-v${record.scenario.version}-${record.id.slice(0, 8)}`;
     if (format === 'csv')
       return reply

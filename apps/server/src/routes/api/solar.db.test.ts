@@ -444,6 +444,7 @@ describe('sun-hours before and after a scenario on Rutland', () => {
     // Per cell, before and after: the CSV agrees with the comparison's counts.
     const csv = await app.inject({ url: `/api/solar/sun-hours/${job.id}.csv`, headers: planner });
     expect(csv.statusCode).toBe(200);
+    expect(csv.headers['cache-control']).toMatch(/^private,/);
     const lines = csv.body.trim().split('\n');
     expect(lines[0]).toBe('row,col,easting_m,northing_m,lon,lat,hours_before,hours_after');
     let lost = 0;
