@@ -2,10 +2,14 @@
  * Sun and shadows in real Chromium over Oakham (Rutland's OpenStreetMap buildings, imported and tiled on first
  * start): the noon shadows of winter cover far more ground than those of summer in the same view, and a planner
  * draws an area on the ground, computes its sun-hours map and sees it draped on the map with its legend and the
- * BRE 209 sentence.
+ * BRE 209 sentence. A share link with a sun-hours request and a published scenario (a tall block south of a
+ * garden) reopens the before/after comparison: ratio, verdict, and the before/after toggle of the draped map.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { CameraView } from '@placetwin/viewer';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -23,6 +27,36 @@ const WINTER_NOON = '2024-12-21T12:00:00Z';
 const SUMMER_NOON = '2024-06-21T11:00:00Z';
 /** A pixel counts as shadow when switching shadows on darkens it by this much (0–255 luminance). */
 const SHADOW_DARKENING = 24;
+const EMAIL = 'planner@example.org';
+const PASSWORD = 'sun and shadows planner 2025';
+/**
+ * Open ground in the Station Approach yard by Oakham station (the scenario e2e test's site: no baseline building
+ * within 10 m of lon −0.7338…−0.73355, lat 52.6733…52.67355, about 17 × 28 m). The scenario builds a 40 m U round
+ * a narrow garden: its south 8 m and 5 m arms up both sides, so that no 21 March sun reaches the garden, which
+ * is sunlit all day before.
+ */
+const W = -0.7338;
+const E = -0.73355;
+const ARM = 0.0000735; // 5 m of longitude
+const GAP = 0.00001; // 0.7 m
+const [S, S2, N] = [52.6733, 52.67337, 52.67355];
+const ring = (points: number[][]) => ({ type: 'Polygon', coordinates: [[...points, points[0]]] });
+const BLOCK = ring([
+  [W, S],
+  [E, S],
+  [E, N],
+  [E - ARM, N],
+  [E - ARM, S2],
+  [W + ARM, S2],
+  [W + ARM, N],
+  [W, N],
+]);
+const GARDEN = ring([
+  [W + ARM + GAP, S2 + 0.00001],
+  [E - ARM - GAP, S2 + 0.00001],
+  [E - ARM - GAP, N - 0.00001],
+  [W + ARM + GAP, N - 0.00001],
+]);
 
 const hooks = (page: Page) => ({
   area: () => page.evaluate(() => (window as unknown as ViewerWindow).__placetwin.area()),
@@ -58,6 +92,7 @@ async function luminance(png: Buffer): Promise<{ lum: Float32Array; width: numbe
 
 describe('sun and shadows (Chromium, offline Cesium)', () => {
   let server: RunningPlacetwin;
+  let dataDir: string;
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
@@ -65,7 +100,20 @@ describe('sun and shadows (Chromium, offline Cesium)', () => {
 
   beforeAll(async () => {
     await mkdir(artifacts, { recursive: true });
-    server = await startPlacetwin();
+    // A planner account (for the scenario), made with the CLI before the server opens the database.
+    dataDir = await mkdtemp(join(tmpdir(), 'placetwin-solar-e2e-'));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PLACETWIN_DATA_DIR: dataDir,
+      PLACETWIN_PASSWORD: PASSWORD,
+    };
+    delete env.DATABASE_URL;
+    await promisify(execFile)(
+      process.execPath,
+      [join(repoRoot, 'packages/cli/bin/placetwin.mjs'), 'user', 'add', '-e', EMAIL, '-r', 'planner'],
+      { cwd: repoRoot, env },
+    );
+    server = await startPlacetwin({ env: { PLACETWIN_DATA_DIR: dataDir } });
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: VIEWPORT });
     context.on('response', (r) => {
@@ -81,6 +129,7 @@ describe('sun and shadows (Chromium, offline Cesium)', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   /** The canvas as a PNG at a given time, shadows on or off (set through the share-link fragment). */
@@ -251,6 +300,130 @@ describe('sun and shadows (Chromium, offline Cesium)', () => {
     await page.getByRole('button', { name: 'Use this area' }).click();
     const area = await hooks(page).area();
     expect(area).toEqual({ mode: 'closed', points: polygon.coordinates[0].slice(0, 3) });
+  });
+
+  it('reopens a shared before/after comparison with a scenario: ratio, verdict and the before/after map', async () => {
+    // The planner publishes a scenario with a 40 m block south of the garden (through the API).
+    const login = await fetch(`${server.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const staff = {
+      cookie,
+      'x-csrf-token': (await login.json()).csrfToken,
+      'content-type': 'application/json',
+    };
+    const api = async (path: string, body: unknown) => {
+      const res = await fetch(`${server.baseUrl}${path}`, {
+        method: 'POST',
+        headers: staff,
+        body: JSON.stringify(body),
+      });
+      expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
+      return res.json();
+    };
+    const created = await api('/api/scenarios', { dataset: 'rutland', name: 'Yard tower', site: null });
+    const edited = await api(`/api/scenarios/${created.id}/changes`, {
+      expectedVersion: created.version,
+      changes: [{ op: 'add', id: 'new/yard-tower', footprint: BLOCK, use: 'residential', heightM: 40 }],
+    });
+    await api(`/api/scenarios/${created.id}/publish`, { expectedVersion: edited.scenario.version });
+
+    // A share link with the request (the public's browser: no session) reopens the comparison.
+    const ring = GARDEN.coordinates[0].slice(0, -1).map(([x, y]) => `${x.toFixed(6)},${y.toFixed(6)}`);
+    const sun = ['rutland', '2025-03-21', '1', '10', String(created.id), 'garden', ring.join(',')].join('~');
+    const cam = `${-0.733675},${52.67342},150,0,-90`;
+    await page.evaluate(
+      (hash) => {
+        window.location.hash = hash;
+        window.location.reload();
+      },
+      `cam=${cam}&t=2025-03-21T12:00:00Z&colour=none&sun=${encodeURIComponent(sun)}`,
+    );
+    await waitForViewerReady(page);
+    await page.waitForFunction(
+      () => {
+        const s = (window as unknown as ViewerWindow).__placetwin.sunHours();
+        return s.status === 'failed' || (s.status === 'done' && s.overlayLoaded);
+      },
+      null,
+      { timeout: 300_000, polling: 500 },
+    );
+    const shown = await hooks(page).sunHours();
+    expect(shown.status).toBe('done');
+    const c = shown.comparison;
+    if (!c) throw new Error('no comparison on show');
+    expect(c.scenarioId).toBe(created.id);
+    expect(c.shareAfter).toBeLessThan(c.shareBefore);
+    expect(c.ratio).not.toBeNull();
+    expect(c.ratio ?? 1).toBeLessThan(1);
+    expect(c.side).toBe('after');
+    const box = page.locator('.sun-hours-comparison');
+    await expect.poll(() => box.getAttribute('data-verdict')).toBe(c.meetsGuidance ? 'pass' : 'fail');
+    expect(await box.locator('.verdict').textContent()).toContain(
+      `ratio ${(c.ratio ?? 0).toFixed(2)} (0.8 needed)`,
+    );
+    expect(await page.locator('.bre-sentence').textContent()).toMatch(
+      c.meetsGuidance
+        ? /^Meets BRE 209 guidance: with the development/
+        : /^Does not meet BRE 209 guidance: with the development/,
+    );
+    // The panel shows the link's own settings, and the link stays in the address bar.
+    expect(await page.getByLabel('Area is a').inputValue()).toBe('garden');
+    expect(decodeURIComponent(await page.evaluate(() => window.location.hash))).toContain(
+      `~${created.id}~garden~`,
+    );
+    const canvas = await page.locator('.scene canvas').boundingBox();
+    if (!canvas) throw new Error('no Cesium canvas');
+    await framesPass(page, 4);
+    const after = await luminance(
+      await page.screenshot({ path: join(artifacts, 'solar-sun-hours-after.png'), clip: canvas }),
+    );
+    await box.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(artifacts, 'solar-sun-hours-comparison-panel.png') });
+
+    // Before: the baseline's grid is draped instead, and the garden looks sunnier.
+    await page.getByRole('radio', { name: 'Before (baseline)' }).check();
+    await page.waitForFunction(
+      () => {
+        const s = (window as unknown as ViewerWindow).__placetwin.sunHours();
+        return s.comparison?.side === 'before' && s.overlayLoaded;
+      },
+      null,
+      { timeout: 120_000, polling: 250 },
+    );
+    const before = await hooks(page).sunHours();
+    expect(before.comparison?.overlayUrl).not.toBe(c.overlayUrl);
+    await framesPass(page, 4);
+    const beforeShot = await luminance(
+      await page.screenshot({ path: join(artifacts, 'solar-sun-hours-before.png'), clip: canvas }),
+    );
+    const corners = await Promise.all(
+      GARDEN.coordinates[0].slice(0, 4).map(([lon, lat]) => hooks(page).worldToScreen(lon, lat)),
+    );
+    const xs = corners.map((p) => p?.x ?? 0);
+    const ys = corners.map((p) => p?.y ?? 0);
+    let changed = 0;
+    let total = 0;
+    for (let y = Math.ceil(Math.min(...ys)) + 2; y < Math.max(...ys) - 2; y++)
+      for (let x = Math.ceil(Math.min(...xs)) + 2; x < Math.max(...xs) - 2; x++) {
+        const i = Math.round(y) * after.width + Math.round(x);
+        total++;
+        if (Math.abs(after.lum[i] - beforeShot.lum[i]) > 8) changed++;
+      }
+    expect(total).toBeGreaterThan(200);
+    expect(changed / total).toBeGreaterThan(0.1);
+
+    // The downloads carry both: the CSV has the hours before and after per cell.
+    const csvHref = await page.getByRole('link', { name: 'CSV', exact: true }).getAttribute('href');
+    const csv = await (await fetch(`${server.baseUrl}${csvHref}`)).text();
+    expect(csv.split('\n')[0]).toBe('row,col,easting_m,northing_m,lon,lat,hours_before,hours_after');
+    expect(await page.getByRole('link', { name: 'PNG before' }).getAttribute('href')).toMatch(
+      /^\/api\/solar\/sun-hours\/[0-9a-f]{32}\.png$/,
+    );
   });
 
   it('answered every sun-hours and solar request without error', async () => {

@@ -9,6 +9,7 @@ import { TransportLayers } from './scene/TransportLayers';
 import { ViewBounds } from './scene/ViewBounds';
 import { initialAppState, reduce } from './state/store';
 import { sunReadout } from './state/sun';
+import { decodeSunHoursParam, sunHoursFragment } from './state/sunHoursLink';
 import { ukNoonOf } from './state/ukTime';
 import {
   decodeViewState,
@@ -36,7 +37,7 @@ import { TransportPanel } from './ui/TransportPanel';
 import { useEnergyCarbon } from './ui/useEnergyCarbon';
 import { useScenarioTool } from './ui/useScenarioTool';
 import { useSensors } from './ui/useSensors';
-import { useSunHoursTool } from './ui/useSunHoursTool';
+import { sunHoursComparisonState, useSunHoursTool } from './ui/useSunHoursTool';
 import { useTransport } from './ui/useTransport';
 import { useStartView } from './useStartView';
 
@@ -45,8 +46,9 @@ const URL_SETTLE_MS = 400;
 
 const viewFromUrl = () => decodeViewState(window.location.hash, ukNoonOf(new Date()));
 
-const shareLink = (view: ViewState): string =>
-  `${window.location.origin}${window.location.pathname}${window.location.search}#${encodeViewState(view)}`;
+/** `extra`: more fragment parameters (`&sun=…`, the sun-hours request) after the view's. */
+const shareLink = (view: ViewState, extra = ''): string =>
+  `${window.location.origin}${window.location.pathname}${window.location.search}#${encodeViewState(view)}${extra}`;
 
 export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: SceneProbe }) {
   const [state, dispatch] = useReducer(reduce, undefined, () => initialAppState(viewFromUrl()));
@@ -110,6 +112,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           progress: t.run.job?.progress ?? 0,
           overlayLoaded: t.overlayLoaded,
           sentence: t.run.job?.result?.sentence ?? null,
+          comparison: sunHoursComparisonState(t),
         };
       },
     });
@@ -117,12 +120,19 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
   }, [probe]);
 
   // The view → the URL (replaceState: moving around should not fill the back button's history).
+  const sunHoursLink = useMemo(() => sunHoursFragment(sunHours.request), [sunHours.request]);
   useEffect(() => {
     const timer = setTimeout(() => {
-      window.history.replaceState(null, '', shareLink(state.view));
+      window.history.replaceState(null, '', shareLink(state.view, sunHoursLink));
     }, URL_SETTLE_MS);
     return () => clearTimeout(timer);
-  }, [state.view]);
+  }, [state.view, sunHoursLink]);
+  // A link with a sun-hours request reopens its result (once, on opening).
+  const restoreSunHours = sunHours.restore;
+  useEffect(() => {
+    const body = decodeSunHoursParam(window.location.hash);
+    if (body) restoreSunHours(body);
+  }, [restoreSunHours]);
 
   // A URL edited by hand, or a link opened in this tab → the view.
   useEffect(() => {
@@ -164,7 +174,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
         datasets={datasets}
         onHome={() => goHome(true)}
         canGoHome={extent !== null}
-        shareLink={() => shareLink(state.view)}
+        shareLink={() => shareLink(state.view, sunHoursLink)}
         mode={mode}
       />
       <aside className="side-panel" aria-label="Layers, colours and time">
@@ -178,7 +188,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
         <SensorPanel tool={sensors} />
         <EnergyCarbonSection view={state.view} dispatch={dispatch} />
         <TimePanel view={state.view} clock={state.clock} dispatch={dispatch} sun={sun} />
-        <SunHoursPanel tool={sunHours} datasets={datasets} />
+        <SunHoursPanel tool={sunHours} datasets={datasets} scenario={scenario.current} />
         <TransportPanel tool={transport} time={state.view.time} dispatch={dispatch} />
         <ScenarioPanel
           tool={scenario}

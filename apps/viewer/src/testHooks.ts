@@ -65,6 +65,16 @@ export interface PlacetwinTestHooks {
     progress: number;
     overlayLoaded: boolean;
     sentence: string | null;
+    /** With a scenario: ratio, verdict, shares and which grid is draped (its image URL). */
+    comparison?: {
+      scenarioId: number;
+      ratio: number | null;
+      meetsGuidance: boolean | null;
+      shareBefore: number;
+      shareAfter: number;
+      side: 'before' | 'after';
+      overlayUrl: string | null;
+    } | null;
   };
   /** The transport layer as drawn (set while the layer exists): the feed, its routes and stops, the vehicles of the
    * last frame and the scene time they are for, the isochrone bands on the map. */

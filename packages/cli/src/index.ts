@@ -67,3 +67,16 @@ export {
   sunHoursPng,
   UNDER_BUILDING_COLOUR,
 } from './sunHoursOutputs';
+export {
+  SUN_HOURS_PAIR_CSV_HEADER,
+  sunHoursPairCsv,
+  sunHoursPairGeoJson,
+} from './sunHoursPairOutputs';
+export {
+  loadScenarioSunHoursJobs,
+  type ScenarioRef,
+  type ScenarioSunHoursJobs,
+  type SunHoursComparisonReport,
+  sunHoursComparisonReport,
+  sunHoursScenarioToDir,
+} from './sunHoursScenario';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Db, openTestDb } from '@placetwin/db';
+import { appendChanges, baselineBuildings, createScenario, type Db, openTestDb } from '@placetwin/db';
 import { transformer } from '@placetwin/geo';
 import { sunTimes } from '@placetwin/solar';
 import sharp from 'sharp';
@@ -11,6 +11,7 @@ import { repoRoot, sampleDataDir } from '../../../test/support/paths';
 import { main } from './main';
 import { importFile, loadOstn15 } from './pipeline';
 import { sunHoursToDir } from './sunHours';
+import { sunHoursScenarioToDir } from './sunHoursScenario';
 
 // `placetwin sun-hours` on the constructed courtyard (test/fixtures/courtyard-bng.geojson: four 10 m wings round a
 // 30 m yard, south-west corner at E 486500, N 310500), in-process on the test database and as the real command.
@@ -144,6 +145,10 @@ describe('sun-hours to files', () => {
 
       expect(await run(['sun-hours', ...area, '--cell', '0.1', '--out', join(dir, 'never')])).toBe(2);
       expect(errors.join('\n')).toContain('cellSizeM 0.1 is not between 0.5 and 10 metres');
+      expect(await run(['sun-hours', ...area, '--scenario', 'one', '--out', join(dir, 'never')])).toBe(2);
+      expect(errors.join('\n')).toContain('--scenario "one" is not a scenario id');
+      expect(await run(['sun-hours', ...area, '--scenario', '999', '--out', join(dir, 'never')])).toBe(2);
+      expect(errors.join('\n')).toContain('no scenario with id 999');
       expect(existsSync(join(dir, 'never'))).toBe(false);
     } finally {
       log.mockRestore();
@@ -153,5 +158,83 @@ describe('sun-hours to files', () => {
       if (saved.data === undefined) delete process.env.PLACETWIN_DATA_DIR;
       else process.env.PLACETWIN_DATA_DIR = saved.data;
     }
+  });
+});
+
+describe('sun-hours before and after a scenario (courtyard)', () => {
+  it('writes both runs, the per-cell before/after files and the 0.8 test: the south wing raised to 30 m', async () => {
+    const wings = await baselineBuildings(db, 'courtyard', { within: 'all' });
+    const south = wings.find((b) => b.name === 'south wing');
+    if (!south) throw new Error('no south wing');
+    const s = await createScenario(db, { dataset: 'courtyard', name: 'taller south wing' });
+    const shed = [
+      [X0 + 30, Y0 + 30],
+      [X0 + 34, Y0 + 30],
+      [X0 + 34, Y0 + 33],
+      [X0 + 30, Y0 + 33],
+      [X0 + 30, Y0 + 30],
+    ].map(([e, n]) => toWgs(e, n));
+    await appendChanges(db, s.id, s.version, [
+      { op: 'modify', id: south.id, heightM: 30 },
+      {
+        op: 'add',
+        id: 'new/shed',
+        footprint: { type: 'Polygon', coordinates: [shed] },
+        use: 'residential',
+        heightM: 3,
+      },
+    ]);
+    const yard = {
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          [X0 + 6, Y0 + 6],
+          [X0 + 36, Y0 + 6],
+          [X0 + 36, Y0 + 36],
+          [X0 + 6, Y0 + 36],
+          [X0 + 6, Y0 + 6],
+        ].map(([e, n]) => toWgs(e, n)),
+      ],
+    };
+    const out = join(dir, 'scenario-out');
+    const {
+      comparison: c,
+      before,
+      after,
+      files,
+    } = await sunHoursScenarioToDir(
+      db,
+      { dataset: 'courtyard', area: yard, date: '2025-03-21', areaName: 'courtyard' },
+      s.id,
+      out,
+    );
+    expect(c.scenario).toMatchObject({ id: s.id, name: 'taller south wing', status: 'draft' });
+    expect(c.changed).toEqual({ added: ['new/shed'], modified: [south.id], demolished: [] });
+    // The raised wing replaces the baseline one: still four wings, plus the shed.
+    expect(after.buildings).toBe(before.buildings + 1);
+    expect(c.cells.builtOn).toBe(12);
+    expect(c.shareAfter).toBeLessThan(c.shareBefore);
+    expect(c.ratio).toBeCloseTo(
+      (after.summary.areaM2 * after.summary.shareAtLeast2h) /
+        (before.summary.areaM2 * before.summary.shareAtLeast2h),
+      9,
+    );
+    expect(c.bre209?.meetsGuidance).toBe(c.shareAfter >= 0.5 || (c.ratio ?? 1) >= 0.8);
+    const csv = (await readFile(files.csv, 'utf8')).trim().split('\n');
+    expect(csv[0]).toBe('row,col,easting_m,northing_m,lon,lat,hours_before,hours_after');
+    const rows = csv.slice(1).map((l) => l.split(',').slice(6));
+    // Every cell open before is there; the 12 under the shed have no hours after.
+    expect(rows.length).toBe(before.summary.cells);
+    expect(rows.filter(([, a]) => a === '').length).toBe(12);
+    const lost = rows.filter(([b, a]) => a !== '' && Number(b) >= 2 - 1e-4 && Number(a) < 2 - 1e-4).length;
+    expect(lost).toBe(c.cells.lostTwoHours);
+    expect(lost).toBeGreaterThan(0);
+    const summary = JSON.parse(await readFile(files.summary, 'utf8'));
+    expect(summary.comparison.sentence).toBe(c.sentence);
+    const geojson = JSON.parse(await readFile(files.geojson, 'utf8'));
+    expect(
+      geojson.features.reduce((n: number, f: { properties: { cells: number } }) => n + f.properties.cells, 0),
+    ).toBe(before.summary.cells);
+    for (const png of [files.png, files.pngBefore]) expect((await sharp(png).metadata()).format).toBe('png');
   });
 });

@@ -32,6 +32,7 @@ import {
   sunHoursGeoJson,
   sunHoursPng,
 } from './sunHoursOutputs';
+import { sunHoursScenarioToDir } from './sunHoursScenario';
 
 /** What one request may ask for. Each limit is said in the error that enforces it. */
 export const SUN_HOURS_LIMITS = {
@@ -569,11 +570,45 @@ export function addSunHoursCommand(
       '10',
     )
     .option('--name <text>', 'what the area is called in the sentence, e.g. garden', 'area')
+    .option(
+      '--scenario <id>',
+      'also compute with this scenario applied and compare (before/after, BRE 209 0.8 ratio test)',
+    )
     .action(async (o) => {
       await loadOstn15(resolvePaths().sampleDataDir);
       const area = await readAreaFile(o.area);
+      if (o.scenario !== undefined && !/^[1-9]\d{0,9}$/.test(o.scenario))
+        throw new DataError(
+          'invalid-scenario',
+          `--scenario "${o.scenario}" is not a scenario id (a whole number)`,
+        );
       await withDb(async (db) => {
         const t0 = performance.now();
+        if (o.scenario !== undefined) {
+          const { comparison: c, files } = await sunHoursScenarioToDir(
+            db,
+            {
+              dataset: o.dataset,
+              area,
+              date: o.date,
+              cellSizeM: Number(o.cell),
+              stepMinutes: Number(o.step),
+              areaName: o.name,
+            },
+            Number(o.scenario),
+            o.out,
+            { onProgress: (done, total) => process.stderr.write(`sun-hours: ${done}/${total} strips\n`) },
+          );
+          console.log(c.sentence);
+          console.log(
+            `scenario ${c.scenario.id} "${c.scenario.name}" v${c.scenario.version} (${c.scenario.status}): ` +
+              `${(c.shareBefore * 100).toFixed(1)}% → ${(c.shareAfter * 100).toFixed(1)}% with at least 2 h, ` +
+              `ratio ${c.ratio === null ? 'n/a' : c.ratio.toFixed(3)}, ${c.cells.lostTwoHours} cells lost 2 h, ${c.cells.builtOn} built on; ` +
+              `${((performance.now() - t0) / 1000).toFixed(1)} s`,
+          );
+          for (const f of Object.values(files)) console.log(`  ${f}`);
+          return;
+        }
         const { report, files } = await sunHoursToDir(
           db,
           {

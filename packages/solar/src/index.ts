@@ -1,4 +1,5 @@
 export { BRE209, type Bre209Input, type Bre209Options, type Bre209Result, bre209Amenity } from './bre209';
+export { compareSunHours, type SunHoursComparison } from './compare';
 export { defaultDeltaTS } from './delta-t';
 export {
   bngGridNorthDeg,

@@ -9,14 +9,23 @@ import {
   Math as CesiumMath,
   type CesiumWidget,
   Color,
+  ColorGeometryInstanceAttribute,
+  GeometryInstance,
   ImageryLayer,
+  Material,
+  PerInstanceColorAppearance,
+  PointPrimitiveCollection,
+  PolygonGeometry,
+  PolygonHierarchy,
+  PolylineCollection,
+  Primitive,
   Rectangle,
   ScreenSpaceEventHandler,
   ScreenSpaceEventType,
   SingleTileImageryProvider,
 } from 'cesium';
-import { useEffect, useMemo } from 'react';
-import { Entity, PointGraphics, PolygonGraphics, PolylineGraphics, useCesium } from 'resium';
+import { useEffect } from 'react';
+import { useCesium } from 'resium';
 import type { LonLat } from '../state/sunHours';
 import type { SunHoursTool } from '../ui/useSunHoursTool';
 
@@ -54,18 +63,12 @@ export function SunHoursLayers({ tool }: { tool: SunHoursTool }) {
     };
   }, [viewer, mode, addPoint, finishDrawing]);
 
-  // Cesium refuses an empty coordinate list: no points, no positions.
-  const positions = useMemo(
-    () => (points.length ? Cartesian3.fromDegreesArray(points.flat()) : []),
-    [points],
-  );
-  const outline = useMemo(
-    () => (mode === 'closed' && positions.length > 2 ? [...positions, positions[0]] : positions),
-    [mode, positions],
-  );
-
   const done = tool.run.status === 'done' ? tool.run.job : null;
-  const overlayUrl = done?.result ? done.links.overlayPng : null;
+  const overlayUrl = done?.result
+    ? tool.side === 'before' && done.links.beforeOverlayPng
+      ? done.links.beforeOverlayPng
+      : done.links.overlayPng
+    : null;
   const overlayBbox = done?.result ? done.result.bbox.join(',') : null;
   const { overlayShown, setOverlayLoaded } = tool;
   useEffect(() => {
@@ -94,23 +97,71 @@ export function SunHoursLayers({ tool }: { tool: SunHoursTool }) {
     };
   }, [viewer, overlayUrl, overlayBbox, overlayShown, setOverlayLoaded]);
 
-  if (points.length === 0) return null;
-  return (
-    <>
-      <Entity name="Sun-hours area">
-        {outline.length > 1 && (
-          <PolylineGraphics positions={outline} width={3} material={OUTLINE} clampToGround />
-        )}
-        {mode === 'closed' && !overlayUrl && positions.length > 2 && (
-          <PolygonGraphics hierarchy={positions} material={FILL} />
-        )}
-      </Entity>
-      {mode === 'drawing' &&
-        positions.map((p, i) => (
-          <Entity key={points[i].join(',')} position={p}>
-            <PointGraphics pixelSize={8} color={OUTLINE} outlineColor={Color.BLACK} outlineWidth={1} />
-          </Entity>
-        ))}
-    </>
-  );
+  useAreaOutline(viewer, points, mode, overlayUrl === null);
+  return null;
+}
+
+/** Just above the ground, so the outline is not lost in the ground (the globe is the flat ellipsoid). */
+const OUTLINE_HEIGHT_M = 0.5;
+
+/**
+ * The area on the globe as primitives (the bare CesiumWidget has no entity display): its outline, a light fill
+ * when closed and not yet covered by a result, and the corners while drawing.
+ */
+function useAreaOutline(
+  viewer: CesiumWidget | undefined,
+  points: LonLat[],
+  mode: SunHoursTool['mode'],
+  fill: boolean,
+) {
+  useEffect(() => {
+    if (!viewer || points.length === 0) return;
+    const closed = mode === 'closed' && points.length > 2;
+    const ring = closed ? [...points, points[0]] : points;
+    const added: (PolylineCollection | PointPrimitiveCollection | Primitive)[] = [];
+    if (ring.length > 1) {
+      const lines = new PolylineCollection();
+      lines.add({
+        positions: Cartesian3.fromDegreesArrayHeights(ring.flatMap(([x, y]) => [x, y, OUTLINE_HEIGHT_M])),
+        width: 3,
+        material: Material.fromType('Color', { color: OUTLINE }),
+      });
+      added.push(lines);
+    }
+    if (closed && fill)
+      added.push(
+        new Primitive({
+          geometryInstances: new GeometryInstance({
+            geometry: new PolygonGeometry({
+              polygonHierarchy: new PolygonHierarchy(Cartesian3.fromDegreesArray(points.flat())),
+              height: OUTLINE_HEIGHT_M / 2,
+              vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT,
+            }),
+            attributes: { color: ColorGeometryInstanceAttribute.fromColor(FILL) },
+          }),
+          appearance: new PerInstanceColorAppearance({ flat: true, translucent: true }),
+          asynchronous: false,
+        }),
+      );
+    if (mode === 'drawing') {
+      const corners = new PointPrimitiveCollection();
+      for (const [x, y] of points)
+        corners.add({
+          position: Cartesian3.fromDegrees(x, y, OUTLINE_HEIGHT_M),
+          pixelSize: 8,
+          color: OUTLINE,
+          outlineColor: Color.BLACK,
+          outlineWidth: 1,
+          disableDepthTestDistance: Number.POSITIVE_INFINITY,
+        });
+      added.push(corners);
+    }
+    for (const p of added) viewer.scene.primitives.add(p);
+    viewer.scene.requestRender();
+    return () => {
+      if (viewer.isDestroyed()) return;
+      for (const p of added) viewer.scene.primitives.remove(p);
+      viewer.scene.requestRender();
+    };
+  }, [viewer, points, mode, fill]);
 }

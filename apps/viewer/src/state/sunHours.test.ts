@@ -99,6 +99,42 @@ describe('sun-hours answers', () => {
     });
     expect(done.result?.bbox).toEqual([-0.73, 52.67, -0.72, 52.68]);
     expect(done.result?.bre209?.meetsGuidance).toBe(true);
+    expect(done.result?.comparison).toBeNull();
     expect(() => parseSunHoursJob({ nope: 1 })).toThrow('not understood');
+
+    // With a scenario: the comparison and the baseline's summary come through; a ratio of null stays null.
+    const result = done.result;
+    const comparison = {
+      scenario: { id: 7, name: 'Tower', status: 'published', version: 3 },
+      baselineId: 'b',
+      scenarioResultId: 'a',
+      shareBefore: 0.9,
+      shareAfter: 0.3,
+      ratio: 0.32,
+      cells: { lostTwoHours: 60, builtOn: 0, gainedTwoHours: 0, lessSun: 70, moreSun: 0 },
+      bre209: { meetsGuidance: false, meetsTwoHourTest: false, meetsRatioTest: false },
+      sentence: 'Does not meet BRE 209 guidance: …',
+    };
+    const pair = parseSunHoursJob({
+      id: 'c',
+      status: 'done',
+      progress: 1,
+      error: null,
+      links: { ...links, beforeOverlayPng: '/b.png?crs=EPSG:4326' },
+      result: { ...result, before: { id: 'b', summary: result?.summary }, comparison },
+    });
+    expect(pair.result?.comparison).toEqual(comparison);
+    expect(pair.result?.before?.id).toBe('b');
+    expect(pair.links.beforeOverlayPng).toBe('/b.png?crs=EPSG:4326');
+    const none = parseSunHoursJob({
+      id: 'c',
+      status: 'done',
+      progress: 1,
+      error: null,
+      links,
+      result: { ...result, comparison: { ...comparison, ratio: null, bre209: null } },
+    });
+    expect(none.result?.comparison?.ratio).toBeNull();
+    expect(none.result?.comparison?.bre209).toBeNull();
   });
 });

@@ -110,6 +110,8 @@ export interface SunHoursRequestBody {
   cellSizeM: number;
   stepMinutes: number;
   areaName: string;
+  /** Also run with this scenario applied, and compare (before/after, BRE 209 0.8 ratio test). */
+  scenario?: number;
 }
 
 /** The next 21 March on or after a day (`YYYY-MM-DD`): BRE 209's date. */
@@ -145,6 +147,24 @@ export interface SunHoursResult {
   sunrise: string | null;
   sunset: string | null;
   buildings: number;
+  /** With a scenario: the baseline's summary (this result is the one after). */
+  before: { id: string; summary: SunHoursResult['summary'] } | null;
+  comparison: SunHoursComparison | null;
+}
+
+/** Before/after a scenario, as the server compares them. */
+export interface SunHoursComparison {
+  scenario: { id: number; name: string; status: string; version: number };
+  baselineId: string;
+  scenarioResultId: string;
+  shareBefore: number;
+  shareAfter: number;
+  /** Area with ≥ 2 h after ÷ before; null when none had 2 h before. */
+  ratio: number | null;
+  cells: { lostTwoHours: number; builtOn: number; gainedTwoHours: number; lessSun: number; moreSun: number };
+  /** BRE 209's pair test on 21 March, else null. */
+  bre209: { meetsGuidance: boolean; meetsTwoHourTest: boolean; meetsRatioTest: boolean | null } | null;
+  sentence: string;
 }
 
 export interface SunHoursJob {
@@ -152,12 +172,38 @@ export interface SunHoursJob {
   status: 'queued' | 'running' | 'done' | 'failed';
   progress: number;
   error: { type: string; detail: string } | null;
-  links: { self: string; geojson: string; csv: string; png: string; overlayPng: string };
+  /** With a scenario, png/overlayPng are after and beforePng/beforeOverlayPng the baseline. */
+  links: {
+    self: string;
+    geojson: string;
+    csv: string;
+    png: string;
+    overlayPng: string;
+    beforePng?: string;
+    beforeOverlayPng?: string;
+  };
   result: SunHoursResult | null;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : Number.NaN);
+
+function parseComparison(c: unknown): SunHoursComparison | null {
+  if (!isObj(c) || !isObj(c.scenario) || !isObj(c.cells)) return null;
+  const ratio = c.ratio === null ? null : num(c.ratio);
+  if (Number.isNaN(ratio)) return null;
+  return {
+    scenario: c.scenario as SunHoursComparison['scenario'],
+    baselineId: String(c.baselineId),
+    scenarioResultId: String(c.scenarioResultId),
+    shareBefore: num(c.shareBefore),
+    shareAfter: num(c.shareAfter),
+    ratio,
+    cells: c.cells as SunHoursComparison['cells'],
+    bre209: isObj(c.bre209) ? (c.bre209 as SunHoursComparison['bre209']) : null,
+    sentence: String(c.sentence ?? ''),
+  };
+}
 
 /** The server's job (and result, when done), checked: throws with a plain reason when it is not understood. */
 export function parseSunHoursJob(body: unknown): SunHoursJob {
@@ -193,6 +239,11 @@ export function parseSunHoursJob(body: unknown): SunHoursJob {
       sunrise: typeof r.sunrise === 'string' ? r.sunrise : null,
       sunset: typeof r.sunset === 'string' ? r.sunset : null,
       buildings: num(r.buildings),
+      before:
+        isObj(r.before) && isObj(r.before.summary)
+          ? { id: String(r.before.id), summary: r.before.summary as SunHoursResult['summary'] }
+          : null,
+      comparison: parseComparison(r.comparison),
     };
   }
   return {

@@ -1,12 +1,20 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { DatasetInfo } from '../api/types';
-import { areaFromGeoJson, nextTwentyFirstOfMarch, ringAreaM2 } from '../state/sunHours';
+import type { Scenario } from '../state/scenario';
+import {
+  areaFromGeoJson,
+  nextTwentyFirstOfMarch,
+  ringAreaM2,
+  type SunHoursComparison,
+} from '../state/sunHours';
 import { toUkLocal } from '../state/ukTime';
 import type { SunHoursTool } from './useSunHoursTool';
 
 export interface SunHoursPanelProps {
   tool: SunHoursTool;
   datasets: DatasetInfo[];
+  /** The scenario open in the scenario panel: offered for a before/after comparison. */
+  scenario?: Scenario | null;
 }
 
 const CELL_SIZES = [0.5, 1, 2, 5];
@@ -19,7 +27,7 @@ const hours = (h: number) => h.toFixed(1);
  * 21 March by default), compute on the server, and read the result: the BRE 209 sentence, a legend for the map
  * draped on the ground, and the files.
  */
-export function SunHoursPanel({ tool, datasets }: SunHoursPanelProps) {
+export function SunHoursPanel({ tool, datasets, scenario = null }: SunHoursPanelProps) {
   const id = useId();
   const today = toUkLocal(new Date()).date;
   const [date, setDate] = useState(() => nextTwentyFirstOfMarch(today));
@@ -29,7 +37,19 @@ export function SunHoursPanel({ tool, datasets }: SunHoursPanelProps) {
   const [dataset, setDataset] = useState<string | null>(null);
   const [pasted, setPasted] = useState('');
   const [pasteError, setPasteError] = useState<string | null>(null);
-  const chosen = dataset ?? datasets[0]?.name ?? '';
+  const [withScenario, setWithScenario] = useState(true);
+  // A reopened request (a share link) shows its own settings.
+  const request = tool.request;
+  useEffect(() => {
+    if (!request) return;
+    setDate(request.date);
+    setCellSizeM(request.cellSizeM);
+    setStepMinutes(request.stepMinutes);
+    setAreaName(request.areaName);
+    setDataset(request.dataset);
+  }, [request]);
+  const chosen = dataset ?? scenario?.dataset ?? datasets[0]?.name ?? '';
+  const comparable = scenario !== null && scenario.dataset === chosen;
   const { mode, points, run } = tool;
   const m2 = mode === 'closed' ? ringAreaM2(points) : 0;
   const result = run.status === 'done' ? run.job?.result : null;
@@ -143,6 +163,14 @@ export function SunHoursPanel({ tool, datasets }: SunHoursPanelProps) {
           </select>
         </label>
       )}
+      {comparable && scenario && (
+        <label className="check">
+          <input type="checkbox" checked={withScenario} onChange={(e) => setWithScenario(e.target.checked)} />
+          <span>
+            Before and after scenario “{scenario.name}” (version {scenario.version})
+          </span>
+        </label>
+      )}
       <div className="row">
         <button
           type="button"
@@ -155,6 +183,7 @@ export function SunHoursPanel({ tool, datasets }: SunHoursPanelProps) {
               cellSizeM,
               stepMinutes,
               areaName: areaName.trim() || 'area',
+              ...(comparable && withScenario && scenario ? { scenario: scenario.id } : {}),
             })
           }
         >
@@ -186,10 +215,13 @@ export function SunHoursPanel({ tool, datasets }: SunHoursPanelProps) {
           >
             {result.sentence}
           </p>
+          {result.comparison && (
+            <ComparisonFacts comparison={result.comparison} side={tool.side} onSide={tool.setSide} />
+          )}
           <dl className="facts">
-            <dt>Open ground assessed</dt>
+            <dt>Open ground assessed{result.comparison ? ' (after)' : ''}</dt>
             <dd>{area.format(result.summary.areaM2)} m²</dd>
-            <dt>At least 2 hours</dt>
+            <dt>At least 2 hours{result.comparison ? ' (after)' : ''}</dt>
             <dd>{Math.round(result.summary.shareAtLeast2h * 100)}%</dd>
             <dt>Mean</dt>
             <dd>
@@ -219,8 +251,16 @@ export function SunHoursPanel({ tool, datasets }: SunHoursPanelProps) {
           <p className="exports">
             Download:{' '}
             <a href={links.png} download>
-              PNG
+              PNG{links.beforePng ? ' after' : ''}
             </a>{' '}
+            {links.beforePng && (
+              <>
+                ·{' '}
+                <a href={links.beforePng} download>
+                  PNG before
+                </a>{' '}
+              </>
+            )}
             ·{' '}
             <a href={links.geojson} download>
               GeoJSON
@@ -229,6 +269,7 @@ export function SunHoursPanel({ tool, datasets }: SunHoursPanelProps) {
             <a href={links.csv} download>
               CSV
             </a>
+            {result.comparison && ' (hours before and after per cell)'}
           </p>
           <p className="hint">
             {result.cellSizeM} m cells, {result.stepMinutes}-minute steps, {result.buildings} buildings as
@@ -237,5 +278,71 @@ export function SunHoursPanel({ tool, datasets }: SunHoursPanelProps) {
         </div>
       )}
     </section>
+  );
+}
+
+const pct = (share: number) => `${Math.round(share * 100)}%`;
+
+/** Before/after a scenario: the shares, the ratio against BRE 209's 0.8, and which grid is on the map. */
+function ComparisonFacts({
+  comparison: c,
+  side,
+  onSide,
+}: {
+  comparison: SunHoursComparison;
+  side: 'before' | 'after';
+  onSide: (side: 'before' | 'after') => void;
+}) {
+  const id = useId();
+  const verdict = c.bre209 ? (c.bre209.meetsGuidance ? 'pass' : 'fail') : 'none';
+  return (
+    <div className="sun-hours-comparison" data-verdict={verdict} data-ratio={c.ratio ?? ''}>
+      <p className={`verdict verdict-${verdict}`}>
+        {verdict === 'pass'
+          ? 'Passes BRE 209'
+          : verdict === 'fail'
+            ? 'Fails BRE 209'
+            : 'BRE 209 is for 21 March'}
+        {c.ratio !== null && ` · ratio ${c.ratio.toFixed(2)} (0.8 needed)`}
+      </p>
+      <table className="comparison-table">
+        <caption>
+          Scenario “{c.scenario.name}” (version {c.scenario.version}, {c.scenario.status})
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">At least 2 hours</th>
+            <th scope="col">Before</th>
+            <th scope="col">After</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Share of the area</th>
+            <td>{pct(c.shareBefore)}</td>
+            <td>{pct(c.shareAfter)}</td>
+          </tr>
+        </tbody>
+      </table>
+      <p className="hint">
+        {c.cells.lostTwoHours.toLocaleString('en-GB')} cells fall below 2 hours
+        {c.cells.builtOn > 0 && `, ${c.cells.builtOn.toLocaleString('en-GB')} are built on`}.
+      </p>
+      <fieldset className="segmented" aria-labelledby={`${id}-map`}>
+        <legend id={`${id}-map`}>On the map</legend>
+        {(['before', 'after'] as const).map((s) => (
+          <label key={s} className="check">
+            <input
+              type="radio"
+              name={`${id}-side`}
+              value={s}
+              checked={side === s}
+              onChange={() => onSide(s)}
+            />
+            <span>{s === 'before' ? 'Before (baseline)' : 'After (scenario)'}</span>
+          </label>
+        ))}
+      </fieldset>
+    </div>
   );
 }

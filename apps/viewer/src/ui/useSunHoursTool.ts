@@ -29,6 +29,10 @@ export interface SunHoursTool {
   run: SunHoursRun;
   overlayShown: boolean;
   overlayLoaded: boolean;
+  /** With a scenario: which grid is draped, the baseline's or the scenario's. */
+  side: 'before' | 'after';
+  /** The request of the result on show (or being computed), for the share link; null when none. */
+  request: SunHoursRequestBody | null;
   startDrawing(): void;
   addPoint(p: LonLat): void;
   removeLastPoint(): void;
@@ -39,8 +43,11 @@ export interface SunHoursTool {
   setArea(points: LonLat[]): void;
   clear(): void;
   compute(options: Omit<SunHoursRequestBody, 'area'>): void;
+  /** Reopens a request (from a share link): its area, closed, and its result. */
+  restore(body: SunHoursRequestBody): void;
   setOverlayShown(shown: boolean): void;
   setOverlayLoaded(loaded: boolean): void;
+  setSide(side: 'before' | 'after'): void;
 }
 
 export function useSunHoursTool(): SunHoursTool {
@@ -49,6 +56,8 @@ export function useSunHoursTool(): SunHoursTool {
   const [run, setRun] = useState<SunHoursRun>({ status: 'idle', job: null, error: null });
   const [overlayShown, setOverlayShown] = useState(true);
   const [overlayLoaded, setOverlayLoaded] = useState(false);
+  const [side, setSide] = useState<'before' | 'after'>('after');
+  const [request, setRequest] = useState<SunHoursRequestBody | null>(null);
   const abort = useRef<AbortController | null>(null);
   const pointsRef = useRef(points);
   pointsRef.current = points;
@@ -84,18 +93,22 @@ export function useSunHoursTool(): SunHoursTool {
     setPoints([]);
     setMode('idle');
     setRun({ status: 'idle', job: null, error: null });
+    setRequest(null);
+    setSide('after');
     setOverlayLoaded(false);
   }, [stopRun]);
 
-  const compute = useCallback(
-    (options: Omit<SunHoursRequestBody, 'area'>) => {
+  const start = useCallback(
+    (body: SunHoursRequestBody) => {
       stopRun();
       const controller = new AbortController();
       abort.current = controller;
       setOverlayLoaded(false);
+      setSide('after');
+      setRequest(body);
       setRun({ status: 'running', job: null, error: null });
       requestSunHours(
-        { ...options, area: polygonOf(pointsRef.current) },
+        body,
         (job) => {
           if (!controller.signal.aborted) setRun({ status: 'running', job, error: null });
         },
@@ -111,6 +124,20 @@ export function useSunHoursTool(): SunHoursTool {
     },
     [stopRun],
   );
+  const compute = useCallback(
+    (options: Omit<SunHoursRequestBody, 'area'>) => start({ ...options, area: polygonOf(pointsRef.current) }),
+    [start],
+  );
+  const restore = useCallback(
+    (body: SunHoursRequestBody) => {
+      const ring = distinctVertices(body.area.coordinates[0]);
+      pointsRef.current = ring;
+      setPoints(ring);
+      setMode('closed');
+      start(body);
+    },
+    [start],
+  );
 
   useEffect(() => stopRun, [stopRun]);
 
@@ -123,6 +150,8 @@ export function useSunHoursTool(): SunHoursTool {
       run,
       overlayShown,
       overlayLoaded,
+      side,
+      request,
       startDrawing,
       addPoint,
       removeLastPoint,
@@ -131,8 +160,10 @@ export function useSunHoursTool(): SunHoursTool {
       setArea,
       clear,
       compute,
+      restore,
       setOverlayShown,
       setOverlayLoaded,
+      setSide,
     }),
     [
       mode,
@@ -140,6 +171,8 @@ export function useSunHoursTool(): SunHoursTool {
       run,
       overlayShown,
       overlayLoaded,
+      side,
+      request,
       startDrawing,
       addPoint,
       removeLastPoint,
@@ -148,6 +181,31 @@ export function useSunHoursTool(): SunHoursTool {
       setArea,
       clear,
       compute,
+      restore,
     ],
   );
+}
+
+/** For the test hooks: the before/after comparison on show, and which side is draped. */
+export function sunHoursComparisonState(t: SunHoursTool): {
+  scenarioId: number;
+  ratio: number | null;
+  meetsGuidance: boolean | null;
+  shareBefore: number;
+  shareAfter: number;
+  side: 'before' | 'after';
+  overlayUrl: string | null;
+} | null {
+  const job = t.run.status === 'done' ? t.run.job : null;
+  const c = job?.result?.comparison;
+  if (!job || !c) return null;
+  return {
+    scenarioId: c.scenario.id,
+    ratio: c.ratio,
+    meetsGuidance: c.bre209?.meetsGuidance ?? null,
+    shareBefore: c.shareBefore,
+    shareAfter: c.shareAfter,
+    side: t.side,
+    overlayUrl: t.side === 'before' ? (job.links.beforeOverlayPng ?? null) : job.links.overlayPng,
+  };
 }

@@ -9,21 +9,25 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   checkFormat,
+  loadScenarioSunHoursJobs,
   loadSunHoursJob,
   planSunHours,
+  type ScenarioSunHoursJobs,
   SUN_HOURS_LEGEND,
   SUN_HOURS_LIMITS,
   type SunHoursFormat,
   type SunHoursReport,
   sunHoursCsv,
   sunHoursGeoJson,
+  sunHoursPairCsv,
+  sunHoursPairGeoJson,
 } from '@placetwin/cli';
-import { type Db, getDataset } from '@placetwin/db';
-import { DataError } from '@placetwin/geo';
-import type { FastifyReply } from 'fastify';
+import { type Db, getDataset, getScenario, ScenarioNotFoundError } from '@placetwin/db';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { HttpProblem, notFound } from '../../plugins/app/problems';
 import { DatasetNameSchema, ProblemSchema } from '../schemas';
+import { type ComparisonRecord, SunHoursComparisons } from './solar-compare';
 import { type JobView, SunHoursJobs } from './solar-jobs';
 
 export interface SunHoursRoutesOptions {
@@ -77,9 +81,9 @@ const SunHoursBodySchema = Type.Object({
     ),
   ),
   scenario: Type.Optional(
-    Type.String({
+    Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[1-9][0-9]{0,9}$' })], {
       description:
-        'Reserved for scenarios: the analysis with the scenario applied, against the baseline, with the BRE 209 0.8 ratio test. Not available yet: a request with it is refused.',
+        'A scenario over the same dataset: the analysis is run for the baseline and with the scenario applied, and `result.comparison` gives both shares, the ratio of the sunlit areas after ÷ before and (on 21 March) the BRE 209 0.8 test. Drafts need a staff session; the public may compare published scenarios only.',
     }),
   ),
 });
@@ -92,6 +96,10 @@ const LinksSchema = Type.Object({
   overlayPng: Type.String({
     description: 'Resampled to longitude/latitude over `result.bbox`, for draping on a globe',
   }),
+  beforePng: Type.Optional(Type.String({ description: 'With a scenario: the baseline grid (png is after)' })),
+  beforeOverlayPng: Type.Optional(
+    Type.String({ description: 'With a scenario: the baseline grid for draping (overlayPng is after)' }),
+  ),
 });
 
 const JobSchema = Type.Object(
@@ -114,7 +122,7 @@ const JobSchema = Type.Object(
         type: 'object',
         additionalProperties: true,
         description:
-          'When done: id, dataset, date, cellSizeM, stepMinutes, areaName, area, location, sunrise, sunset, steps, grid (EPSG:27700 origin, cellM, cols, rows), bbox (WGS84), summary {areaM2, shareAtLeast2h, meanHours, daylightHours, cells}, bre209 {meetsGuidance, meetsTwoHourTest, share} or null off 21 March, sentence, legend [{fromHours, toHours, colour, label}], buildings',
+          "With a scenario the result is the one after (scenario applied) with `before` (the baseline result) and `comparison` {scenario {id, name, status, version}, baselineId, scenarioResultId, shareBefore, shareAfter, areaM2Before, areaM2After, ratio, cells {lostTwoHours, builtOn, gainedTwoHours, lessSun, moreSun}, bre209 {meetsGuidance, meetsTwoHourTest, meetsRatioTest, minRatio} or null off 21 March, sentence}; `sentence` is the comparison's. The GeoJSON and CSV files carry the hours before and after per cell. When done: id, dataset, date, cellSizeM, stepMinutes, areaName, area, location, sunrise, sunset, steps, grid (EPSG:27700 origin, cellM, cols, rows), bbox (WGS84), summary {areaM2, shareAtLeast2h, meanHours, daylightHours, cells}, bre209 {meetsGuidance, meetsTwoHourTest, share} or null off 21 March, sentence, legend [{fromHours, toHours, colour, label}], buildings",
       }),
     ),
   },
@@ -137,6 +145,7 @@ const REF = /^([0-9a-f]{32})(?:\.(json|geojson|csv|png))?$/;
 
 const sunHoursRoutes: FastifyPluginAsyncTypebox<SunHoursRoutesOptions> = async (app, { db, dataDir }) => {
   const jobs = new SunHoursJobs({ dir: join(dataDir, 'sun-hours') });
+  const comparisons = new SunHoursComparisons(join(dataDir, 'sun-hours', 'compare'), jobs);
   app.addHook('onClose', async () => jobs.close());
 
   const base = '/api/solar/sun-hours';
@@ -195,6 +204,84 @@ const sunHoursRoutes: FastifyPluginAsyncTypebox<SunHoursRoutesOptions> = async (
       );
   };
 
+  const notReady = (id: string, view: JobView) =>
+    new HttpProblem(
+      409,
+      'not-ready',
+      view.status === 'failed'
+        ? `sun-hours job ${id} failed: ${view.error?.detail}`
+        : `sun-hours job ${id} is ${view.status} (${Math.round(view.progress * 100)}%): ask again when its status is done`,
+    );
+
+  /** Staff read every scenario; the public published ones only (a draft is "not found" to them). */
+  const mayReadScenario = async (request: FastifyRequest, id: number, missing?: string) => {
+    const s = await getScenario(db, id);
+    if (!s || (s.status !== 'published' && !(await request.staff())))
+      throw notFound(missing ?? `no scenario with id ${id}`);
+  };
+
+  const comparisonLinks = (record: ComparisonRecord) => ({
+    ...links(record.id),
+    png: links(record.afterId).png,
+    overlayPng: links(record.afterId).overlayPng,
+    beforePng: links(record.baselineId).png,
+    beforeOverlayPng: links(record.baselineId).overlayPng,
+  });
+
+  /** A comparison as a job: the result after, with the one before and the comparison, once both are done. */
+  const withComparison = async (record: ComparisonRecord, view: JobView) => {
+    const body = { ...view, links: comparisonLinks(record) };
+    if (view.status !== 'done') return body;
+    const r = await comparisons.result(record);
+    if (!r) return body;
+    return {
+      ...body,
+      result: {
+        ...r.after.report,
+        sentence: r.comparison.sentence,
+        before: r.before.report,
+        comparison: r.comparison,
+      },
+    };
+  };
+
+  const sendComparison = async (
+    reply: FastifyReply,
+    record: ComparisonRecord,
+    format: SunHoursFormat,
+    crs: 'EPSG:27700' | 'EPSG:4326',
+    view: JobView,
+  ) => {
+    if (format === 'json') return reply.send(await withComparison(record, view));
+    if (format === 'png') return sendResult(reply, record.afterId, format, crs, view);
+    const r = await comparisons.result(record);
+    if (!r) throw notFound(`no sun-hours result ${record.id}`);
+    // A draft's comparison is staff-only: no shared cache may keep it (publishing makes a new comparison id).
+    reply.header(
+      'cache-control',
+      `${record.scenario.status === 'published' ? 'public' : 'private'}, max-age=31536000, immutable`,
+    );
+    const name = `sun-hours-${r.after.report.dataset}-${r.after.report.date}-scenario-${record.scenario.id}-v${record.scenario.version}-${record.id.slice(0, 8)}`;
+    if (format === 'csv')
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${name}.csv"`)
+        .send(Readable.from(sunHoursPairCsv(r.before.grid, r.after.grid)));
+    return reply
+      .type('application/geo+json')
+      .header('content-disposition', `attachment; filename="${name}.geojson"`)
+      .send(
+        Readable.from(
+          sunHoursPairGeoJson(r.before.grid, r.after.grid, {
+            dataset: r.after.report.dataset,
+            date: r.after.report.date,
+            comparison: r.comparison,
+            legend: SUN_HOURS_LEGEND,
+          }),
+        ),
+      );
+  };
+
   app.post(
     base,
     {
@@ -215,22 +302,40 @@ const sunHoursRoutes: FastifyPluginAsyncTypebox<SunHoursRoutesOptions> = async (
     },
     async (request, reply) => {
       const body = request.body;
-      if (body.scenario !== undefined)
-        throw new DataError(
-          'unsupported-parameter',
-          'scenario is not available yet: sun-hours are computed for the dataset as imported',
-        );
       const plan = planSunHours(body);
       if (!(await getDataset(db, body.dataset))) throw notFound(`no dataset named "${body.dataset}"`);
-      const input = await loadSunHoursJob(db, plan);
-      const submitted = await jobs.submit(input);
       const wait = preferredWaitS(String(request.headers.prefer ?? ''));
       if (wait.applied) reply.header('preference-applied', wait.applied);
+      const format = checkFormat(body.format ?? 'json');
+      if (body.scenario !== undefined) {
+        const scenarioId = Number(body.scenario);
+        await mayReadScenario(request, scenarioId);
+        let pair: ScenarioSunHoursJobs;
+        try {
+          pair = await loadScenarioSunHoursJobs(db, plan, scenarioId);
+        } catch (e) {
+          if (e instanceof ScenarioNotFoundError) throw notFound(e.message);
+          throw e;
+        }
+        const record = await comparisons.save(pair);
+        await jobs.submit(pair.baseline);
+        await jobs.submit(pair.after);
+        const until = Date.now() + wait.seconds * 1000;
+        for (const id of [pair.baseline.id, pair.after.id]) await jobs.wait(id, until - Date.now());
+        const view = await comparisons.view(record);
+        if (!view) throw new Error(`sun-hours comparison ${record.id} lost its jobs`);
+        if (view.status === 'failed')
+          throw jobs.failure(pair.baseline.id) ?? jobs.failure(pair.after.id) ?? new Error('failed');
+        if (view.status === 'done') return sendComparison(reply, record, format, 'EPSG:27700', view);
+        reply.header('location', links(view.id).self);
+        return reply.code(202).send(await withComparison(record, view));
+      }
+      const input = await loadSunHoursJob(db, plan);
+      const submitted = await jobs.submit(input);
       const finished = await jobs.wait(submitted.id, wait.seconds * 1000);
       const view = (await jobs.get(submitted.id)) ?? submitted;
       if (finished && view.status === 'failed') throw jobs.failure(view.id);
-      if (finished && view.status === 'done')
-        return sendResult(reply, view.id, checkFormat(body.format ?? 'json'), 'EPSG:27700', view);
+      if (finished && view.status === 'done') return sendResult(reply, view.id, format, 'EPSG:27700', view);
       reply.header('location', links(view.id).self);
       return reply.code(202).send(await withResult(view));
     },
@@ -269,18 +374,20 @@ const sunHoursRoutes: FastifyPluginAsyncTypebox<SunHoursRoutesOptions> = async (
     async (request, reply) => {
       const m = REF.exec(request.params.ref);
       const id = m?.[1] ?? '';
-      const view = await jobs.get(id);
-      if (!view) throw notFound(`no sun-hours job ${id}`);
       const format = checkFormat(m?.[2] ?? request.query.format ?? 'json');
+      const view = await jobs.get(id);
+      if (!view) {
+        const record = await comparisons.get(id);
+        const compared = record ? await comparisons.view(record) : null;
+        if (!record || !compared) throw notFound(`no sun-hours job ${id}`);
+        // A draft's comparison is for staff: to the public it does not exist.
+        await mayReadScenario(request, record.scenario.id, `no sun-hours job ${id}`);
+        if (format === 'json') return reply.send(await withComparison(record, compared));
+        if (compared.status !== 'done') throw notReady(id, compared);
+        return sendComparison(reply, record, format, request.query.crs ?? 'EPSG:27700', compared);
+      }
       if (format === 'json') return reply.send(await withResult(view));
-      if (view.status !== 'done')
-        throw new HttpProblem(
-          409,
-          'not-ready',
-          view.status === 'failed'
-            ? `sun-hours job ${id} failed: ${view.error?.detail}`
-            : `sun-hours job ${id} is ${view.status} (${Math.round(view.progress * 100)}%): ask again when its status is done`,
-        );
+      if (view.status !== 'done') throw notReady(id, view);
       return sendResult(reply, id, format, request.query.crs ?? 'EPSG:27700', view);
     },
   );

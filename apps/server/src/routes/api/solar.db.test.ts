@@ -13,6 +13,7 @@ import { footprintCentroid, insideFootprint } from '../../../../../test/support/
 import { repoRoot, sample, sampleDataDir } from '../../../../../test/support/paths';
 import { buildApp } from '../../app';
 import { PROBLEM_BASE } from '../../plugins/app/problems';
+import { staffHeaders } from '../../testing/staff-session';
 
 // The solar API on real PostGIS: Rutland's OpenStreetMap buildings for shadows, and a constructed courtyard
 // (test/fixtures/courtyard-bng.geojson, four 10 m wings round a 30 m yard) for sun-hours answers known exactly.
@@ -39,7 +40,12 @@ beforeAll(async () => {
   await loadOstn15(sampleDataDir);
   await importFile(db, sample('rutland', 'rutland-2022-11.osm.pbf'), { dataset: 'rutland' });
   await importFile(db, join(repoRoot, 'test/fixtures/courtyard-bng.geojson'), { dataset: 'courtyard' });
-  app = buildApp({ db, tilesetsDir: join(root, 'tilesets'), dataDir: join(root, 'data') });
+  app = buildApp({
+    db,
+    tilesetsDir: join(root, 'tilesets'),
+    dataDir: join(root, 'data'),
+    auth: { passwordHashing: { logN: 10 } },
+  });
 });
 
 afterAll(async () => {
@@ -324,5 +330,193 @@ describe('sun-hours on the courtyard', () => {
     expect(r.summary.meanHours).toBeLessThan(r.summary.daylightHours);
     expect(r.summary.meanHours).toBeGreaterThan(0);
     expect(r.summary.areaM2).toBeLessThan(120 * 120);
+  });
+});
+
+describe('sun-hours before and after a scenario on Rutland', () => {
+  /** A BNG rectangle as a GeoJSON Polygon footprint for a scenario change. */
+  const footprint = (x0: number, y0: number, x1: number, y1: number) => bngRect(x0, y0, x1, y1);
+  /** Garden 20 × 20 m; the block 160 m wide, 12 m deep, 2 m south of it. */
+  const layout = (x: number, y: number) => ({
+    garden: [x, y, x + 20, y + 20] as const,
+    block: [x - 70, y - 14, x + 90, y - 2] as const,
+  });
+
+  /**
+   * Open ground near Oakham's centre for the garden and the block: the first place, searching outwards on a
+   * 25 m lattice, where no real building stands within 5 m of either (a new block may not be drawn over one).
+   */
+  async function openGround(): Promise<[number, number]> {
+    const [cx, cy] = toBng(-0.7262, 52.6697);
+    for (let ring = 0; ring < 40; ring++)
+      for (let i = -ring; i <= ring; i++)
+        for (let j = -ring; j <= ring; j++) {
+          if (Math.max(Math.abs(i), Math.abs(j)) !== ring) continue;
+          const x = cx + i * 25;
+          const y = cy + j * 25;
+          const { block } = layout(x, y);
+          const [w, s] = toWgs(block[0] - 5, block[1] - 5);
+          const [e, n] = toWgs(block[2] + 5, y + 25);
+          if ((await buildingsInBbox(db, [w, s, e, n], { dataset: 'rutland', limit: 1 })).length === 0)
+            return [x, y];
+        }
+    throw new Error('no open ground found near Oakham');
+  }
+
+  it('compares the garden before and after a tall block to its south: less sun, the 0.8 test failed', async () => {
+    const planner = await staffHeaders(app, db, 'planner');
+    const [x, y] = await openGround();
+    const { garden, block } = layout(x, y);
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/scenarios',
+      headers: planner,
+      payload: { dataset: 'rutland', name: 'sun-hours block', site: null },
+    });
+    expect(created.statusCode).toBe(201);
+    const scenario = created.json();
+    const added = await app.inject({
+      method: 'POST',
+      url: `/api/scenarios/${scenario.id}/changes`,
+      headers: planner,
+      payload: {
+        expectedVersion: scenario.version,
+        changes: [
+          {
+            op: 'add',
+            id: 'new/tall-block',
+            footprint: footprint(...block),
+            use: 'residential',
+            heightM: 40,
+          },
+        ],
+      },
+    });
+    expect(added.statusCode).toBe(200);
+    const version = added.json().scenario.version;
+    const request = {
+      dataset: 'rutland',
+      area: bngRect(...garden),
+      date: '2025-03-21',
+      areaName: 'garden',
+      scenario: String(scenario.id),
+    };
+
+    // A draft is the planners': to the public it does not exist.
+    const publicDraft = await app.inject({ method: 'POST', url: '/api/solar/sun-hours', payload: request });
+    expect(publicDraft.statusCode).toBe(404);
+    expect(publicDraft.json().type).toBe(`${PROBLEM_BASE}not-found`);
+
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/solar/sun-hours',
+      payload: request,
+      headers: { ...planner, prefer: 'wait=60' },
+    });
+    expect(res.statusCode).toBe(200);
+    const job = res.json();
+    expect(job.status).toBe('done');
+    const r = job.result;
+    const c = r.comparison;
+    expect(c.scenario).toMatchObject({ id: scenario.id, version, status: 'draft' });
+    expect(c.changed.added).toEqual(['new/tall-block']);
+    // The baseline and the scenario are each an ordinary result with its own id and files.
+    expect(r.before.id).toBe(c.baselineId);
+    expect(r.id).toBe(c.scenarioResultId);
+    expect(c.baselineId).not.toBe(c.scenarioResultId);
+    expect(r.buildings).toBe(r.before.buildings + 1);
+    expect(c.shareBefore).toBe(r.before.summary.shareAtLeast2h);
+    expect(c.shareAfter).toBe(r.summary.shareAtLeast2h);
+    expect(c.shareAfter).toBeLessThan(c.shareBefore);
+    expect(c.ratio).toBeCloseTo(
+      (r.summary.areaM2 * r.summary.shareAtLeast2h) /
+        (r.before.summary.areaM2 * r.before.summary.shareAtLeast2h),
+      9,
+    );
+    expect(c.ratio).toBeLessThan(0.8);
+    expect(c.shareAfter).toBeLessThan(0.5);
+    expect(c.bre209).toMatchObject({ meetsGuidance: false, meetsRatioTest: false, meetsTwoHourTest: false });
+    expect(r.sentence).toBe(c.sentence);
+    expect(c.sentence).toMatch(/^Does not meet BRE 209 guidance: .* of the garden .* below 0\.8/);
+    expect(job.links.beforeOverlayPng).toBe(`/api/solar/sun-hours/${c.baselineId}.png?crs=EPSG:4326`);
+    expect(job.links.overlayPng).toBe(`/api/solar/sun-hours/${c.scenarioResultId}.png?crs=EPSG:4326`);
+
+    // Per cell, before and after: the CSV agrees with the comparison's counts.
+    const csv = await app.inject({ url: `/api/solar/sun-hours/${job.id}.csv`, headers: planner });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['cache-control']).toMatch(/^private,/);
+    const lines = csv.body.trim().split('\n');
+    expect(lines[0]).toBe('row,col,easting_m,northing_m,lon,lat,hours_before,hours_after');
+    let lost = 0;
+    let lessSun = 0;
+    for (const line of lines.slice(1)) {
+      const [hb, ha] = line.split(',').slice(6).map(Number);
+      if (hb >= 2 - 1e-4 && ha < 2 - 1e-4) lost++;
+      if (ha < hb - 1e-4) lessSun++;
+    }
+    expect(lines.length - 1).toBe(r.summary.cells);
+    expect(lost).toBe(c.cells.lostTwoHours);
+    expect(lessSun).toBe(c.cells.lessSun);
+    expect(lost).toBeGreaterThan(0);
+
+    // Asked again (the same scenario version): the same comparison, from the cache.
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/solar/sun-hours',
+      payload: request,
+      headers: { ...planner, prefer: 'respond-async' },
+    });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(job.id);
+    // The comparison by its id: staff only while the scenario is a draft.
+    expect((await app.inject(`/api/solar/sun-hours/${job.id}`)).statusCode).toBe(404);
+    const stored = await app.inject({ url: `/api/solar/sun-hours/${job.id}`, headers: planner });
+    expect(stored.json().result.comparison.ratio).toBe(c.ratio);
+
+    // Published, the public may ask too; undoing the block brings back the baseline (ratio 1).
+    const published = await app.inject({
+      method: 'POST',
+      url: `/api/scenarios/${scenario.id}/publish`,
+      headers: planner,
+      payload: { expectedVersion: version },
+    });
+    expect(published.statusCode).toBe(200);
+    const asPublic = await app.inject({
+      method: 'POST',
+      url: '/api/solar/sun-hours',
+      payload: request,
+      headers: { prefer: 'wait=60' },
+    });
+    expect(asPublic.statusCode).toBe(200);
+    const pc = asPublic.json().result.comparison;
+    // A new version is a new comparison, of the same two grids.
+    expect(asPublic.json().id).not.toBe(job.id);
+    expect(pc.scenario.status).toBe('published');
+    expect(pc.baselineId).toBe(c.baselineId);
+    expect(pc.scenarioResultId).toBe(c.scenarioResultId);
+    expect(pc.ratio).toBe(c.ratio);
+  });
+
+  it("refuses an unknown scenario (404), another dataset's (400) and a malformed id (400)", async () => {
+    const planner = await staffHeaders(app, db, 'planner');
+    const area = bngRect(X0 - 10, Y0 - 10, X0 + 10, Y0 + 10);
+    const post = (payload: Record<string, unknown>) =>
+      app.inject({ method: 'POST', url: '/api/solar/sun-hours', payload, headers: planner });
+    const unknown = await post({ dataset: 'courtyard', area, scenario: 999999 });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(unknown.json().detail).toContain('999999');
+    const other = await app.inject({
+      method: 'POST',
+      url: '/api/scenarios',
+      headers: planner,
+      payload: { dataset: 'rutland', name: 'another dataset', site: null },
+    });
+    const mismatch = await post({ dataset: 'courtyard', area, scenario: other.json().id });
+    expect(mismatch.statusCode).toBe(400);
+    expect(mismatch.json().type).toBe(`${PROBLEM_BASE}scenario-dataset-mismatch`);
+    expect(mismatch.json().detail).toContain('"rutland"');
+    const malformed = await post({ dataset: 'courtyard', area, scenario: 'one' });
+    expect(malformed.statusCode).toBe(400);
   });
 });

@@ -176,10 +176,12 @@ describe('POST /api/solar/sun-hours: bad input', () => {
     );
   });
 
-  it('refuses a scenario (not available yet) and a body without an area', async () => {
-    expect(problem(await post({ area: square(50), scenario: 'tower' })).type).toBe(
-      `${PROBLEM_BASE}unsupported-parameter`,
-    );
+  it('refuses a malformed scenario id and a body without an area, before asking the database', async () => {
+    for (const scenario of ['tower', 0, -3, 1.5]) {
+      const bad = problem(await post({ area: square(50), scenario }));
+      expect(bad.type).toBe(`${PROBLEM_BASE}validation`);
+      expect(JSON.stringify(bad.errors)).toContain('scenario');
+    }
     const none = problem(await post({}));
     expect(none.errors).toContainEqual(expect.objectContaining({ field: 'area' }));
     expect(db.queries).toBe(queriesAtStart);
