@@ -72,6 +72,25 @@ export interface PlacetwinTestHooks {
   /** The scenario editor (set while the scene exists): the open scenario, its overlay and whether the overlay of the
    * current version has been drawn, the footprint being drawn, the compare swipe and the message shown. */
   scenario?: () => ScenarioTestState;
+  /** The story editor and presentation (set while the app exists). */
+  story?: () => StoryTestState;
+}
+
+export interface StoryTestState {
+  id: number | null;
+  version: number | null;
+  status: 'draft' | 'published' | null;
+  /** The slides as edited, in order. */
+  slideTitles: string[];
+  /** Edited since the last save. */
+  dirty: boolean;
+  /** The slide on screen while presenting, or null. */
+  presenting: number | null;
+  /** Presenting in full screen (else in the whole window). */
+  fullscreen: boolean;
+  /** Slides rendered so far while making the report. */
+  exporting: { done: number; total: number } | null;
+  message: string | null;
 }
 
 export interface ScenarioTestState {
