@@ -115,23 +115,19 @@ describe('committee stories (Chromium, offline Cesium)', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
+  const frames = () =>
+    page.evaluate(() => (window as unknown as ViewerWindow).__placetwin.frameStats().frames);
+
   /** The whole page once the camera has finished its flight to `camera` and the scene has loaded there. */
   async function slideShot(name: string, camera: CameraView): Promise<Buffer> {
-    // The flight lasts 1.5 s of real time (Cesium times flights by the clock, not by frames); the state's camera
-    // follows the real camera once it settles, so it matching the slide means the flight has landed.
-    await expect
-      .poll(
-        async () => {
-          const now = await page.evaluate(
-            () => (window as unknown as ViewerWindow).__placetwin.state().camera,
-          );
-          return near(now, camera);
-        },
-        { timeout: 60_000, interval: 500 },
-      )
-      .toBe(true);
+    // The flight lasts 1.5 s of real time (Cesium times flights by the clock, not by frames) and ends on the first
+    // frame after that; "loaded" is only believed over frames drawn after it (on a loaded machine a frame can take
+    // seconds, and the loaded flag of the previous view would otherwise still stand).
     await page.waitForTimeout(2000);
+    const after = await frames();
+    await expect.poll(frames, { timeout: 120_000, interval: 250 }).toBeGreaterThanOrEqual(after + 6);
     await waitForLoaded(page, { globe: true });
+    // Nothing moved the camera away from the slide's view since (the state follows the camera once it settles).
     const landed = await page.evaluate(() => (window as unknown as ViewerWindow).__placetwin.state().camera);
     expect(near(landed, camera), `${name}: camera at ${JSON.stringify(landed)}`).toBe(true);
     return page.screenshot({ path: join(artifacts, `story-${name}.png`) });

@@ -57,5 +57,6 @@ describe('story slides', () => {
     expect(presentationStep('End', 0, 3)).toBe(2);
     expect(presentationStep('Escape', 1, 3)).toBe('exit');
     expect(presentationStep('a', 1, 3)).toBeNull();
+    expect(presentationStep('Enter', 1, 3)).toBeNull();
   });
 });

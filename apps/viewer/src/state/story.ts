@@ -91,13 +91,15 @@ export function moveSlide<T>(slides: readonly T[], from: number, to: number): T[
   return next;
 }
 
-/** The next slide index for a presentation key, or `exit`, or null for a key the presentation ignores. */
+/**
+ * The next slide index for a presentation key (→, Space, Page Down and a clicker's keys forward; ←, Page Up back;
+ * Home, End), `exit` for Esc, or null for a key the presentation leaves alone (Enter stays with the focused button).
+ */
 export function presentationStep(key: string, index: number, count: number): number | 'exit' | null {
   switch (key) {
     case 'ArrowRight':
     case 'PageDown':
     case ' ':
-    case 'Enter':
       return Math.min(index + 1, count - 1);
     case 'ArrowLeft':
     case 'PageUp':

@@ -135,7 +135,7 @@ export function StoryPanel({ tool, session }: StoryPanelProps) {
                   <button
                     type="button"
                     onClick={() => tool.present(i)}
-                    aria-label={`Present from slide ${i + 1}`}
+                    aria-label={`Present from here, slide ${i + 1}`}
                   >
                     Present from here
                   </button>

@@ -316,8 +316,12 @@ export function useStoryTool(options: StoryToolOptions): StoryTool {
         setExporting({ done: i, total: list.length });
         apply(slide, false);
         const start = performance.now();
-        // Wait for this slide's buildings, globe and scenario overlay, then take its picture.
-        await sleep(300);
+        // Wait for this slide's buildings, globe and scenario overlay, then take its picture. Right after a jump the
+        // load queues are briefly empty (nothing asked for yet), so a few frames must pass before "loaded" means it.
+        const firstFrame = hooks.frameStats().frames;
+        while (hooks.frameStats().frames < firstFrame + 8 && performance.now() - start < LOAD_WAIT_MS) {
+          await sleep(100);
+        }
         while (performance.now() - start < LOAD_WAIT_MS) {
           const sc = hooks.scenario?.();
           const scenarioDrawn = slide.scenarioId === null || (sc?.id === slide.scenarioId && sc.overlayDrawn);
