@@ -261,7 +261,7 @@ export function storyReportPdf(input: StoryReportInput): Promise<Buffer> {
       .fontSize(10)
       .text(
         pdfSafe(
-          `${s.attribution}. Licence: ${s.licence}${s.licence.startsWith('ODbL') ? ' (Open Database License; the data is available under the same licence)' : ''}. Source: ${s.source}${s.vintage ? `, ${s.vintage}` : ''}.`,
+          `${s.attribution}. Licence: ${s.licence}${s.licence.startsWith('ODbL') ? ' (Open Database License 1.0, opendatacommons.org/licenses/odbl)' : ''}. Source: ${s.source}${s.vintage ? `, ${s.vintage}` : ''}.`,
         ),
         { width },
       );
