@@ -26,6 +26,7 @@ import scenarioRoutes from './routes/api/scenarios';
 import sensorRoutes from './routes/api/sensors';
 import solarRoutes from './routes/api/solar';
 import sunHoursRoutes from './routes/api/solar-sun-hours';
+import storyRoutes from './routes/api/stories';
 import transportRoutes from './routes/api/transport';
 import basemapRoutes from './routes/basemap';
 import consultRoutes, { CONSULT_PREFIX } from './routes/consult';
@@ -112,6 +113,7 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   });
   app.register(staRoutes, { db: options.db });
   app.register(transportRoutes, { db: options.db });
+  app.register(storyRoutes, { db: options.db, publisher: options.councilName });
   app.register(tilesetRoutes, { tilesetsDir: options.tilesetsDir });
   app.register(basemapRoutes, { tiles: basemap });
   const commentRateLimit = options.commentRateLimit ?? COMMENT_RATE_LIMIT_DEFAULT;

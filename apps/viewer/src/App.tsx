@@ -3,6 +3,7 @@ import { useDatasets } from './api/client';
 import { CityScene, type LayerProblem } from './scene/CityScene';
 import type { SceneProbe } from './scene/instrument';
 import { ScenarioOverlay } from './scene/ScenarioOverlay';
+import { type CaptureScene, SceneCapture } from './scene/SceneCapture';
 import { SensorLayer } from './scene/SensorLayer';
 import { SunHoursLayers } from './scene/SunHoursLayers';
 import { TransportLayers } from './scene/TransportLayers';
@@ -27,9 +28,11 @@ import { Header } from './ui/Header';
 import { InfoPanel } from './ui/InfoPanel';
 import { LayerPanel } from './ui/LayerPanel';
 import { LegendNote } from './ui/LegendNote';
+import { Presentation } from './ui/Presentation';
 import { ScenarioPanel } from './ui/ScenarioPanel';
 import { SensorChartPanel } from './ui/SensorChartPanel';
 import { SensorLayerToggle, SensorPanel } from './ui/SensorPanel';
+import { StoryPanel } from './ui/StoryPanel';
 import { SunHoursPanel } from './ui/SunHoursPanel';
 import { SwipeDivider } from './ui/SwipeDivider';
 import { TimePanel } from './ui/TimePanel';
@@ -37,6 +40,7 @@ import { TransportPanel } from './ui/TransportPanel';
 import { useEnergyCarbon } from './ui/useEnergyCarbon';
 import { useScenarioTool } from './ui/useScenarioTool';
 import { useSensors } from './ui/useSensors';
+import { useStoryTool } from './ui/useStoryTool';
 import { sunHoursComparisonState, useSunHoursTool } from './ui/useSunHoursTool';
 import { useTransport } from './ui/useTransport';
 import { useStartView } from './useStartView';
@@ -73,6 +77,19 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
   const sunHours = useSunHoursTool();
   const scenarioDatasets = useMemo(() => datasets.filter((d) => d.tilesetUrl).map((d) => d.name), [datasets]);
   const scenario = useScenarioTool(scenarioDatasets);
+  const [capture, setCapture] = useState<CaptureScene | null>(null);
+  const onCaptureReady = useCallback((c: CaptureScene | null) => setCapture(() => c), []);
+  const datasetNames = useMemo(() => datasets.map((d) => d.name), [datasets]);
+  const story = useStoryTool({
+    session: scenario.session,
+    view: state.view,
+    dispatch,
+    datasets: datasetNames,
+    scenario,
+    capture,
+    hooks: probe.hooks,
+    ready: startSettled && datasetsRequest.status === 'loaded',
+  });
   const transport = useTransport(state.view.time, dispatch);
   const sensors = useSensors(state.view.time, dispatch);
   const energyCarbon = useEnergyCarbon(state.view, datasets);
@@ -169,7 +186,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
   const loadingTiles = Object.values(pendingTiles).reduce((a, b) => a + b, 0);
 
   return (
-    <div className="app">
+    <div className={story.presenting === null ? 'app' : 'app presenting'}>
       <Header
         datasets={datasets}
         onHome={() => goHome(true)}
@@ -196,6 +213,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           selected={state.view.selected}
           onDeselect={() => dispatch({ type: 'select', id: null })}
         />
+        <StoryPanel tool={story} session={scenario.session} />
       </aside>
       <main className="scene" aria-label="3D view of the city">
         <CityScene
@@ -216,7 +234,9 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           <SensorLayer tool={sensors} hooks={probe.hooks} />
           <ViewBounds onReady={energyCarbon.setViewBounds} />
           <ScenarioOverlay tool={scenario} view={state.view} hooks={probe.hooks} />
+          <SceneCapture onReady={onCaptureReady} />
         </CityScene>
+        <Presentation tool={story} />
         <div className="scene-status" role="status" aria-live="polite">
           {datasetsRequest.status === 'loading' && <span className="pill">Loading datasets…</span>}
           {loadingTiles > 0 && <span className="pill">Loading buildings…</span>}

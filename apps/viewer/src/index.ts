@@ -19,4 +19,4 @@ export {
   type LayerVisibility,
   type ViewState,
 } from './state/viewState';
-export type { FrameStats, PlacetwinTestHooks } from './testHooks';
+export type { FrameStats, PlacetwinTestHooks, StoryTestState } from './testHooks';

@@ -86,6 +86,8 @@ export interface PlacetwinTestHooks {
    * event stream, each sensor's point as drawn (its value, colour class and the colour the primitive has), the
    * alerts listed and the chart open. */
   sensors?: () => SensorsTestState;
+  /** The story editor and presentation (set while the app exists). */
+  story?: () => StoryTestState;
 }
 
 export interface SensorsTestState {
@@ -117,6 +119,23 @@ export interface SensorsTestState {
     compareId: string | null;
     comparePoints: number;
   } | null;
+}
+
+export interface StoryTestState {
+  id: number | null;
+  version: number | null;
+  status: 'draft' | 'published' | null;
+  /** The slides as edited, in order. */
+  slideTitles: string[];
+  /** Edited since the last save. */
+  dirty: boolean;
+  /** The slide on screen while presenting, or null. */
+  presenting: number | null;
+  /** Presenting in full screen (else in the whole window). */
+  fullscreen: boolean;
+  /** Slides rendered so far while making the report. */
+  exporting: { done: number; total: number } | null;
+  message: string | null;
 }
 
 export interface ScenarioTestState {

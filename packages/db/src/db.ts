@@ -88,6 +88,12 @@ function openServer(databaseUrl: string, schema?: string): Db {
     max: 10,
     ...(schema ? { options: `-c search_path=${schema},public` } : {}),
   });
+  // An idle connection the server drops (a restart, a failover) emits 'error' on the pool; unhandled, that event
+  // would end the process. The pool discards that client and opens a new one for the next query, so the app
+  // recovers by itself once the database is back.
+  pool.on('error', (e) => {
+    process.emitWarning(`PostgreSQL dropped an idle connection: ${e.message}`, 'PlacetwinDbWarning');
+  });
   const clientDb = (client: pg.PoolClient): Db => ({
     kind: 'server',
     query: async (sql, params) => ({ rows: (await client.query(sql, params?.map(toPgParam))).rows }),

@@ -38,5 +38,6 @@ export {
 } from './repositories';
 export * from './scenarios';
 export * from './sensors';
+export * from './stories';
 export { openTestDb } from './testing';
 export * from './transport';

@@ -30,7 +30,8 @@ export interface StaffSession {
   csrfToken: string;
 }
 
-async function call(
+/** One JSON request to the API; a refusal throws `ScenarioApiError` (the stories API uses it too). */
+export async function call(
   method: string,
   url: string,
   { body, csrf, signal }: { body?: unknown; csrf?: string | null; signal?: AbortSignal } = {},
