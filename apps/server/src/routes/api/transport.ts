@@ -32,6 +32,7 @@ import Type from 'typebox';
 import { notFound } from '../../plugins/app/problems';
 import { BBoxSchema, GeometrySchema, ProblemSchema } from '../schemas';
 import { parseBboxParam } from './bbox';
+import { registerFifteenMinuteRoutes } from './transport-fifteen';
 
 export interface TransportRoutesOptions {
   db: Db;
@@ -164,6 +165,12 @@ const transportRoutes: FastifyPluginAsyncTypebox<TransportRoutesOptions> = async
     }
     return d;
   };
+
+  registerFifteenMinuteRoutes(app, {
+    db,
+    feedFor,
+    timetableFor: async (name, date) => dayOf(await feedFor(name), date).timetable,
+  });
 
   app.get(
     '/api/transport/feeds',
