@@ -96,6 +96,9 @@ export interface TransportTestState {
   vehicles: { runId: string; routeId: string; lon: number; lat: number; bearingDeg: number }[];
   vehiclesAtMs: number | null;
   isochroneBands: number[];
+  /** 15-minute score map cells drawn on the ground (0 when none), and the score of the point picked (or null). */
+  scoreCellsDrawn: number;
+  pointScore: number | null;
 }
 
 /** What the app provides for the sun hooks (see PlacetwinTestHooks). */

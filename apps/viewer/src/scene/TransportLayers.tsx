@@ -22,12 +22,15 @@ import {
   PolygonHierarchy,
   PolylineCollection,
   Primitive,
+  Rectangle,
+  RectangleGeometry,
   ScreenSpaceEventHandler,
   ScreenSpaceEventType,
 } from 'cesium';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useCesium } from 'resium';
 import { fetchVehicles, type TransportFeature } from '../api/transportApi';
+import { type ScoreMap, scoreColour } from '../state/fifteenMinute';
 import {
   BAND_COLOURS,
   type IsochroneResult,
@@ -254,11 +257,19 @@ export function TransportLayers({ tool, hooks }: TransportLayersProps) {
   useStops(viewer, stops, stop?.stopId ?? null);
   useVehicles(viewer, feed?.name ?? null, routeColours, setVehicleCount, drawn);
 
-  // Clicks: the accessibility origin while picking one, else a stop (buildings are SceneSync's).
+  const { fifteen } = tool;
+  const { pickingPoint, requestPoint, setViewBounds } = fifteen;
+  // Clicks: the 15-minute score's point or the accessibility origin while picking one, else a stop (buildings are
+  // SceneSync's).
   useEffect(() => {
-    if (!viewer || !feed) return;
+    if (!viewer || (!feed && !pickingPoint)) return;
     const handler = new ScreenSpaceEventHandler(viewer.scene.canvas);
     handler.setInputAction((click: ScreenSpaceEventHandler.PositionedEvent) => {
+      if (pickingPoint) {
+        const p = groundAt(viewer, click.position.x, click.position.y);
+        if (p) requestPoint(p[0], p[1]);
+        return;
+      }
       if (pickingOrigin) {
         const p = groundAt(viewer, click.position.x, click.position.y);
         if (p) requestIsochrones(p[0], p[1]);
@@ -268,12 +279,29 @@ export function TransportLayers({ tool, hooks }: TransportLayersProps) {
       const id = typeof picked === 'object' && picked !== null ? (picked as { id?: unknown }).id : undefined;
       if (isStopId(id)) selectStop({ stopId: id.stopId, name: id.name });
     }, ScreenSpaceEventType.LEFT_CLICK);
-    if (pickingOrigin) viewer.scene.canvas.style.cursor = 'crosshair';
+    if (pickingOrigin || pickingPoint) viewer.scene.canvas.style.cursor = 'crosshair';
     return () => {
       handler.destroy();
       if (!viewer.isDestroyed()) viewer.scene.canvas.style.cursor = '';
     };
-  }, [viewer, feed, pickingOrigin, requestIsochrones, selectStop]);
+  }, [viewer, feed, pickingOrigin, pickingPoint, requestIsochrones, requestPoint, selectStop]);
+
+  // The score map asks for the ground in view.
+  useEffect(() => {
+    if (!viewer) return;
+    setViewBounds(() => {
+      if (viewer.isDestroyed()) return null;
+      const r = viewer.camera.computeViewRectangle();
+      if (!r) return null;
+      const deg = (x: number) => (x * 180) / Math.PI;
+      return [deg(r.west), deg(r.south), deg(r.east), deg(r.north)];
+    });
+    return () => setViewBounds(null);
+  }, [viewer, setViewBounds]);
+  const scoreMap = fifteen.map.status === 'loaded' ? fifteen.map.data : null;
+  const scoreCellsDrawn = useScoreMap(viewer, scoreMap);
+  const pointScore = fifteen.point.status === 'loaded' ? fifteen.point.data : null;
+  usePointMarker(viewer, pointScore ? pointScore.origin : null);
 
   // The test hook reads what is drawn (see testHooks.ts).
   const stateRef = useRef<TransportTestState>({
@@ -283,6 +311,8 @@ export function TransportLayers({ tool, hooks }: TransportLayersProps) {
     vehicles: [],
     vehiclesAtMs: null,
     isochroneBands: [],
+    scoreCellsDrawn: 0,
+    pointScore: null,
   });
   stateRef.current = {
     feed: feed?.name ?? null,
@@ -291,6 +321,8 @@ export function TransportLayers({ tool, hooks }: TransportLayersProps) {
     vehicles: [],
     vehiclesAtMs: null,
     isochroneBands: isochrones.status === 'loaded' ? isochrones.data.bands.map((b) => b.minutes) : [],
+    scoreCellsDrawn,
+    pointScore: pointScore?.score ?? null,
   };
   useEffect(() => {
     hooks.transport = () => ({
@@ -358,4 +390,75 @@ function useIsochrones(viewer: CesiumWidget | undefined, result: IsochroneResult
       viewer.scene.primitives.remove(origin);
     };
   }, [viewer, result]);
+}
+
+/** Below the isochrone bands, so that both can be shown. */
+const SCORE_HEIGHT_M = 0.2;
+const SCORE_ALPHA = 0.45;
+
+/**
+ * The 15-minute score map on the ground: one rectangle per cell in its score's colour, one synchronous primitive
+ * (as the isochrones). Returns how many cells are drawn, once they are (for the test hook).
+ */
+function useScoreMap(viewer: CesiumWidget | undefined, map: ScoreMap | null): number {
+  const [drawn, setDrawn] = useState(0);
+  useEffect(() => {
+    if (!viewer || !map || map.cells.length === 0) return;
+    const total = map.services.length;
+    const primitive = new Primitive({
+      geometryInstances: map.cells.map(
+        (c) =>
+          new GeometryInstance({
+            geometry: new RectangleGeometry({
+              rectangle: Rectangle.fromDegrees(...c.bbox),
+              height: SCORE_HEIGHT_M,
+              vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT,
+            }),
+            attributes: {
+              color: ColorGeometryInstanceAttribute.fromColor(
+                Color.fromCssColorString(scoreColour(c.reachable, total)).withAlpha(SCORE_ALPHA),
+              ),
+            },
+          }),
+      ),
+      appearance: new PerInstanceColorAppearance({ flat: true, translucent: true }),
+      asynchronous: false,
+    });
+    viewer.scene.primitives.add(primitive);
+    let live = true;
+    const remove = viewer.scene.postRender.addEventListener(() => {
+      remove();
+      if (live) setDrawn(map.cells.length);
+    });
+    viewer.scene.requestRender();
+    return () => {
+      live = false;
+      remove();
+      setDrawn(0);
+      if (!viewer.isDestroyed()) viewer.scene.primitives.remove(primitive);
+    };
+  }, [viewer, map]);
+  return drawn;
+}
+
+/** The point whose score is shown. */
+function usePointMarker(viewer: CesiumWidget | undefined, at: [number, number] | null) {
+  const lon = at?.[0];
+  const lat = at?.[1];
+  useEffect(() => {
+    if (!viewer || lon === undefined || lat === undefined) return;
+    const points = new PointPrimitiveCollection();
+    points.add({
+      position: Cartesian3.fromDegrees(lon, lat, LINE_HEIGHT_M),
+      pixelSize: 12,
+      color: Color.fromCssColorString('#ffffff'),
+      outlineColor: Color.fromCssColorString('#0b0c0c'),
+      outlineWidth: 3,
+      disableDepthTestDistance: Number.POSITIVE_INFINITY,
+    });
+    viewer.scene.primitives.add(points);
+    return () => {
+      if (!viewer.isDestroyed()) viewer.scene.primitives.remove(points);
+    };
+  }, [viewer, lon, lat]);
 }

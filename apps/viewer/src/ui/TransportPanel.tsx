@@ -2,6 +2,7 @@ import { type Dispatch, useId, useMemo } from 'react';
 import type { Action } from '../state/store';
 import { BAND_COLOURS, type BandCount, rushHourInstant, zonedDateTime } from '../state/transport';
 import { isoInstant } from '../state/viewState';
+import { FifteenMinutePanel } from './FifteenMinutePanel';
 import type { TransportTool } from './useTransport';
 
 export interface TransportPanelProps {
@@ -214,6 +215,7 @@ export function TransportPanel({ tool, time, dispatch }: TransportPanelProps) {
           {feed.attribution && <p className="hint credit">{feed.attribution}</p>}
         </>
       )}
+      <FifteenMinutePanel tool={tool.fifteen} />
     </section>
   );
 }

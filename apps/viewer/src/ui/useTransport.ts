@@ -22,6 +22,8 @@ import {
   zonedDateTime,
 } from '../state/transport';
 import { densestPoint, homeView, isoInstant, viewOfCircle } from '../state/viewState';
+import { type FifteenMinuteTool, useFifteenMinute } from './useFifteenMinute';
+import { useRequest } from './useRequest';
 
 /** The grid that finds a feed's busiest part, and how much of it the camera frames (a town centre and around). */
 const STOP_CELL_M = 2000;
@@ -43,31 +45,8 @@ export interface TransportTool {
   clearIsochrones(): void;
   vehicleCount: number;
   setVehicleCount(n: number): void;
-}
-
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-/** Runs a request into a Loadable, dropping answers to requests that were superseded. */
-function useRequest<T>(): [Loadable<T>, (run: ((signal: AbortSignal) => Promise<T>) | null) => void] {
-  const [state, setState] = useState<Loadable<T>>({ status: 'idle' });
-  const abort = useRef<AbortController | null>(null);
-  const start = useCallback((run: ((signal: AbortSignal) => Promise<T>) | null) => {
-    abort.current?.abort();
-    abort.current = null;
-    if (!run) {
-      setState({ status: 'idle' });
-      return;
-    }
-    const controller = new AbortController();
-    abort.current = controller;
-    setState({ status: 'loading' });
-    run(controller.signal).then(
-      (data) => !controller.signal.aborted && setState({ status: 'loaded', data }),
-      (e: unknown) => !controller.signal.aborted && setState({ status: 'failed', message: message(e) }),
-    );
-  }, []);
-  useEffect(() => () => abort.current?.abort(), []);
-  return [state, start];
+  /** The 15-minute city score: a map of the view and single points (works without a feed: walking only). */
+  fifteen: FifteenMinuteTool;
 }
 
 export function useTransport(time: string, dispatch: Dispatch<Action>): TransportTool {
@@ -79,6 +58,7 @@ export function useTransport(time: string, dispatch: Dispatch<Action>): Transpor
   const [stop, setStop] = useState<{ stopId: string; name: string | null } | null>(null);
   const [pickingOrigin, setPickingOrigin] = useState(false);
   const [vehicleCount, setVehicleCount] = useState(0);
+  const fifteen = useFifteenMinute(time);
   const timeRef = useRef(time);
   timeRef.current = time;
 
@@ -166,5 +146,6 @@ export function useTransport(time: string, dispatch: Dispatch<Action>): Transpor
     clearIsochrones,
     vehicleCount,
     setVehicleCount,
+    fifteen,
   };
 }
