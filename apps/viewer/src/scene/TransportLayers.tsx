@@ -148,8 +148,8 @@ function useVehicles(
   viewer: CesiumWidget | undefined,
   feed: string | null,
   routeColours: Map<string, Color>,
-  onCount: (n: number) => void,
-  drawn: { current: { tMs: number; vehicles: VehiclePosition[] } },
+  onCount: (n: number, live: boolean) => void,
+  drawn: { current: { tMs: number; vehicles: VehiclePosition[]; live: boolean } },
 ) {
   useEffect(() => {
     if (!viewer || !feed) return;
@@ -160,6 +160,7 @@ function useVehicles(
     const abort = new AbortController();
     let lastKey = '';
     let lastCount = -1;
+    let lastLive = false;
 
     const want = (tMs: number) => {
       if (snapshots.has(tMs)) return;
@@ -190,21 +191,25 @@ function useVehicles(
       if (key === lastKey) return;
       lastKey = key;
       const vehicles = interpolateVehicles(a, b, tMs);
+      // Live (GTFS-Realtime) vehicles wear a white ring; scheduled ones a black one.
+      const live = a.live === true || b.live === true;
       const seen = new Set<string>();
       for (const v of vehicles) {
         seen.add(v.runId);
         const position = Cartesian3.fromDegrees(v.lon, v.lat, VEHICLE_HEIGHT_M);
         const p = points.get(v.runId);
-        if (p) p.position = position;
-        else
+        if (p) {
+          p.position = position;
+          p.outlineColor = live ? Color.WHITE : Color.BLACK;
+        } else
           points.set(
             v.runId,
             collection.add({
               position,
               pixelSize: 12,
               color: routeColours.get(v.routeId) ?? Color.LIGHTGRAY,
-              outlineColor: Color.BLACK,
-              outlineWidth: 2,
+              outlineColor: live ? Color.WHITE : Color.BLACK,
+              outlineWidth: live ? 3 : 2,
               disableDepthTestDistance: Number.POSITIVE_INFINITY,
             }),
           );
@@ -214,17 +219,18 @@ function useVehicles(
           collection.remove(p);
           points.delete(runId);
         }
-      drawn.current = { tMs, vehicles };
-      if (vehicles.length !== lastCount) {
+      drawn.current = { tMs, vehicles, live };
+      if (vehicles.length !== lastCount || live !== lastLive) {
         lastCount = vehicles.length;
-        onCount(vehicles.length);
+        lastLive = live;
+        onCount(vehicles.length, live);
       }
     };
     const removeListener = viewer.scene.preRender.addEventListener(update);
     return () => {
       abort.abort();
       removeListener();
-      drawn.current = { tMs: Number.NaN, vehicles: [] };
+      drawn.current = { tMs: Number.NaN, vehicles: [], live: false };
       if (!viewer.isDestroyed()) viewer.scene.primitives.remove(collection);
     };
   }, [viewer, feed, routeColours, onCount, drawn]);
@@ -251,7 +257,11 @@ export function TransportLayers({ tool, hooks }: TransportLayersProps) {
       ),
     [routes],
   );
-  const drawn = useRef<{ tMs: number; vehicles: VehiclePosition[] }>({ tMs: Number.NaN, vehicles: [] });
+  const drawn = useRef<{ tMs: number; vehicles: VehiclePosition[]; live: boolean }>({
+    tMs: Number.NaN,
+    vehicles: [],
+    live: false,
+  });
 
   useRoutes(viewer, routes, routeColours);
   useStops(viewer, stops, stop?.stopId ?? null);
@@ -310,6 +320,7 @@ export function TransportLayers({ tool, hooks }: TransportLayersProps) {
     stops: 0,
     vehicles: [],
     vehiclesAtMs: null,
+    vehiclesLive: false,
     isochroneBands: [],
     scoreCellsDrawn: 0,
     pointScore: null,
@@ -320,6 +331,7 @@ export function TransportLayers({ tool, hooks }: TransportLayersProps) {
     stops: stops.length,
     vehicles: [],
     vehiclesAtMs: null,
+    vehiclesLive: false,
     isochroneBands: isochrones.status === 'loaded' ? isochrones.data.bands.map((b) => b.minutes) : [],
     scoreCellsDrawn,
     pointScore: pointScore?.score ?? null,
@@ -329,6 +341,7 @@ export function TransportLayers({ tool, hooks }: TransportLayersProps) {
       ...stateRef.current,
       vehicles: drawn.current.vehicles.map((v) => ({ ...v })),
       vehiclesAtMs: Number.isNaN(drawn.current.tMs) ? null : drawn.current.tMs,
+      vehiclesLive: drawn.current.live,
     });
     return () => {
       delete hooks.transport;
@@ -395,6 +408,8 @@ function useIsochrones(viewer: CesiumWidget | undefined, result: IsochroneResult
 /** Below the isochrone bands, so that both can be shown. */
 const SCORE_HEIGHT_M = 0.2;
 const SCORE_ALPHA = 0.45;
+/** Cells with nothing in reach are fainter, so that a county map stays readable around its towns. */
+const SCORE_NONE_ALPHA = 0.25;
 
 /**
  * The 15-minute score map on the ground: one rectangle per cell in its score's colour, one synchronous primitive
@@ -416,7 +431,9 @@ function useScoreMap(viewer: CesiumWidget | undefined, map: ScoreMap | null): nu
             }),
             attributes: {
               color: ColorGeometryInstanceAttribute.fromColor(
-                Color.fromCssColorString(scoreColour(c.reachable, total)).withAlpha(SCORE_ALPHA),
+                Color.fromCssColorString(scoreColour(c.reachable, total)).withAlpha(
+                  c.reachable === 0 ? SCORE_NONE_ALPHA : SCORE_ALPHA,
+                ),
               ),
             },
           }),

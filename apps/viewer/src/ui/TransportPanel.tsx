@@ -83,7 +83,9 @@ export function TransportPanel({ tool, time, dispatch }: TransportPanelProps) {
             {network.status === 'loading' && 'Loading routes and stops…'}
             {network.status === 'failed' && `Cannot load the network: ${network.message}`}
             {network.status === 'loaded' &&
-              `${count.format(tool.vehicleCount)} vehicles on the road (scheduled), ${count.format(
+              `${count.format(tool.vehicleCount)} vehicles on the road (${
+                tool.vehiclesLive ? 'live, GTFS-Realtime' : 'scheduled'
+              }), ${count.format(
                 network.data.routes.length,
               )} routes, ${count.format(network.data.stops.length)} stops`}
           </p>

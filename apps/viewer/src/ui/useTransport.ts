@@ -44,7 +44,9 @@ export interface TransportTool {
   requestIsochrones(lon: number, lat: number): void;
   clearIsochrones(): void;
   vehicleCount: number;
-  setVehicleCount(n: number): void;
+  /** Whether those vehicles are live GTFS-Realtime positions. */
+  vehiclesLive: boolean;
+  setVehicleCount(n: number, live: boolean): void;
   /** The 15-minute city score: a map of the view and single points (works without a feed: walking only). */
   fifteen: FifteenMinuteTool;
 }
@@ -57,7 +59,8 @@ export function useTransport(time: string, dispatch: Dispatch<Action>): Transpor
   const [feedName, setFeedName] = useState<string | null>(null);
   const [stop, setStop] = useState<{ stopId: string; name: string | null } | null>(null);
   const [pickingOrigin, setPickingOrigin] = useState(false);
-  const [vehicleCount, setVehicleCount] = useState(0);
+  const [vehicles, setVehicles] = useState({ count: 0, live: false });
+  const setVehicleCount = useCallback((count: number, live: boolean) => setVehicles({ count, live }), []);
   const fifteen = useFifteenMinute(time);
   const timeRef = useRef(time);
   timeRef.current = time;
@@ -75,7 +78,7 @@ export function useTransport(time: string, dispatch: Dispatch<Action>): Transpor
       loadDepartures(null);
       loadIsochrones(null);
       setPickingOrigin(false);
-      setVehicleCount(0);
+      setVehicleCount(0, false);
       const chosen = feeds.status === 'loaded' ? feeds.data.find((f) => f.name === name) : undefined;
       if (!name || !chosen) {
         loadNetwork(null);
@@ -106,7 +109,7 @@ export function useTransport(time: string, dispatch: Dispatch<Action>): Transpor
       const t = timeForFeed(chosen, Date.parse(timeRef.current));
       if (t !== Date.parse(timeRef.current)) dispatch({ type: 'setTime', time: isoInstant(new Date(t)) });
     },
-    [feeds, dispatch, loadNetwork, loadDepartures, loadIsochrones],
+    [feeds, dispatch, loadNetwork, loadDepartures, loadIsochrones, setVehicleCount],
   );
 
   // Departures for the scene's day in the feed's time zone: a new day (or stop) asks again.
@@ -144,7 +147,8 @@ export function useTransport(time: string, dispatch: Dispatch<Action>): Transpor
     isochrones,
     requestIsochrones,
     clearIsochrones,
-    vehicleCount,
+    vehicleCount: vehicles.count,
+    vehiclesLive: vehicles.live,
     setVehicleCount,
     fifteen,
   };
