@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { type Db, importPois, listPoiSets, type PoiInput } from '@placetwin/db';
 import { DataError } from '@placetwin/geo';
 import { osmPointsOfInterest } from '@placetwin/importers';
-import { essentialServiceOf } from '@placetwin/transport';
+import { essentialServicesOf } from '@placetwin/transport';
 import type { Command } from 'commander';
 import { feedNameFromPath } from './gtfs';
 
@@ -18,16 +18,19 @@ export function readOsmPois(path: string): { points: PoiInput[]; cutWays: number
   const { points, cutWays } = osmPointsOfInterest(
     bytes,
     basename(path),
-    (tags) => essentialServiceOf(tags) !== null,
+    (tags) => essentialServicesOf(tags).length > 0,
   );
+  // One row per service: a shop that is also the post office counts for both.
   return {
-    points: points.map((p) => ({
-      sourceId: p.sourceId,
-      service: essentialServiceOf(p.tags)!,
-      name: p.tags.name ?? null,
-      lon: p.lon,
-      lat: p.lat,
-    })),
+    points: points.flatMap((p) =>
+      essentialServicesOf(p.tags).map((service) => ({
+        sourceId: p.sourceId,
+        service,
+        name: p.tags.name ?? null,
+        lon: p.lon,
+        lat: p.lat,
+      })),
+    ),
     cutWays,
   };
 }

@@ -18,6 +18,6 @@ CREATE TABLE pois (
   service text NOT NULL,
   name text,
   geom geometry(Point, 4326) NOT NULL,
-  UNIQUE (set_id, source_id)
+  UNIQUE (set_id, source_id, service)
 );
 CREATE INDEX pois_geom_gix ON pois USING gist (geom);

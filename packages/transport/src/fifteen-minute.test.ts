@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ESSENTIAL_SERVICES,
   essentialServiceOf,
+  essentialServicesOf,
   fifteenMinuteScore,
   scoreGrid,
   scoreGridSize,
@@ -110,6 +111,11 @@ describe('essential services from OSM tags', () => {
     expect(essentialServiceOf({ amenity: 'library' })).toBe('community');
     expect(essentialServiceOf({ amenity: 'pub' })).toBeNull();
     expect(essentialServiceOf({ shop: 'clothes' })).toBeNull();
+    // A village shop that is also the post office provides both.
+    expect(essentialServicesOf({ shop: 'convenience', amenity: 'post_office' })).toEqual([
+      'food',
+      'post-office',
+    ]);
   });
 });
 

@@ -54,18 +54,26 @@ export const ESSENTIAL_SERVICES: readonly EssentialService[] = [
   },
 ];
 
-/** The essential service an OSM feature provides, by its tags (the first in ESSENTIAL_SERVICES that matches). */
-export function essentialServiceOf(
+/**
+ * The essential services an OSM feature provides, by its tags, in ESSENTIAL_SERVICES order: a village shop that is
+ * also the post office (`shop=convenience` + `amenity=post_office`) provides both.
+ */
+export function essentialServicesOf(
   tags: Record<string, string>,
   services: readonly EssentialService[] = ESSENTIAL_SERVICES,
-): string | null {
-  for (const s of services)
-    for (const [key, values] of Object.entries(s.osm)) {
-      const v = tags[key];
-      if (v !== undefined && values.includes(v)) return s.id;
-    }
-  return null;
+): string[] {
+  return services
+    .filter((s) =>
+      Object.entries(s.osm).some(([key, values]) => tags[key] !== undefined && values.includes(tags[key])),
+    )
+    .map((s) => s.id);
 }
+
+/** The first essential service an OSM feature provides, or null. */
+export const essentialServiceOf = (
+  tags: Record<string, string>,
+  services: readonly EssentialService[] = ESSENTIAL_SERVICES,
+): string | null => essentialServicesOf(tags, services)[0] ?? null;
 
 /** Service locations: positions (stride 2) and the service id of each. */
 export interface ServicePoints {

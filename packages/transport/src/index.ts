@@ -6,6 +6,7 @@ export {
   ESSENTIAL_SERVICES,
   type EssentialService,
   essentialServiceOf,
+  essentialServicesOf,
   FIFTEEN_MINUTE_DEFAULTS,
   type FifteenMinuteOptions,
   type FifteenMinuteScore,
