@@ -170,6 +170,10 @@ describe('public transport (Chromium, offline Cesium, Newport GTFS)', () => {
     const first = await list.getByRole('listitem').first().textContent();
     expect(first).toMatch(/^\d\d:\d\d /);
     expect(await list.getByRole('listitem').count()).toBe(expected);
+    // The share link carries the feed and the stop.
+    await expect
+      .poll(() => page.evaluate(() => window.location.hash))
+      .toContain(`feed=newport&stop=${stop.id}`);
     await expect
       .poll(() => page.getByTestId('transport-departures').textContent())
       .toContain('on 2023-06-06');

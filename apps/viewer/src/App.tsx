@@ -67,7 +67,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
   const sunHours = useSunHoursTool();
   const scenarioDatasets = useMemo(() => datasets.filter((d) => d.tilesetUrl).map((d) => d.name), [datasets]);
   const scenario = useScenarioTool(scenarioDatasets);
-  const transport = useTransport(state.view.time, dispatch);
+  const transport = useTransport(state.view.time, dispatch, state.view.transport);
   const energyCarbon = useEnergyCarbon(state.view, datasets);
   const extentCentre = useMemo(
     () => (extent ? { lon: (extent[0] + extent[2]) / 2, lat: (extent[1] + extent[3]) / 2 } : null),

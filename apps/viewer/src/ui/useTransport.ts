@@ -21,7 +21,7 @@ import {
   timeForFeed,
   zonedDateTime,
 } from '../state/transport';
-import { densestPoint, homeView, isoInstant, viewOfCircle } from '../state/viewState';
+import { densestPoint, homeView, isoInstant, type TransportView, viewOfCircle } from '../state/viewState';
 import { type FifteenMinuteTool, useFifteenMinute } from './useFifteenMinute';
 import { useRequest } from './useRequest';
 
@@ -51,65 +51,94 @@ export interface TransportTool {
   fifteen: FifteenMinuteTool;
 }
 
-export function useTransport(time: string, dispatch: Dispatch<Action>): TransportTool {
+export function useTransport(
+  time: string,
+  dispatch: Dispatch<Action>,
+  linked: TransportView | undefined,
+): TransportTool {
   const [feeds, loadFeeds] = useRequest<TransportFeed[]>();
   const [network, loadNetwork] = useRequest<{ routes: TransportFeature[]; stops: TransportFeature[] }>();
   const [departures, loadDepartures] = useRequest<StopDepartures>();
   const [isochrones, loadIsochrones] = useRequest<IsochroneResult>();
-  const [feedName, setFeedName] = useState<string | null>(null);
-  const [stop, setStop] = useState<{ stopId: string; name: string | null } | null>(null);
+  // The feed and the stop live in the view (the share link carries them).
+  const feedName = linked?.feed ?? null;
+  const linkedStop = linked?.stop ?? null;
   const [pickingOrigin, setPickingOrigin] = useState(false);
   const [vehicles, setVehicles] = useState({ count: 0, live: false });
   const setVehicleCount = useCallback((count: number, live: boolean) => setVehicles({ count, live }), []);
   const fifteen = useFifteenMinute(time);
   const timeRef = useRef(time);
   timeRef.current = time;
+  /** Set when the user chooses a feed: fly to it once its stops are in (a shared link keeps its own camera). */
+  const flyOnLoad = useRef(false);
 
   useEffect(() => loadFeeds(fetchFeeds), [loadFeeds]);
   const feed = useMemo(
     () => (feeds.status === 'loaded' ? (feeds.data.find((f) => f.name === feedName) ?? null) : null),
     [feeds, feedName],
   );
+  const stop = useMemo(() => {
+    if (!linkedStop) return null;
+    const f =
+      network.status === 'loaded'
+        ? network.data.stops.find((x) => String(x.properties.stopId ?? x.id) === linkedStop)
+        : undefined;
+    return { stopId: linkedStop, name: typeof f?.properties.name === 'string' ? f.properties.name : null };
+  }, [linkedStop, network]);
+
+  useEffect(() => {
+    if (!feed) {
+      loadNetwork(null);
+      return;
+    }
+    const name = feed.name;
+    loadNetwork(async (signal) => {
+      const [routes, stops] = await Promise.all([fetchRoutes(name, signal), fetchStops(name, signal)]);
+      // The sample feeds are far from the sample city (Newport, Minneapolis): go there. A feed's extent can span
+      // a country (Newport's includes coaches to London), so frame its busiest part: where its stops are densest.
+      const centre = densestPoint(
+        stops.flatMap((f) => {
+          const [lon, lat] = f.geometry.coordinates as number[];
+          return f.geometry.type === 'Point' ? [{ lon, lat }] : [];
+        }),
+        STOP_CELL_M,
+      );
+      if (!signal.aborted && flyOnLoad.current && (centre || feed.bbox)) {
+        flyOnLoad.current = false;
+        dispatch({
+          type: 'flyTo',
+          camera: centre
+            ? viewOfCircle(centre.lon, centre.lat, FRAME_RADIUS_M)
+            : homeView(feed.bbox as [number, number, number, number]),
+          fly: true,
+        });
+      }
+      return { routes, stops };
+    });
+  }, [feed, dispatch, loadNetwork]);
 
   const chooseFeed = useCallback(
     (name: string | null) => {
-      setFeedName(name);
-      setStop(null);
-      loadDepartures(null);
       loadIsochrones(null);
       setPickingOrigin(false);
       setVehicleCount(0, false);
       const chosen = feeds.status === 'loaded' ? feeds.data.find((f) => f.name === name) : undefined;
-      if (!name || !chosen) {
-        loadNetwork(null);
-        return;
-      }
-      loadNetwork(async (signal) => {
-        const [routes, stops] = await Promise.all([fetchRoutes(name, signal), fetchStops(name, signal)]);
-        // The sample feeds are far from the sample city (Newport, Minneapolis): go there. A feed's extent can span
-        // a country (Newport's includes coaches to London), so frame its busiest part: where its stops are densest.
-        const centre = densestPoint(
-          stops.flatMap((f) => {
-            const [lon, lat] = f.geometry.coordinates as number[];
-            return f.geometry.type === 'Point' ? [{ lon, lat }] : [];
-          }),
-          STOP_CELL_M,
-        );
-        if (!signal.aborted && (centre || chosen.bbox))
-          dispatch({
-            type: 'flyTo',
-            camera: centre
-              ? viewOfCircle(centre.lon, centre.lat, FRAME_RADIUS_M)
-              : homeView(chosen.bbox as [number, number, number, number]),
-            fly: true,
-          });
-        return { routes, stops };
-      });
+      flyOnLoad.current = chosen !== undefined;
+      dispatch({ type: 'setTransport', transport: name && chosen ? { feed: name } : null });
+      if (!chosen) return;
       // On a day the feed runs, so that its vehicles are on the map.
       const t = timeForFeed(chosen, Date.parse(timeRef.current));
       if (t !== Date.parse(timeRef.current)) dispatch({ type: 'setTime', time: isoInstant(new Date(t)) });
     },
-    [feeds, dispatch, loadNetwork, loadDepartures, loadIsochrones, setVehicleCount],
+    [feeds, dispatch, loadIsochrones, setVehicleCount],
+  );
+
+  const selectStop = useCallback(
+    (s: { stopId: string; name: string | null } | null) => {
+      if (!feedName) return;
+      dispatch({ type: 'setTransport', transport: { feed: feedName, ...(s ? { stop: s.stopId } : {}) } });
+    },
+    [feedName, dispatch],
   );
 
   // Departures for the scene's day in the feed's time zone: a new day (or stop) asks again.
@@ -141,7 +170,7 @@ export function useTransport(time: string, dispatch: Dispatch<Action>): Transpor
     chooseFeed,
     stop,
     departures,
-    selectStop: setStop,
+    selectStop,
     pickingOrigin,
     setPickingOrigin,
     isochrones,
