@@ -43,6 +43,9 @@ export function FifteenMinutePanel({ tool }: { tool: FifteenMinuteTool }) {
       {map.status === 'failed' && <p className="hint">{map.message}</p>}
       {map.status === 'loaded' && (
         <>
+          <p className="hint">
+            Services within {map.data.limitMinutes} minutes, of {total}:
+          </p>
           <ul
             className="legend score-legend"
             aria-label="Services within 15 minutes"
@@ -53,7 +56,7 @@ export function FifteenMinutePanel({ tool }: { tool: FifteenMinuteTool }) {
               return (
                 <li key={n} className="legend-item">
                   <span className="swatch" style={{ background: scoreColour(n, total) }} aria-hidden="true" />
-                  {n} of {total}
+                  {n}
                 </li>
               );
             })}
