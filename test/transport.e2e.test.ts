@@ -2,7 +2,8 @@
  * Public transport in real Chromium on the real Newport BODS GTFS feed (imported on first start with the sample
  * city): choosing the feed flies to Newport and draws its routes and stops; at rush hour the scheduled buses are on
  * the map and move as the twin's clock runs; clicking a stop lists that day's departures; picking a point draws
- * the 15/30/45-minute isochrones on the ground with their legend and counts.
+ * the 15/30/45-minute isochrones on the ground with their legend and counts; over Oakham (Rutland, walking only)
+ * the 15-minute city score map and a point score.
  *
  * Lean on purpose (SwiftShader on two loaded cores): one page, one server, no waiting on building tiles (there are
  * none in Newport).
@@ -169,6 +170,10 @@ describe('public transport (Chromium, offline Cesium, Newport GTFS)', () => {
     const first = await list.getByRole('listitem').first().textContent();
     expect(first).toMatch(/^\d\d:\d\d /);
     expect(await list.getByRole('listitem').count()).toBe(expected);
+    // The share link carries the feed and the stop.
+    await expect
+      .poll(() => page.evaluate(() => window.location.hash))
+      .toContain(`feed=newport&stop=${stop.id}`);
     await expect
       .poll(() => page.getByTestId('transport-departures').textContent())
       .toContain('on 2023-06-06');
@@ -216,6 +221,30 @@ describe('public transport (Chromium, offline Cesium, Newport GTFS)', () => {
     expect(pageErrors).toEqual([]);
     // Only this layer's requests: other panels probe endpoints that answer 4xx by design (401 from /api/auth/me
     // when nobody is signed in).
+    expect(badResponses.filter((r) => r.includes('/api/transport/'))).toEqual([]);
+  });
+
+  it('maps the 15-minute city score over Oakham on foot, and scores a picked point', async () => {
+    // Oakham (Rutland): the sample points of interest; no GTFS feed there, so walking only.
+    const OAKHAM = { lon: -0.7268, lat: 52.6706 };
+    await hooks(page).cameraTo({ ...OAKHAM, heightM: 9000, headingDeg: 0, pitchDeg: -90 });
+    await page.getByRole('button', { name: 'Score map of this view' }).click();
+    await expect
+      .poll(async () => (await hooks(page).transport())?.scoreCellsDrawn ?? 0, { timeout: 120_000 })
+      .toBeGreaterThan(50);
+    expect(await page.getByTestId('score-map-summary').textContent()).toContain('on foot only');
+    expect(await page.getByTestId('score-legend').getByRole('listitem').count()).toBe(8);
+    const at = await hooks(page).worldToScreen(OAKHAM.lon, OAKHAM.lat, 0);
+    const canvas = await page.locator('.scene canvas').boundingBox();
+    if (!at || !canvas) throw new Error('Oakham is off screen');
+    await page.getByRole('button', { name: 'Score a point on the map' }).click();
+    await page.mouse.click(canvas.x + at.x, canvas.y + at.y);
+    await expect
+      .poll(() => page.getByTestId('point-score').textContent(), { timeout: 60_000 })
+      .toMatch(/\d of 7 services within 15 minutes/);
+    expect((await hooks(page).transport())?.pointScore).toBeGreaterThan(0.5); // a county town's centre
+    await page.screenshot({ path: join(artifacts, 'transport-fifteen-minute.png') });
+    expect(pageErrors).toEqual([]);
     expect(badResponses.filter((r) => r.includes('/api/transport/'))).toEqual([]);
   });
 });

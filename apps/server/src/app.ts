@@ -28,6 +28,7 @@ import solarRoutes from './routes/api/solar';
 import sunHoursRoutes from './routes/api/solar-sun-hours';
 import storyRoutes from './routes/api/stories';
 import transportRoutes from './routes/api/transport';
+import type { GtfsRealtimeOptions } from './routes/api/transport-realtime';
 import basemapRoutes from './routes/basemap';
 import consultRoutes, { CONSULT_PREFIX } from './routes/consult';
 import staRoutes from './routes/sta';
@@ -58,6 +59,8 @@ export interface AppOptions {
   commentRateLimit?: CommentRateLimit;
   /** The council's name, in the consultation site's header. */
   councilName?: string;
+  /** GTFS-Realtime vehicle positions to poll (PLACETWIN_GTFS_RT_URL); unset → none, no network. */
+  gtfsRealtime?: GtfsRealtimeOptions;
 }
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
@@ -112,7 +115,7 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
     services: options.sensors ?? createSensorServices(options.db),
   });
   app.register(staRoutes, { db: options.db });
-  app.register(transportRoutes, { db: options.db });
+  app.register(transportRoutes, { db: options.db, gtfsRealtime: options.gtfsRealtime });
   app.register(storyRoutes, { db: options.db, publisher: options.councilName });
   app.register(tilesetRoutes, { tilesetsDir: options.tilesetsDir });
   app.register(basemapRoutes, { tiles: basemap });

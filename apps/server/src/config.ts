@@ -25,6 +25,11 @@ const ServerEnv = Type.Object({
   MQTT_TOPIC_PREFIX: Type.Optional(Type.String({ pattern: '^[^+#]+$' })),
   /** Bearer token for the sensor registry's write routes; unset → they answer 403. */
   PLACETWIN_ADMIN_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
+  /** GTFS-Realtime VehiclePositions URL; unset → scheduled positions only (no network). */
+  PLACETWIN_GTFS_RT_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** The imported GTFS feed those positions belong to (required with the URL). */
+  PLACETWIN_GTFS_RT_FEED: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' })),
+  PLACETWIN_GTFS_RT_POLL_S: Type.Integer({ minimum: 5, maximum: 3600, default: 30 }),
   /** How far ahead of the server clock a sensor reading may be stamped, seconds. */
   SENSOR_CLOCK_SKEW_S: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
 });
@@ -48,6 +53,8 @@ export interface ServerConfig {
     | undefined;
   adminToken: string | undefined;
   sensorClockSkewMs: number;
+  /** Present when PLACETWIN_GTFS_RT_URL is set. */
+  gtfsRealtime: { url: string; feed: string; pollMs: number } | undefined;
 }
 
 /**
@@ -71,6 +78,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       `invalid server configuration: ${[...new Set(reasons)].join('; ')}`,
     );
   }
+  if (parsed.PLACETWIN_GTFS_RT_URL && !parsed.PLACETWIN_GTFS_RT_FEED)
+    throw new DataError(
+      'invalid-config',
+      'invalid server configuration: PLACETWIN_GTFS_RT_URL needs PLACETWIN_GTFS_RT_FEED, the GTFS feed it belongs to',
+    );
   const paths = resolvePaths(env, cwd);
   return {
     port: parsed.PORT,
@@ -97,5 +109,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       : undefined,
     adminToken: parsed.PLACETWIN_ADMIN_TOKEN,
     sensorClockSkewMs: parsed.SENSOR_CLOCK_SKEW_S * 1000,
+    gtfsRealtime:
+      parsed.PLACETWIN_GTFS_RT_URL && parsed.PLACETWIN_GTFS_RT_FEED
+        ? {
+            url: parsed.PLACETWIN_GTFS_RT_URL,
+            feed: parsed.PLACETWIN_GTFS_RT_FEED,
+            pollMs: parsed.PLACETWIN_GTFS_RT_POLL_S * 1000,
+          }
+        : undefined,
   };
 }

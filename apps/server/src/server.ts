@@ -34,6 +34,7 @@ async function main(): Promise<void> {
     secureCookies: config.secureCookies,
     councilName: config.councilName,
     sensors,
+    gtfsRealtime: config.gtfsRealtime,
   });
   // Only with MQTT_URL: a plain `npm start` opens no outbound connection.
   const ingester = config.mqtt

@@ -90,7 +90,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
     hooks: probe.hooks,
     ready: startSettled && datasetsRequest.status === 'loaded',
   });
-  const transport = useTransport(state.view.time, dispatch);
+  const transport = useTransport(state.view.time, dispatch, state.view.transport);
   const sensors = useSensors(state.view.time, dispatch);
   const energyCarbon = useEnergyCarbon(state.view, datasets);
   const extentCentre = useMemo(

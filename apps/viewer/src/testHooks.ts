@@ -159,7 +159,12 @@ export interface TransportTestState {
   stops: number;
   vehicles: { runId: string; routeId: string; lon: number; lat: number; bearingDeg: number }[];
   vehiclesAtMs: number | null;
+  /** Whether the vehicles drawn are live GTFS-Realtime positions (else the timetable's). */
+  vehiclesLive: boolean;
   isochroneBands: number[];
+  /** 15-minute score map cells drawn on the ground (0 when none), and the score of the point picked (or null). */
+  scoreCellsDrawn: number;
+  pointScore: number | null;
 }
 
 /** What the app provides for the sun hooks (see PlacetwinTestHooks). */

@@ -4,6 +4,7 @@ import { type Db, type GtfsImportCounts, getGtfsFeed, importGtfs } from '@placet
 import { DataError } from '@placetwin/geo';
 import { type GtfsFiles, gtfsFilesFromZip } from '@placetwin/transport';
 import type { Command } from 'commander';
+import { ensureSamplePois } from './pois';
 
 /** Reads a GTFS feed from a zip file or a directory of `.txt` tables. */
 export function readGtfsSource(path: string): GtfsFiles {
@@ -83,6 +84,8 @@ export async function ensureSampleTransport(
     opts.log?.(`Imported ${s.trips} trips and ${s.stops} stops in ${s.seconds.toFixed(1)} s`);
     imported.push(sample.feed);
   }
+  // The 15-minute city score needs the everyday services around the sample city.
+  await ensureSamplePois(db, opts);
   return imported;
 }
 

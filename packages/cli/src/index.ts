@@ -27,6 +27,7 @@ export {
   type TileSummary,
   tileDataset,
 } from './pipeline';
+export { ensureSamplePois, importPoisPath, readOsmPois, SAMPLE_POIS } from './pois';
 export {
   type RunScenarioOptions,
   registerRunCommand,

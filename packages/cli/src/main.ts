@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { repoRoot, resolvePaths } from './config';
 import { addImportGtfsCommand } from './gtfs';
 import { importFile, loadOstn15, tileDataset } from './pipeline';
+import { addImportPoisCommand } from './pois';
 import { progressReporter } from './progress';
 import { registerRunCommand } from './run';
 import { addSunHoursCommand } from './sunHours';
@@ -121,6 +122,7 @@ export function program(): Command {
   addSunHoursCommand(cmd, withDb);
   addUserCommands(cmd, withDb);
   addImportGtfsCommand(cmd, withDb);
+  addImportPoisCommand(cmd, withDb);
   registerRunCommand(cmd, { withDb, tilesetsDir: () => paths().tilesetsDir });
 
   cmd

@@ -18,6 +18,7 @@ export * from './consultations';
 export { type Db, type OpenDbOptions, openDb, openDbFromEnv } from './db';
 export { type EnergyStockQuery, type EnergyStockRow, energyStockBuildings } from './energy';
 export { migrate, migrationFiles } from './migrate';
+export * from './pois';
 export {
   type BuildingGeoJsonFeature,
   type BuildingRecord,

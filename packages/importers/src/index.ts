@@ -15,6 +15,7 @@ export {
 } from './height';
 export { MAP_RULES, type OsmAssemblyStats } from './osm/assemble';
 export { osmPbfImporter, osmXmlImporter, parseOsmWithStats } from './osm/importer';
+export { type OsmPoint, osmPointsOfInterest } from './osm/points';
 export { DETECT_BYTES, importerFor, importers } from './registry';
 export type { Importer, ImportOptions, ImportProgress, ImportReject } from './types';
 export { USE_CLASSES, USE_TABLE, type UseClass, useClass, useFromProperty } from './use';

@@ -2,6 +2,23 @@ export { activeServiceIds, isServiceActive, type ServiceCalendar, serviceCalenda
 export { type Departure, departuresAt } from './departures';
 export { GtfsDataError } from './errors';
 export type { GtfsFeed, GtfsFiles, GtfsFrequency, GtfsShape, GtfsStopTime } from './feed';
+export {
+  ESSENTIAL_SERVICES,
+  type EssentialService,
+  essentialServiceOf,
+  essentialServicesOf,
+  FIFTEEN_MINUTE_DEFAULTS,
+  type FifteenMinuteOptions,
+  type FifteenMinuteScore,
+  fifteenMinuteScore,
+  type ScoreGrid,
+  type ServiceIndex,
+  type ServicePoints,
+  type ServiceReach,
+  scoreGrid,
+  scoreGridSize,
+  serviceIndex,
+} from './fifteen-minute';
 export { bearingDeg, cumulativeLengthsM, haversineM, pointAlong } from './geometry';
 export {
   type BandCount,
@@ -14,6 +31,7 @@ export {
   isochroneBands,
   isochrones,
   type ReachedPoints,
+  reachedPoints,
 } from './isochrones';
 export {
   isWalkable,

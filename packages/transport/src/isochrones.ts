@@ -167,21 +167,31 @@ export function isochrones(
     maxAccessS: options.maxAccessS ?? horizonS,
     maxTravelS: horizonS,
   });
-  const lonLat: number[] = [origin.lon, origin.lat];
-  const times: number[] = [departureS];
-  arrivals.arrivalS.forEach((a, s) => {
-    if (a < departureS + horizonS && Number.isFinite(stopLonLat[2 * s])) {
-      lonLat.push(stopLonLat[2 * s], stopLonLat[2 * s + 1]);
-      times.push(a);
-    }
-  });
   const bands = isochroneBands(
-    { lonLat: Float64Array.from(lonLat), arrivalS: Float64Array.from(times) },
+    reachedPoints(arrivals, stopLonLat, origin, departureS + horizonS),
     departureS,
     walk.options,
     o,
   );
   return { arrivals, bands };
+}
+
+/** The origin at the departure and every stop reached before `beforeS`, at its earliest arrival. */
+export function reachedPoints(
+  arrivals: Arrivals,
+  stopLonLat: Float64Array,
+  origin: { lon: number; lat: number },
+  beforeS: number,
+): ReachedPoints {
+  const lonLat: number[] = [origin.lon, origin.lat];
+  const times: number[] = [arrivals.departureS];
+  arrivals.arrivalS.forEach((a, s) => {
+    if (a < beforeS && Number.isFinite(stopLonLat[2 * s])) {
+      lonLat.push(stopLonLat[2 * s], stopLonLat[2 * s + 1]);
+      times.push(a);
+    }
+  });
+  return { lonLat: Float64Array.from(lonLat), arrivalS: Float64Array.from(times) };
 }
 
 /** Points to count (POIs, building centroids): positions and an optional category each (homes, jobs, GPs, …). */

@@ -1,3 +1,4 @@
+import { type PointScore, parsePointScore, parseScoreMap, type ScoreMap } from '../state/fifteenMinute';
 import {
   type IsochroneResult,
   parseDepartures,
@@ -60,6 +61,32 @@ export const fetchIsochrones = async (
   parseIsochrones(
     await getJson(
       `${feedPath(feed)}/isochrones?lon=${lon.toFixed(6)}&lat=${lat.toFixed(6)}&departure=${encodeURIComponent(departure)}`,
+      signal,
+    ),
+  );
+
+export const fetchPointScore = async (
+  lon: number,
+  lat: number,
+  time: string,
+  signal: AbortSignal,
+): Promise<PointScore> =>
+  parsePointScore(
+    await getJson(
+      `/api/transport/fifteen-minute?lon=${lon.toFixed(6)}&lat=${lat.toFixed(6)}&time=${encodeURIComponent(time)}`,
+      signal,
+    ),
+  );
+
+export const fetchScoreMap = async (
+  bbox: [number, number, number, number],
+  cellM: number,
+  time: string,
+  signal: AbortSignal,
+): Promise<ScoreMap> =>
+  parseScoreMap(
+    await getJson(
+      `/api/transport/fifteen-minute/map?bbox=${bbox.map((x) => x.toFixed(5)).join(',')}&cell=${cellM}&time=${encodeURIComponent(time)}`,
       signal,
     ),
   );

@@ -22,12 +22,15 @@ import {
   PolygonHierarchy,
   PolylineCollection,
   Primitive,
+  Rectangle,
+  RectangleGeometry,
   ScreenSpaceEventHandler,
   ScreenSpaceEventType,
 } from 'cesium';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useCesium } from 'resium';
 import { fetchVehicles, type TransportFeature } from '../api/transportApi';
+import { type ScoreMap, scoreColour } from '../state/fifteenMinute';
 import {
   BAND_COLOURS,
   type IsochroneResult,
@@ -145,8 +148,8 @@ function useVehicles(
   viewer: CesiumWidget | undefined,
   feed: string | null,
   routeColours: Map<string, Color>,
-  onCount: (n: number) => void,
-  drawn: { current: { tMs: number; vehicles: VehiclePosition[] } },
+  onCount: (n: number, live: boolean) => void,
+  drawn: { current: { tMs: number; vehicles: VehiclePosition[]; live: boolean } },
 ) {
   useEffect(() => {
     if (!viewer || !feed) return;
@@ -157,6 +160,7 @@ function useVehicles(
     const abort = new AbortController();
     let lastKey = '';
     let lastCount = -1;
+    let lastLive = false;
 
     const want = (tMs: number) => {
       if (snapshots.has(tMs)) return;
@@ -187,21 +191,25 @@ function useVehicles(
       if (key === lastKey) return;
       lastKey = key;
       const vehicles = interpolateVehicles(a, b, tMs);
+      // Live (GTFS-Realtime) vehicles wear a white ring; scheduled ones a black one.
+      const live = a.live === true || b.live === true;
       const seen = new Set<string>();
       for (const v of vehicles) {
         seen.add(v.runId);
         const position = Cartesian3.fromDegrees(v.lon, v.lat, VEHICLE_HEIGHT_M);
         const p = points.get(v.runId);
-        if (p) p.position = position;
-        else
+        if (p) {
+          p.position = position;
+          p.outlineColor = live ? Color.WHITE : Color.BLACK;
+        } else
           points.set(
             v.runId,
             collection.add({
               position,
               pixelSize: 12,
               color: routeColours.get(v.routeId) ?? Color.LIGHTGRAY,
-              outlineColor: Color.BLACK,
-              outlineWidth: 2,
+              outlineColor: live ? Color.WHITE : Color.BLACK,
+              outlineWidth: live ? 3 : 2,
               disableDepthTestDistance: Number.POSITIVE_INFINITY,
             }),
           );
@@ -211,17 +219,18 @@ function useVehicles(
           collection.remove(p);
           points.delete(runId);
         }
-      drawn.current = { tMs, vehicles };
-      if (vehicles.length !== lastCount) {
+      drawn.current = { tMs, vehicles, live };
+      if (vehicles.length !== lastCount || live !== lastLive) {
         lastCount = vehicles.length;
-        onCount(vehicles.length);
+        lastLive = live;
+        onCount(vehicles.length, live);
       }
     };
     const removeListener = viewer.scene.preRender.addEventListener(update);
     return () => {
       abort.abort();
       removeListener();
-      drawn.current = { tMs: Number.NaN, vehicles: [] };
+      drawn.current = { tMs: Number.NaN, vehicles: [], live: false };
       if (!viewer.isDestroyed()) viewer.scene.primitives.remove(collection);
     };
   }, [viewer, feed, routeColours, onCount, drawn]);
@@ -248,17 +257,29 @@ export function TransportLayers({ tool, hooks }: TransportLayersProps) {
       ),
     [routes],
   );
-  const drawn = useRef<{ tMs: number; vehicles: VehiclePosition[] }>({ tMs: Number.NaN, vehicles: [] });
+  const drawn = useRef<{ tMs: number; vehicles: VehiclePosition[]; live: boolean }>({
+    tMs: Number.NaN,
+    vehicles: [],
+    live: false,
+  });
 
   useRoutes(viewer, routes, routeColours);
   useStops(viewer, stops, stop?.stopId ?? null);
   useVehicles(viewer, feed?.name ?? null, routeColours, setVehicleCount, drawn);
 
-  // Clicks: the accessibility origin while picking one, else a stop (buildings are SceneSync's).
+  const { fifteen } = tool;
+  const { pickingPoint, requestPoint, setViewBounds } = fifteen;
+  // Clicks: the 15-minute score's point or the accessibility origin while picking one, else a stop (buildings are
+  // SceneSync's).
   useEffect(() => {
-    if (!viewer || !feed) return;
+    if (!viewer || (!feed && !pickingPoint)) return;
     const handler = new ScreenSpaceEventHandler(viewer.scene.canvas);
     handler.setInputAction((click: ScreenSpaceEventHandler.PositionedEvent) => {
+      if (pickingPoint) {
+        const p = groundAt(viewer, click.position.x, click.position.y);
+        if (p) requestPoint(p[0], p[1]);
+        return;
+      }
       if (pickingOrigin) {
         const p = groundAt(viewer, click.position.x, click.position.y);
         if (p) requestIsochrones(p[0], p[1]);
@@ -268,12 +289,29 @@ export function TransportLayers({ tool, hooks }: TransportLayersProps) {
       const id = typeof picked === 'object' && picked !== null ? (picked as { id?: unknown }).id : undefined;
       if (isStopId(id)) selectStop({ stopId: id.stopId, name: id.name });
     }, ScreenSpaceEventType.LEFT_CLICK);
-    if (pickingOrigin) viewer.scene.canvas.style.cursor = 'crosshair';
+    if (pickingOrigin || pickingPoint) viewer.scene.canvas.style.cursor = 'crosshair';
     return () => {
       handler.destroy();
       if (!viewer.isDestroyed()) viewer.scene.canvas.style.cursor = '';
     };
-  }, [viewer, feed, pickingOrigin, requestIsochrones, selectStop]);
+  }, [viewer, feed, pickingOrigin, pickingPoint, requestIsochrones, requestPoint, selectStop]);
+
+  // The score map asks for the ground in view.
+  useEffect(() => {
+    if (!viewer) return;
+    setViewBounds(() => {
+      if (viewer.isDestroyed()) return null;
+      const r = viewer.camera.computeViewRectangle();
+      if (!r) return null;
+      const deg = (x: number) => (x * 180) / Math.PI;
+      return [deg(r.west), deg(r.south), deg(r.east), deg(r.north)];
+    });
+    return () => setViewBounds(null);
+  }, [viewer, setViewBounds]);
+  const scoreMap = fifteen.map.status === 'loaded' ? fifteen.map.data : null;
+  const scoreCellsDrawn = useScoreMap(viewer, scoreMap);
+  const pointScore = fifteen.point.status === 'loaded' ? fifteen.point.data : null;
+  usePointMarker(viewer, pointScore ? pointScore.origin : null);
 
   // The test hook reads what is drawn (see testHooks.ts).
   const stateRef = useRef<TransportTestState>({
@@ -282,7 +320,10 @@ export function TransportLayers({ tool, hooks }: TransportLayersProps) {
     stops: 0,
     vehicles: [],
     vehiclesAtMs: null,
+    vehiclesLive: false,
     isochroneBands: [],
+    scoreCellsDrawn: 0,
+    pointScore: null,
   });
   stateRef.current = {
     feed: feed?.name ?? null,
@@ -290,13 +331,17 @@ export function TransportLayers({ tool, hooks }: TransportLayersProps) {
     stops: stops.length,
     vehicles: [],
     vehiclesAtMs: null,
+    vehiclesLive: false,
     isochroneBands: isochrones.status === 'loaded' ? isochrones.data.bands.map((b) => b.minutes) : [],
+    scoreCellsDrawn,
+    pointScore: pointScore?.score ?? null,
   };
   useEffect(() => {
     hooks.transport = () => ({
       ...stateRef.current,
       vehicles: drawn.current.vehicles.map((v) => ({ ...v })),
       vehiclesAtMs: Number.isNaN(drawn.current.tMs) ? null : drawn.current.tMs,
+      vehiclesLive: drawn.current.live,
     });
     return () => {
       delete hooks.transport;
@@ -358,4 +403,79 @@ function useIsochrones(viewer: CesiumWidget | undefined, result: IsochroneResult
       viewer.scene.primitives.remove(origin);
     };
   }, [viewer, result]);
+}
+
+/** Below the isochrone bands, so that both can be shown. */
+const SCORE_HEIGHT_M = 0.2;
+const SCORE_ALPHA = 0.45;
+/** Cells with nothing in reach are fainter, so that a county map stays readable around its towns. */
+const SCORE_NONE_ALPHA = 0.25;
+
+/**
+ * The 15-minute score map on the ground: one rectangle per cell in its score's colour, one synchronous primitive
+ * (as the isochrones). Returns how many cells are drawn, once they are (for the test hook).
+ */
+function useScoreMap(viewer: CesiumWidget | undefined, map: ScoreMap | null): number {
+  const [drawn, setDrawn] = useState(0);
+  useEffect(() => {
+    if (!viewer || !map || map.cells.length === 0) return;
+    const total = map.services.length;
+    const primitive = new Primitive({
+      geometryInstances: map.cells.map(
+        (c) =>
+          new GeometryInstance({
+            geometry: new RectangleGeometry({
+              rectangle: Rectangle.fromDegrees(...c.bbox),
+              height: SCORE_HEIGHT_M,
+              vertexFormat: PerInstanceColorAppearance.FLAT_VERTEX_FORMAT,
+            }),
+            attributes: {
+              color: ColorGeometryInstanceAttribute.fromColor(
+                Color.fromCssColorString(scoreColour(c.reachable, total)).withAlpha(
+                  c.reachable === 0 ? SCORE_NONE_ALPHA : SCORE_ALPHA,
+                ),
+              ),
+            },
+          }),
+      ),
+      appearance: new PerInstanceColorAppearance({ flat: true, translucent: true }),
+      asynchronous: false,
+    });
+    viewer.scene.primitives.add(primitive);
+    let live = true;
+    const remove = viewer.scene.postRender.addEventListener(() => {
+      remove();
+      if (live) setDrawn(map.cells.length);
+    });
+    viewer.scene.requestRender();
+    return () => {
+      live = false;
+      remove();
+      setDrawn(0);
+      if (!viewer.isDestroyed()) viewer.scene.primitives.remove(primitive);
+    };
+  }, [viewer, map]);
+  return drawn;
+}
+
+/** The point whose score is shown. */
+function usePointMarker(viewer: CesiumWidget | undefined, at: [number, number] | null) {
+  const lon = at?.[0];
+  const lat = at?.[1];
+  useEffect(() => {
+    if (!viewer || lon === undefined || lat === undefined) return;
+    const points = new PointPrimitiveCollection();
+    points.add({
+      position: Cartesian3.fromDegrees(lon, lat, LINE_HEIGHT_M),
+      pixelSize: 12,
+      color: Color.fromCssColorString('#ffffff'),
+      outlineColor: Color.fromCssColorString('#0b0c0c'),
+      outlineWidth: 3,
+      disableDepthTestDistance: Number.POSITIVE_INFINITY,
+    });
+    viewer.scene.primitives.add(points);
+    return () => {
+      if (!viewer.isDestroyed()) viewer.scene.primitives.remove(points);
+    };
+  }, [viewer, lon, lat]);
 }

@@ -59,6 +59,17 @@ describe('viewer state transitions', () => {
     expect(s.view).toEqual(view);
   });
 
+  it('keeps the chosen feed and stop in the view, and drops them with no feed', () => {
+    let s = reduce(initialAppState(view), {
+      type: 'setTransport',
+      transport: { feed: 'newport', stop: 'S1' },
+    });
+    expect(s.view.transport).toEqual({ feed: 'newport', stop: 'S1' });
+    s = reduce(s, { type: 'setTransport', transport: null });
+    expect(s.view).not.toHaveProperty('transport');
+    expect(s.view).toEqual(view);
+  });
+
   it('replaces the whole view from a link, moving the camera there', () => {
     const s = reduce(initialAppState(view), {
       type: 'replaceView',

@@ -2,7 +2,7 @@
  * The viewer's state transitions, as a pure reducer. The serialisable `view` is what a link carries; the rest is
  * how the scene should be driven right now (a pending camera move, whether the clock is running).
  */
-import type { AnalysisPanel, CameraView, ColourBy, ViewState } from './viewState';
+import type { AnalysisPanel, CameraView, ColourBy, TransportView, ViewState } from './viewState';
 
 export interface AppState {
   view: ViewState;
@@ -30,6 +30,7 @@ export type Action =
   | { type: 'setDatasetVisible'; dataset: string; visible: boolean }
   | { type: 'select'; id: string | null }
   | { type: 'openPanel'; panel: AnalysisPanel | null }
+  | { type: 'setTransport'; transport: TransportView | null }
   | { type: 'replaceView'; view: ViewState };
 
 export const CLOCK_MULTIPLIERS = [1, 60, 600, 3600] as const;
@@ -80,6 +81,10 @@ export function reduce(s: AppState, a: Action): AppState {
     case 'openPanel': {
       const { panel: _closed, ...rest } = s.view;
       return { ...s, view: a.panel ? { ...rest, panel: a.panel } : rest };
+    }
+    case 'setTransport': {
+      const { transport: _gone, ...rest } = s.view;
+      return { ...s, view: a.transport ? { ...rest, transport: a.transport } : rest };
     }
     case 'replaceView':
       return {

@@ -28,6 +28,8 @@ export interface VehicleSnapshot {
   routeIds: string[];
   lonLat: Float64Array;
   bearingDeg: Float32Array;
+  /** Observed positions from a GTFS-Realtime feed rather than the timetable's. */
+  live?: boolean;
 }
 
 export interface VehiclePosition {
@@ -131,7 +133,7 @@ export function parseVehicles(body: unknown): VehicleSnapshot {
     lonLat[2 * i + 1] = num(positions[3 * i + 1], 'lat');
     bearingDeg[i] = num(positions[3 * i + 2], 'bearing');
   }
-  return { tMs, runIds, routeIds, lonLat, bearingDeg };
+  return { tMs, runIds, routeIds, lonLat, bearingDeg, live: body.source === 'live' };
 }
 
 export function parseDepartures(body: unknown): StopDepartures {

@@ -58,6 +58,19 @@ describe('view state in the URL', () => {
     expect(encodeViewState(defaultViewState(NOON))).not.toContain('panel');
   });
 
+  it('carries the GTFS feed and the open stop, and ignores malformed ones', () => {
+    const view: ViewState = {
+      ...defaultViewState(NOON),
+      transport: { feed: 'newport', stop: '5540AWB33073' },
+    };
+    expect(encodeViewState(view)).toContain('feed=newport&stop=5540AWB33073');
+    expect(decodeViewState(`#${encodeViewState(view)}`, NOON).transport).toEqual(view.transport);
+    expect(decodeViewState('#feed=newport', NOON).transport).toEqual({ feed: 'newport' });
+    expect(decodeViewState('#feed=Not%20A%20Feed&stop=x', NOON)).not.toHaveProperty('transport');
+    expect(decodeViewState('#feed=newport&stop=a%20b', NOON).transport).toEqual({ feed: 'newport' });
+    expect(encodeViewState(defaultViewState(NOON))).not.toContain('feed');
+  });
+
   it('writes a short, readable fragment that leaves defaults out', () => {
     expect(encodeViewState({ ...defaultViewState(NOON), camera: oakham })).toBe(
       'cam=-0.726100,52.669400,650.0,20.0,-35.0&t=2025-06-21T11:00:00Z',

@@ -60,7 +60,17 @@ export interface ViewState {
   selected: string | null;
   /** The analysis panel open below the scene; absent when none is. */
   panel?: AnalysisPanel;
+  /** The GTFS feed shown and the stop whose departures are open; absent when no feed is. */
+  transport?: TransportView;
 }
+
+export interface TransportView {
+  feed: string;
+  stop?: string;
+}
+
+const FEED_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const STOP_ID = /^[^\s'"\\]{1,200}$/;
 
 export const DEFAULT_COLOUR_BY: ColourBy = 'height';
 
@@ -112,6 +122,10 @@ export function encodeViewState(view: ViewState): string {
   if (hidden.length) params.set('hide', hidden.join(','));
   if (view.selected) params.set('sel', view.selected);
   if (view.panel) params.set('panel', view.panel);
+  if (view.transport) {
+    params.set('feed', view.transport.feed);
+    if (view.transport.stop) params.set('stop', view.transport.stop);
+  }
   // URLSearchParams escapes ',' and ':' which are legal in a fragment; keeping them makes links readable.
   return params.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
 }
@@ -148,6 +162,10 @@ export function decodeViewState(fragment: string, fallbackTime: Date): ViewState
   for (const h of hidden) if (h.startsWith('buildings:')) buildings[h.slice('buildings:'.length)] = false;
   const selected = params.get('sel');
   const panel = ANALYSIS_PANELS.find((p) => p === params.get('panel'));
+  const feed = params.get('feed');
+  const stop = params.get('stop');
+  const transport =
+    feed && FEED_NAME.test(feed) ? { feed, ...(stop && STOP_ID.test(stop) ? { stop } : {}) } : null;
   return {
     camera: parseCamera(params.get('cam')),
     time: parseTime(params.get('t')) ?? defaults.time,
@@ -156,6 +174,7 @@ export function decodeViewState(fragment: string, fallbackTime: Date): ViewState
     layers: { basemap: !hidden.has('basemap'), buildings },
     selected: selected && BUILDING_ID.test(selected) ? selected : null,
     ...(panel ? { panel } : {}),
+    ...(transport ? { transport } : {}),
   };
 }
 

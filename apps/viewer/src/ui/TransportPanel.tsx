@@ -2,6 +2,7 @@ import { type Dispatch, useId, useMemo } from 'react';
 import type { Action } from '../state/store';
 import { BAND_COLOURS, type BandCount, rushHourInstant, zonedDateTime } from '../state/transport';
 import { isoInstant } from '../state/viewState';
+import { FifteenMinutePanel } from './FifteenMinutePanel';
 import type { TransportTool } from './useTransport';
 
 export interface TransportPanelProps {
@@ -82,7 +83,9 @@ export function TransportPanel({ tool, time, dispatch }: TransportPanelProps) {
             {network.status === 'loading' && 'Loading routes and stops…'}
             {network.status === 'failed' && `Cannot load the network: ${network.message}`}
             {network.status === 'loaded' &&
-              `${count.format(tool.vehicleCount)} vehicles on the road (scheduled), ${count.format(
+              `${count.format(tool.vehicleCount)} vehicles on the road (${
+                tool.vehiclesLive ? 'live, GTFS-Realtime' : 'scheduled'
+              }), ${count.format(
                 network.data.routes.length,
               )} routes, ${count.format(network.data.stops.length)} stops`}
           </p>
@@ -214,6 +217,7 @@ export function TransportPanel({ tool, time, dispatch }: TransportPanelProps) {
           {feed.attribution && <p className="hint credit">{feed.attribution}</p>}
         </>
       )}
+      <FifteenMinutePanel tool={tool.fifteen} />
     </section>
   );
 }

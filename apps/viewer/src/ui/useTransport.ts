@@ -21,7 +21,9 @@ import {
   timeForFeed,
   zonedDateTime,
 } from '../state/transport';
-import { densestPoint, homeView, isoInstant, viewOfCircle } from '../state/viewState';
+import { densestPoint, homeView, isoInstant, type TransportView, viewOfCircle } from '../state/viewState';
+import { type FifteenMinuteTool, useFifteenMinute } from './useFifteenMinute';
+import { useRequest } from './useRequest';
 
 /** The grid that finds a feed's busiest part, and how much of it the camera frames (a town centre and around). */
 const STOP_CELL_M = 2000;
@@ -42,91 +44,101 @@ export interface TransportTool {
   requestIsochrones(lon: number, lat: number): void;
   clearIsochrones(): void;
   vehicleCount: number;
-  setVehicleCount(n: number): void;
+  /** Whether those vehicles are live GTFS-Realtime positions. */
+  vehiclesLive: boolean;
+  setVehicleCount(n: number, live: boolean): void;
+  /** The 15-minute city score: a map of the view and single points (works without a feed: walking only). */
+  fifteen: FifteenMinuteTool;
 }
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-/** Runs a request into a Loadable, dropping answers to requests that were superseded. */
-function useRequest<T>(): [Loadable<T>, (run: ((signal: AbortSignal) => Promise<T>) | null) => void] {
-  const [state, setState] = useState<Loadable<T>>({ status: 'idle' });
-  const abort = useRef<AbortController | null>(null);
-  const start = useCallback((run: ((signal: AbortSignal) => Promise<T>) | null) => {
-    abort.current?.abort();
-    abort.current = null;
-    if (!run) {
-      setState({ status: 'idle' });
-      return;
-    }
-    const controller = new AbortController();
-    abort.current = controller;
-    setState({ status: 'loading' });
-    run(controller.signal).then(
-      (data) => !controller.signal.aborted && setState({ status: 'loaded', data }),
-      (e: unknown) => !controller.signal.aborted && setState({ status: 'failed', message: message(e) }),
-    );
-  }, []);
-  useEffect(() => () => abort.current?.abort(), []);
-  return [state, start];
-}
-
-export function useTransport(time: string, dispatch: Dispatch<Action>): TransportTool {
+export function useTransport(
+  time: string,
+  dispatch: Dispatch<Action>,
+  linked: TransportView | undefined,
+): TransportTool {
   const [feeds, loadFeeds] = useRequest<TransportFeed[]>();
   const [network, loadNetwork] = useRequest<{ routes: TransportFeature[]; stops: TransportFeature[] }>();
   const [departures, loadDepartures] = useRequest<StopDepartures>();
   const [isochrones, loadIsochrones] = useRequest<IsochroneResult>();
-  const [feedName, setFeedName] = useState<string | null>(null);
-  const [stop, setStop] = useState<{ stopId: string; name: string | null } | null>(null);
+  // The feed and the stop live in the view (the share link carries them).
+  const feedName = linked?.feed ?? null;
+  const linkedStop = linked?.stop ?? null;
   const [pickingOrigin, setPickingOrigin] = useState(false);
-  const [vehicleCount, setVehicleCount] = useState(0);
+  const [vehicles, setVehicles] = useState({ count: 0, live: false });
+  const setVehicleCount = useCallback((count: number, live: boolean) => setVehicles({ count, live }), []);
+  const fifteen = useFifteenMinute(time);
   const timeRef = useRef(time);
   timeRef.current = time;
+  /** Set when the user chooses a feed: fly to it once its stops are in (a shared link keeps its own camera). */
+  const flyOnLoad = useRef(false);
 
   useEffect(() => loadFeeds(fetchFeeds), [loadFeeds]);
   const feed = useMemo(
     () => (feeds.status === 'loaded' ? (feeds.data.find((f) => f.name === feedName) ?? null) : null),
     [feeds, feedName],
   );
+  const stop = useMemo(() => {
+    if (!linkedStop) return null;
+    const f =
+      network.status === 'loaded'
+        ? network.data.stops.find((x) => String(x.properties.stopId ?? x.id) === linkedStop)
+        : undefined;
+    return { stopId: linkedStop, name: typeof f?.properties.name === 'string' ? f.properties.name : null };
+  }, [linkedStop, network]);
+
+  useEffect(() => {
+    if (!feed) {
+      loadNetwork(null);
+      return;
+    }
+    const name = feed.name;
+    loadNetwork(async (signal) => {
+      const [routes, stops] = await Promise.all([fetchRoutes(name, signal), fetchStops(name, signal)]);
+      // The sample feeds are far from the sample city (Newport, Minneapolis): go there. A feed's extent can span
+      // a country (Newport's includes coaches to London), so frame its busiest part: where its stops are densest.
+      const centre = densestPoint(
+        stops.flatMap((f) => {
+          const [lon, lat] = f.geometry.coordinates as number[];
+          return f.geometry.type === 'Point' ? [{ lon, lat }] : [];
+        }),
+        STOP_CELL_M,
+      );
+      if (!signal.aborted && flyOnLoad.current && (centre || feed.bbox)) {
+        flyOnLoad.current = false;
+        dispatch({
+          type: 'flyTo',
+          camera: centre
+            ? viewOfCircle(centre.lon, centre.lat, FRAME_RADIUS_M)
+            : homeView(feed.bbox as [number, number, number, number]),
+          fly: true,
+        });
+      }
+      return { routes, stops };
+    });
+  }, [feed, dispatch, loadNetwork]);
 
   const chooseFeed = useCallback(
     (name: string | null) => {
-      setFeedName(name);
-      setStop(null);
-      loadDepartures(null);
       loadIsochrones(null);
       setPickingOrigin(false);
-      setVehicleCount(0);
+      setVehicleCount(0, false);
       const chosen = feeds.status === 'loaded' ? feeds.data.find((f) => f.name === name) : undefined;
-      if (!name || !chosen) {
-        loadNetwork(null);
-        return;
-      }
-      loadNetwork(async (signal) => {
-        const [routes, stops] = await Promise.all([fetchRoutes(name, signal), fetchStops(name, signal)]);
-        // The sample feeds are far from the sample city (Newport, Minneapolis): go there. A feed's extent can span
-        // a country (Newport's includes coaches to London), so frame its busiest part: where its stops are densest.
-        const centre = densestPoint(
-          stops.flatMap((f) => {
-            const [lon, lat] = f.geometry.coordinates as number[];
-            return f.geometry.type === 'Point' ? [{ lon, lat }] : [];
-          }),
-          STOP_CELL_M,
-        );
-        if (!signal.aborted && (centre || chosen.bbox))
-          dispatch({
-            type: 'flyTo',
-            camera: centre
-              ? viewOfCircle(centre.lon, centre.lat, FRAME_RADIUS_M)
-              : homeView(chosen.bbox as [number, number, number, number]),
-            fly: true,
-          });
-        return { routes, stops };
-      });
+      flyOnLoad.current = chosen !== undefined;
+      dispatch({ type: 'setTransport', transport: name && chosen ? { feed: name } : null });
+      if (!chosen) return;
       // On a day the feed runs, so that its vehicles are on the map.
       const t = timeForFeed(chosen, Date.parse(timeRef.current));
       if (t !== Date.parse(timeRef.current)) dispatch({ type: 'setTime', time: isoInstant(new Date(t)) });
     },
-    [feeds, dispatch, loadNetwork, loadDepartures, loadIsochrones],
+    [feeds, dispatch, loadIsochrones, setVehicleCount],
+  );
+
+  const selectStop = useCallback(
+    (s: { stopId: string; name: string | null } | null) => {
+      if (!feedName) return;
+      dispatch({ type: 'setTransport', transport: { feed: feedName, ...(s ? { stop: s.stopId } : {}) } });
+    },
+    [feedName, dispatch],
   );
 
   // Departures for the scene's day in the feed's time zone: a new day (or stop) asks again.
@@ -158,13 +170,15 @@ export function useTransport(time: string, dispatch: Dispatch<Action>): Transpor
     chooseFeed,
     stop,
     departures,
-    selectStop: setStop,
+    selectStop,
     pickingOrigin,
     setPickingOrigin,
     isochrones,
     requestIsochrones,
     clearIsochrones,
-    vehicleCount,
+    vehicleCount: vehicles.count,
+    vehiclesLive: vehicles.live,
     setVehicleCount,
+    fifteen,
   };
 }

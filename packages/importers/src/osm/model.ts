@@ -1,7 +1,7 @@
 /**
  * The OSM elements of one file, held compactly for assembling geometry: node coordinates in typed arrays
  * (looked up by binary search over sorted ids), ways with their node ids, and relations.
- * Node tags are not kept: Placetwin draws no OSM points.
+ * Node tags are not kept here (OsmData draws no OSM points); osm/points.ts reads them for points of interest.
  */
 
 export type OsmTags = Record<string, string>;
@@ -38,6 +38,8 @@ export interface OsmHeader {
 /** Receives elements in file order from a PBF or XML reader. */
 export interface OsmSink {
   node(id: number, lon: number, lat: number): void;
+  /** A node's tags, after its node() call; only readers whose sink has this method decode node tags. */
+  nodeTags?(id: number, tags: OsmTags): void;
   way(id: number, refs: Float64Array, tags: OsmTags | null): void;
   relation(id: number, members: OsmMember[], tags: OsmTags | null): void;
 }

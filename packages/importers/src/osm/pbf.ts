@@ -125,22 +125,27 @@ function readPrimitiveBlock(buf: Uint8Array, sink: OsmSink): void {
       (tag, _g, p) => {
         if (tag === 1) {
           const n = p.readMessage(
-            (t, node: { id: number; lat: number; lon: number }, q) => {
+            (t, node: { id: number; lat: number; lon: number; keys: number[]; vals: number[] }, q) => {
               if (t === 1) node.id = q.readSVarint();
+              else if (t === 2 && sink.nodeTags) q.readPackedVarint(node.keys);
+              else if (t === 3 && sink.nodeTags) q.readPackedVarint(node.vals);
               else if (t === 8) node.lat = q.readSVarint();
               else if (t === 9) node.lon = q.readSVarint();
             },
-            { id: 0, lat: 0, lon: 0 },
+            { id: 0, lat: 0, lon: 0, keys: [], vals: [] },
           );
           sink.node(n.id, deg(lonOffset, n.lon), deg(latOffset, n.lat));
+          const tags = sink.nodeTags && tagsOf(n.keys, n.vals, strings);
+          if (tags) sink.nodeTags?.(n.id, tags);
         } else if (tag === 2) {
           const d = p.readMessage(
-            (t, dense: { ids: number[]; lats: number[]; lons: number[] }, q) => {
+            (t, dense: { ids: number[]; lats: number[]; lons: number[]; keysVals: number[] }, q) => {
               if (t === 1) q.readPackedSVarint(dense.ids);
               else if (t === 8) q.readPackedSVarint(dense.lats);
               else if (t === 9) q.readPackedSVarint(dense.lons);
+              else if (t === 10 && sink.nodeTags) q.readPackedVarint(dense.keysVals);
             },
-            { ids: [], lats: [], lons: [] },
+            { ids: [], lats: [], lons: [], keysVals: [] },
           );
           if (d.lats.length !== d.ids.length || d.lons.length !== d.ids.length) {
             throw new Error('dense nodes with unequal id, lat and lon counts');
@@ -148,11 +153,22 @@ function readPrimitiveBlock(buf: Uint8Array, sink: OsmSink): void {
           let id = 0;
           let lat = 0;
           let lon = 0;
+          // keys_vals: each node's key and value string indices in pairs, ended by a 0 (empty when no node has tags).
+          let kv = 0;
           for (let i = 0; i < d.ids.length; i++) {
             id += d.ids[i];
             lat += d.lats[i];
             lon += d.lons[i];
             sink.node(id, deg(lonOffset, lon), deg(latOffset, lat));
+            if (kv < d.keysVals.length) {
+              let tags: OsmTags | null = null;
+              for (; kv < d.keysVals.length && d.keysVals[kv] !== 0; kv += 2) {
+                tags ??= {};
+                tags[strings[d.keysVals[kv]]] = strings[d.keysVals[kv + 1]];
+              }
+              kv++;
+              if (tags) sink.nodeTags?.(id, tags);
+            }
           }
         } else if (tag === 3) {
           const w = p.readMessage(

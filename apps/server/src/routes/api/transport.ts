@@ -32,9 +32,13 @@ import Type from 'typebox';
 import { notFound } from '../../plugins/app/problems';
 import { BBoxSchema, GeometrySchema, ProblemSchema } from '../schemas';
 import { parseBboxParam } from './bbox';
+import { registerFifteenMinuteRoutes } from './transport-fifteen';
+import { type GtfsRealtimeOptions, isLiveFor, startRealtimePoller } from './transport-realtime';
 
 export interface TransportRoutesOptions {
   db: Db;
+  /** Poll a GTFS-Realtime VehiclePositions URL for one feed (unset: scheduled positions only, no network). */
+  gtfsRealtime?: GtfsRealtimeOptions;
 }
 
 /** A feed compiled for queries, kept while it is the current import of its name. */
@@ -129,7 +133,13 @@ function bandBbox(rings: number[][][][]): [number, number, number, number] {
 const instant = (description: string) =>
   Type.String({ description: `${description}: ISO 8601 with Z or an offset`, maxLength: 40 });
 
-const transportRoutes: FastifyPluginAsyncTypebox<TransportRoutesOptions> = async (app, { db }) => {
+const transportRoutes: FastifyPluginAsyncTypebox<TransportRoutesOptions> = async (
+  app,
+  { db, gtfsRealtime },
+) => {
+  const realtime = gtfsRealtime ? startRealtimePoller(gtfsRealtime, { warn: (m) => app.log.warn(m) }) : null;
+  app.addHook('onClose', async () => realtime?.stop());
+
   // Compiled feeds by feed id: a re-import gets a new id, so a stale entry is simply never asked for again.
   const compiled = new LRUCache<number, Promise<CompiledFeed>>({ max: 4 });
 
@@ -164,6 +174,47 @@ const transportRoutes: FastifyPluginAsyncTypebox<TransportRoutesOptions> = async
     }
     return d;
   };
+
+  registerFifteenMinuteRoutes(app, {
+    db,
+    feedFor,
+    timetableFor: async (name, date) => dayOf(await feedFor(name), date).timetable,
+  });
+
+  app.get(
+    '/api/transport/realtime',
+    {
+      schema: {
+        tags: ['transport'],
+        summary: 'The GTFS-Realtime vehicle positions feed, when one is configured (PLACETWIN_GTFS_RT_URL)',
+        response: {
+          200: Type.Object({
+            configured: Type.Boolean(),
+            feed: Type.Union([Type.String(), Type.Null()]),
+            host: Type.Union([Type.String(), Type.Null()]),
+            pollS: Type.Union([Type.Number(), Type.Null()]),
+            lastFetchAt: Type.Union([Type.String(), Type.Null()]),
+            lastError: Type.Union([Type.String(), Type.Null()]),
+            messageAt: Type.Union([Type.String(), Type.Null()]),
+            vehicles: Type.Integer(),
+          }),
+        },
+      },
+    },
+    async () =>
+      realtime
+        ? { configured: true, ...realtime.status() }
+        : {
+            configured: false,
+            feed: null,
+            host: null,
+            pollS: null,
+            lastFetchAt: null,
+            lastError: null,
+            messageAt: null,
+            vehicles: 0,
+          },
+  );
 
   app.get(
     '/api/transport/feeds',
@@ -273,10 +324,12 @@ const transportRoutes: FastifyPluginAsyncTypebox<TransportRoutesOptions> = async
     {
       schema: {
         tags: ['transport'],
-        summary: 'Scheduled vehicle positions at an instant, compact: flat [lon, lat, bearing] triples',
+        summary: 'Vehicle positions at an instant, compact: flat [lon, lat, bearing] triples',
         description:
           'Positions are interpolated along each trip’s shape from its timetable (a pure function of time), ' +
-          'so a client can ask for any instant of its clock. `positions[3i..3i+2]` belong to `runIds[i]`.',
+          'so a client can ask for any instant of its clock. `positions[3i..3i+2]` belong to `runIds[i]`. When a ' +
+          'GTFS-Realtime feed is configured for this feed (PLACETWIN_GTFS_RT_URL) and `t` is near its latest ' +
+          'message, the message’s observed positions are served instead (`source: live`).',
         params: FeedParams,
         querystring: Type.Object({ t: instant('The instant') }),
         response: {
@@ -289,6 +342,10 @@ const transportRoutes: FastifyPluginAsyncTypebox<TransportRoutesOptions> = async
             positions: Type.Array(Type.Number(), { description: 'lon, lat (6 dp), bearing° (integer)' }),
             runIds: Type.Array(Type.String()),
             routeIds: Type.Array(Type.String()),
+            source: Type.Union([Type.Literal('scheduled'), Type.Literal('live')]),
+            liveAt: Type.Union([Type.String(), Type.Null()], {
+              description: 'when live: the GTFS-Realtime message time',
+            }),
           }),
           400: ProblemSchema,
           404: ProblemSchema,
@@ -298,6 +355,26 @@ const transportRoutes: FastifyPluginAsyncTypebox<TransportRoutesOptions> = async
     async (request) => {
       const ms = parseInstant(request.query.t, 't');
       const feed = await feedFor(request.params.feed);
+      const live = realtime?.options.feed === request.params.feed ? realtime.latest() : null;
+      if (live && isLiveFor(live, ms, realtime!.options.pollMs)) {
+        const round = (x: number) => Math.round(x * 1e6) / 1e6;
+        return {
+          feed: request.params.feed,
+          t: new Date(ms).toISOString(),
+          serviceDate: serviceTimeOf(ms, feed.schedule.timeZone).date,
+          count: live.vehicles.length,
+          stride: 3 as const,
+          positions: live.vehicles.flatMap((v) => [
+            round(v.lon),
+            round(v.lat),
+            Math.round(v.bearingDeg ?? 0),
+          ]),
+          runIds: live.vehicles.map((v) => `live:${v.vehicleId ?? v.entityId}`),
+          routeIds: live.vehicles.map((v) => v.routeId ?? ''),
+          source: 'live' as const,
+          liveAt: new Date(live.timestampMs).toISOString(),
+        };
+      }
       const { date, seconds } = serviceTimeOf(ms, feed.schedule.timeZone);
       const snap = vehiclesAt(feed.schedule, dayOf(feed, date).day, seconds);
       const positions: number[] = [];
@@ -316,6 +393,8 @@ const transportRoutes: FastifyPluginAsyncTypebox<TransportRoutesOptions> = async
         positions,
         runIds: snap.runs.map((r) => r.id),
         routeIds: snap.runs.map((r) => feed.schedule.trips[r.trip].routeId),
+        source: 'scheduled' as const,
+        liveAt: null,
       };
     },
   );
