@@ -15,6 +15,7 @@ import swagger from './plugins/external/swagger';
 import authRoutes from './routes/api/auth';
 import buildingRoutes from './routes/api/buildings';
 import carbonRoutes from './routes/api/carbon';
+import carbonScenarioRoutes from './routes/api/carbon-scenario';
 import consultationRoutes, {
   COMMENT_RATE_LIMIT_DEFAULT,
   type CommentRateLimit,
@@ -108,6 +109,7 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(scenarioRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
   app.register(energyRoutes, { db: options.db });
   app.register(carbonRoutes, { db: options.db });
+  app.register(carbonScenarioRoutes, { db: options.db });
   app.register(solarRoutes, { db: options.db });
   app.register(sunHoursRoutes, { db: options.db, dataDir: options.dataDir });
   app.register(sensorRoutes, {

@@ -271,7 +271,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
         )}
         <SensorChartPanel tool={sensors} clockMs={Date.parse(state.view.time)} />
         {scenario.compare && <SwipeDivider split={scenario.split} onChange={scenario.setSplit} />}
-        <AnalysisDock ec={energyCarbon} view={state.view} dispatch={dispatch} />
+        <AnalysisDock ec={energyCarbon} view={state.view} dispatch={dispatch} scenario={scenario.current} />
         <Credits datasets={datasets} basemapShown={state.view.layers.basemap} />
       </main>
     </div>

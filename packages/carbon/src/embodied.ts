@@ -154,6 +154,9 @@ export interface Development {
   buildings: readonly NewBuilding[];
   /** The new buildings' annual energy (e.g. from the energy layer). Absent: the per-m² assumption by use. */
   energy?: readonly BuildingAnnualEnergy[];
+  /** Car traffic the development adds (e.g. `homeCarTravel`), vehicle-km/yr from its first completion year on,
+   * under the area's EV share, car factor and the EV and modal-shift levers. */
+  carVehicleKm?: Quantity;
 }
 
 export interface DevelopmentImpact {
@@ -164,7 +167,9 @@ export interface DevelopmentImpact {
   with: Trajectory;
   /** Operational change to the area total each year (with − without), tCO2e/yr. */
   operationalChange: Series;
-  /** Over the trajectory's years: operational change summed plus embodied. */
+  /** The added car traffic's emissions each year (zero before the first completion), tCO2e/yr. */
+  transportChange: Series;
+  /** Over the trajectory's years: operational and transport change summed plus embodied. */
   cumulativeChange: Quantity;
 }
 
@@ -200,6 +205,8 @@ export function developmentImpact(
   const withDev = trajectory({ ...area, stock: concatStocks(area.stock, newStock) }, levers, options);
   const change = withDev.total.values.map((v, i) => v - without.total.values[i]);
   const byYear = embodiedByYear(embodied, without.years);
+  const transportChange = addedCarEmissions(area, levers, dev, without.years);
+  const sum = (xs: ArrayLike<number>) => Array.from(xs).reduce((a, b) => a + b, 0);
   return {
     name: dev.name,
     embodied,
@@ -207,10 +214,48 @@ export function developmentImpact(
     without,
     with: withDev,
     operationalChange: { unit: 'tCO2e/yr', basis: withDev.total.basis, values: change },
+    transportChange,
     cumulativeChange: {
-      value: change.reduce((a, b) => a + b, 0) + byYear.values.reduce((a, b) => a + b, 0),
+      value: sum(change) + sum(transportChange.values) + sum(byYear.values),
       unit: 'tCO2e',
-      basis: embodied.total.basis === 'assumed' ? 'assumed' : withDev.total.basis,
+      basis:
+        embodied.total.basis === 'assumed' || (dev.carVehicleKm && transportChange.basis === 'assumed')
+          ? 'assumed'
+          : withDev.total.basis,
     },
   };
+}
+
+/**
+ * The development's car traffic as tCO2e/yr: the area's own transport model (its EV share and car factor, the
+ * levers, the grid path) run on that traffic alone — emissions are linear in car-km — and zero before the first
+ * completion year.
+ */
+function addedCarEmissions(
+  area: AreaInput,
+  levers: LeverSet,
+  dev: Development,
+  years: readonly number[],
+): Series {
+  const values = new Float64Array(years.length);
+  const km = dev.carVehicleKm;
+  if (!km || km.value === 0 || dev.buildings.length === 0)
+    return { unit: 'tCO2e/yr', basis: 'modelled', values };
+  const first = Math.min(...dev.buildings.map((b) => b.completionYear));
+  const alone = trajectory(
+    {
+      startYear: area.startYear,
+      endYear: area.endYear,
+      factors: area.factors,
+      stock: compileStock([], { file: `development ${dev.name} travel` }),
+      transport: {
+        carVehicleKm: { value: km.value, basis: km.basis, source: km.source ?? 'development travel' },
+        evShare: area.transport?.evShare,
+        carFactorKey: area.transport?.carFactorKey,
+      },
+    },
+    levers,
+  ).sectors.transport;
+  for (let i = 0; i < years.length; i++) if (years[i] >= first) values[i] = alone.values[i];
+  return { unit: 'tCO2e/yr', basis: alone.basis, values };
 }

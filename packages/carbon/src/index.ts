@@ -102,6 +102,14 @@ export {
   trajectoryReference,
 } from './trajectory';
 export {
+  CAR_TRIP_KM,
+  CAR_VEHICLE_KM_PER_HOME,
+  CENSUS_2021_PERSONS_PER_HOUSEHOLD,
+  type HomeTrips,
+  homeCarTravel,
+  NTS_2023,
+} from './trips';
+export {
   BASES,
   type Basis,
   type BuildingAnnualEnergy,

@@ -17,10 +17,13 @@ export function AnalysisDock({
   ec,
   view,
   dispatch,
+  scenario = null,
 }: {
   ec: EnergyCarbon;
   view: ViewState;
   dispatch: Dispatch<Action>;
+  /** The open scenario (the carbon panel shows its development's carbon). */
+  scenario?: { id: number; name: string; version: number; dataset: string } | null;
 }) {
   const id = useId();
   const tabs = useRef<Record<string, HTMLButtonElement | null>>({});
@@ -73,7 +76,9 @@ export function AnalysisDock({
       <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab-${open}`} className="dock-panel">
         {open === 'flexibility' && <FlexibilityPanel ec={ec} view={view} dispatch={dispatch} />}
         {open === 'portfolio' && <PortfolioPanel ec={ec} view={view} dispatch={dispatch} />}
-        {open === 'carbon' && <CarbonPanel ws={ec.carbon} view={view} dispatch={dispatch} />}
+        {open === 'carbon' && (
+          <CarbonPanel ws={ec.carbon} view={view} dispatch={dispatch} scenario={scenario} />
+        )}
       </div>
     </section>
   );

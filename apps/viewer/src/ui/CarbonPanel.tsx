@@ -10,6 +10,7 @@ import { baselineChart, trajectoryChart, trajectoryScaleMax } from './charts/car
 import { downloadChartsPng } from './charts/exportPng';
 import { BasisTag } from './Figures';
 import { LeverEditor } from './LeverEditor';
+import { ScenarioCarbonSection } from './ScenarioCarbonSection';
 import type { CarbonWorkspace, PlanKey } from './useCarbonWorkspace';
 
 const PLANS: PlanKey[] = ['a', 'b'];
@@ -19,10 +20,13 @@ export function CarbonPanel({
   ws,
   view,
   dispatch,
+  scenario = null,
 }: {
   ws: CarbonWorkspace;
   view: ViewState;
   dispatch: Dispatch<Action>;
+  /** The open scenario: its development's carbon is shown under the trajectories. */
+  scenario?: { id: number; name: string; version: number; dataset: string } | null;
 }) {
   const a = ws.results.a;
   const b = ws.results.b;
@@ -45,6 +49,9 @@ export function CarbonPanel({
         )}
         {ws.baseline.data && <BaselineView b={ws.baseline.data} />}
         {a.data && b.data && <Comparison ws={ws} a={a.data} b={b.data} view={view} dispatch={dispatch} />}
+        {scenario && scenario.dataset === ws.dataset && (
+          <ScenarioCarbonSection scenario={scenario} leverSet={ws.savedAs.a ?? 'baseline'} />
+        )}
       </div>
     </div>
   );

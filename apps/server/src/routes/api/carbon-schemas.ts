@@ -226,7 +226,7 @@ export const QuantitySchema = Type.Object({
   source: Type.Optional(Type.String()),
 });
 
-const SeriesSchema = Type.Object({
+export const SeriesSchema = Type.Object({
   unit: Type.String(),
   basis: BasisSchema,
   values: Type.Array(Type.Union([Type.Number(), Type.Null()]), { description: 'One per year of `years`' }),

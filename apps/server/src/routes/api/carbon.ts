@@ -66,7 +66,7 @@ export const NO_LEVERS = 'baseline';
 type CarbonResult = Static<typeof CarbonResultSchema>;
 type SeriesJson = { unit: string; basis: Series['basis']; values: (number | null)[] };
 
-const seriesJson = (s: Series): SeriesJson => ({
+export const seriesJson = (s: Series): SeriesJson => ({
   unit: s.unit,
   basis: s.basis,
   values: Array.from(s.values, (v) => (Number.isFinite(v) ? v : null)),
@@ -124,7 +124,7 @@ function trajectoryFromJson(j: CarbonResult['trajectory']): Trajectory {
 const ENERGY_METHOD = `assumed per m² by use class: ${FLOOR_AREA_ENERGY.provenance.note}`;
 
 /** The dataset's stock as the carbon model's input (energy assumed per m² by use class). */
-async function areaStock(db: Db, dataset: string) {
+export async function areaStock(db: Db, dataset: string) {
   const buildings = await carbonStockBuildings(db, dataset);
   const assumed = assumedBuildingEnergy(buildings);
   return {
@@ -138,14 +138,14 @@ async function areaStock(db: Db, dataset: string) {
   };
 }
 
-const inputsOf = async (db: Db, dataset: string): Promise<CarbonAreaInputs> =>
+export const inputsOf = async (db: Db, dataset: string): Promise<CarbonAreaInputs> =>
   (await getCarbonAreaInputs(db, dataset)) ?? { startYear: DEFAULT_START_YEAR };
 
 async function requireDataset(db: Db, dataset: string): Promise<void> {
   if (!(await getDataset(db, dataset))) throw notFound(`no dataset named "${dataset}"`);
 }
 
-async function leversNamed(db: Db, dataset: string, name: string): Promise<LeverSet> {
+export async function leversNamed(db: Db, dataset: string, name: string): Promise<LeverSet> {
   if (name === NO_LEVERS) return { name: 'baseline (grid path only)' };
   const set = await getLeverSet(db, dataset, name);
   if (!set) throw notFound(`dataset "${dataset}" has no lever set "${name}"`);

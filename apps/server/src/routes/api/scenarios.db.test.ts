@@ -410,3 +410,57 @@ describe('placetwin run scenarios/station-quarter.ts', () => {
     expect(pick(after)).toEqual(pick(before));
   });
 });
+
+describe('GET /api/scenarios/:id/carbon (the carbon of the development)', () => {
+  it('counts the new floor area’s embodied carbon, its homes’ car traffic and the change to the trajectory', async () => {
+    const s = await create('carbon of block b');
+    const res = await post(`/api/scenarios/${s.id}/changes`, {
+      expectedVersion: 1,
+      changes: [{ op: 'demolish', id: TRAVIS_PERKINS }, BLOCK_B],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const carbon = await inject(`/api/scenarios/${s.id}/carbon?completionYear=2028`);
+    expect(carbon.statusCode).toBe(200);
+    const c = carbon.json();
+    const indicators = (await inject(`/api/scenarios/${s.id}/indicators`)).json();
+    // One new residential block: its floor area is the indicators' residential delta, at RIBA's 1,200 kgCO2e/m².
+    expect(c.buildings).toHaveLength(1);
+    expect(c.newFloorAreaM2).toBeCloseTo(indicators.delta.gfaM2.byUse.residential, 0); // indicators are rounded
+    expect(c.embodied.value).toBeCloseTo((c.newFloorAreaM2 * 1200) / 1000, 6);
+    expect(c.buildings[0].intensity.source).toMatch(/RIBA 2030/);
+    expect(c.homes).toBe(indicators.delta.homes);
+    expect(c.homes).toBeGreaterThan(0);
+    expect(c.carVehicleKm).toMatchObject({ unit: 'vehicle-km/yr', basis: 'assumed' });
+    expect(c.carVehicleKm.value).toBeCloseTo(c.homes * 2.36 * 363 * 13.6596, -2);
+    const at = (y: number) => c.years.indexOf(y);
+    expect(c.embodiedByYear.values[at(2028)]).toBeCloseTo(c.embodied.value, 6);
+    expect(c.transportChange.values[at(2027)]).toBe(0);
+    expect(c.transportChange.values[at(2028)]).toBeGreaterThan(0);
+    expect(c.operationalChange.values[at(2027)]).toBe(0);
+    expect(c.operationalChange.values[at(2030)]).toBeGreaterThan(0);
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect(c.cumulativeChange.value).toBeCloseTo(
+      sum(c.embodiedByYear.values) + sum(c.operationalChange.values) + sum(c.transportChange.values),
+      3,
+    );
+    expect(c.with.values[at(2035)] - c.without.values[at(2035)]).toBeCloseTo(
+      c.operationalChange.values[at(2035)] + c.transportChange.values[at(2035)],
+      6,
+    );
+    // The site's own travel figure replaces the national averages.
+    const own = (await inject(`/api/scenarios/${s.id}/carbon?carVehicleKmPerHome=5000`)).json();
+    expect(own.carVehicleKm).toMatchObject({ value: c.homes * 5000, basis: 'modelled' });
+  });
+
+  it('is staff-only for a draft, and refuses bad parameters and unknown lever sets', async () => {
+    const s = await create('carbon of a draft');
+    const anon = await app.inject(`/api/scenarios/${s.id}/carbon`);
+    expect(anon.statusCode).toBe(404);
+    expect(problemOf(anon).status).toBe(404);
+    const early = await inject(`/api/scenarios/${s.id}/carbon?completionYear=1900`);
+    expect(early.statusCode).toBe(400);
+    expect(problemOf(early).detail).toMatch(/completionYear/);
+    expect((await inject(`/api/scenarios/${s.id}/carbon?levers=no-such-set`)).statusCode).toBe(404);
+    expect((await inject('/api/scenarios/999999/carbon')).statusCode).toBe(404);
+  });
+});

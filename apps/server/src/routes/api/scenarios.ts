@@ -79,7 +79,7 @@ export function hideStyleExpression(ids: readonly string[]): string {
 }
 
 /** The scenario errors as problem bodies: 404 unknown, 409 stale version or state, 400 invalid changes. */
-function scenarioProblem(error: unknown, request: FastifyRequest): Problem | null {
+export function scenarioProblem(error: unknown, request: FastifyRequest): Problem | null {
   const ctx = { url: request.url, requestId: String(request.id) };
   if (error instanceof ScenarioNotFoundError)
     return { ...toProblem(error, ctx), status: 404, title: 'Not Found' };

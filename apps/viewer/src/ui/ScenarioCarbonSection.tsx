@@ -1,0 +1,143 @@
+import type { ChartConfiguration } from 'chart.js';
+import { useMemo } from 'react';
+import { formatNumber, formatTonnes, formatTonnesSigned } from '../state/format';
+import { parseScenarioCarbon, type ScenarioCarbon, scenarioCarbonFigures } from '../state/scenarioCarbon';
+import { ChartCanvas } from './charts/ChartCanvas';
+import { BasisTag } from './Figures';
+import { useDebouncedRequest } from './useDebouncedRequest';
+
+async function fetchCarbon(id: number, leverSet: string, signal: AbortSignal): Promise<ScenarioCarbon> {
+  const res = await fetch(`/api/scenarios/${id}/carbon?levers=${encodeURIComponent(leverSet)}`, {
+    signal,
+    headers: { accept: 'application/json' },
+  });
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const detail =
+      typeof body === 'object' && body !== null && 'detail' in body ? String(body.detail) : res.statusText;
+    throw new Error(`${res.status} ${detail}`);
+  }
+  return parseScenarioCarbon(body);
+}
+
+const kt = (v: number | null) => (v === null ? null : v / 1000);
+
+function changeChart(c: ScenarioCarbon): ChartConfiguration {
+  return {
+    type: 'line',
+    data: {
+      labels: c.years.map(String),
+      datasets: [
+        {
+          label: 'Area without the development',
+          data: c.without.values.map(kt),
+          borderColor: '#505a5f',
+          backgroundColor: '#505a5f',
+          pointRadius: 0,
+          borderWidth: 2,
+        },
+        {
+          label: 'With it (embodied in its completion year)',
+          data: c.with.values.map(kt),
+          borderColor: '#d4351c',
+          backgroundColor: '#d4351c',
+          borderDash: [6, 4],
+          pointRadius: 0,
+          borderWidth: 2,
+        },
+      ],
+    },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      scales: { y: { title: { display: true, text: 'ktCO2e/yr' }, beginAtZero: true } },
+    },
+  };
+}
+
+/**
+ * The open scenario's development in the carbon panel: embodied carbon of its new floor area, its homes' car
+ * traffic, the yearly operational and transport change under plan A's saved lever set (else the grid path alone),
+ * and the area trajectory with and without it.
+ */
+export function ScenarioCarbonSection({
+  scenario,
+  leverSet,
+}: {
+  scenario: { id: number; name: string; version: number };
+  leverSet: string;
+}) {
+  const key = `${scenario.id}@${scenario.version}/${leverSet}`;
+  const req = useDebouncedRequest(key, (signal) => fetchCarbon(scenario.id, leverSet, signal), 300);
+  const c = req.data;
+  const config = useMemo(() => (c ? changeChart(c) : null), [c]);
+  const f = c ? scenarioCarbonFigures(c) : null;
+  return (
+    <section
+      className="scenario-carbon"
+      aria-label="Carbon of the scenario's development"
+      aria-busy={req.loading}
+    >
+      <h4>Development: {scenario.name}</h4>
+      {req.error && (
+        <p className="problem" role="alert">
+          Could not work out the development’s carbon: {req.error}
+        </p>
+      )}
+      {c && f && config && (
+        <>
+          <table className="data-table" data-testid="scenario-carbon">
+            <tbody>
+              <tr>
+                <th scope="row">New floor area</th>
+                <td>
+                  {formatNumber(c.newFloorAreaM2)} m², {formatNumber(c.homes)} homes, complete in{' '}
+                  {c.completionYear}
+                </td>
+              </tr>
+              <tr>
+                <th scope="row">Embodied carbon</th>
+                <td>
+                  {formatTonnes(c.embodied.value, false)} <BasisTag basis={c.embodied.basis} />
+                </td>
+              </tr>
+              <tr>
+                <th scope="row">Car traffic of the new homes</th>
+                <td title={c.carVehicleKm.source}>
+                  {formatNumber(c.carVehicleKm.value)} vehicle-km/yr <BasisTag basis={c.carVehicleKm.basis} />
+                </td>
+              </tr>
+              {[2035, 2050].map((y) => {
+                const v = f.annualIn(y);
+                return v === null ? null : (
+                  <tr key={y}>
+                    <th scope="row">Change in {y} (buildings and cars)</th>
+                    <td>{formatTonnesSigned(v)}</td>
+                  </tr>
+                );
+              })}
+              <tr>
+                <th scope="row">Change to {c.years[c.years.length - 1]}, all included</th>
+                <td>
+                  {formatTonnesSigned(c.cumulativeChange.value, false)}{' '}
+                  <BasisTag basis={c.cumulativeChange.basis} /> ({Math.round(f.embodiedShare * 100)}%
+                  embodied)
+                </td>
+              </tr>
+            </tbody>
+          </table>
+          <ChartCanvas
+            config={config}
+            className="chart-scenario-carbon"
+            testId="scenario-carbon-chart"
+            label={`Area emissions to ${c.years[c.years.length - 1]} with and without the development ${scenario.name}; the table above gives the figures.`}
+          />
+          <p className="legend-note">
+            Lever set: {c.leverSet === 'baseline' ? 'none (grid path only)' : c.leverSet}. Car traffic:{' '}
+            {c.carVehicleKm.source}. {c.notes.join(' ')}
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
