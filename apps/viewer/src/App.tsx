@@ -31,6 +31,7 @@ import { SwipeDivider } from './ui/SwipeDivider';
 import { TimePanel } from './ui/TimePanel';
 import { TransportPanel } from './ui/TransportPanel';
 import { useEnergyCarbon } from './ui/useEnergyCarbon';
+import { useScenarioLink } from './ui/useScenarioLink';
 import { useScenarioTool } from './ui/useScenarioTool';
 import { useSunHoursTool } from './ui/useSunHoursTool';
 import { useTransport } from './ui/useTransport';
@@ -67,6 +68,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
   const sunHours = useSunHoursTool();
   const scenarioDatasets = useMemo(() => datasets.filter((d) => d.tilesetUrl).map((d) => d.name), [datasets]);
   const scenario = useScenarioTool(scenarioDatasets);
+  useScenarioLink(scenario, state.view.scenario, dispatch);
   const transport = useTransport(state.view.time, dispatch);
   const energyCarbon = useEnergyCarbon(state.view, datasets);
   const extentCentre = useMemo(
@@ -191,7 +193,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           onLoadingChange={onLoadingChange}
           onProblem={onProblem}
           picking={sunHours.mode !== 'drawing' && scenario.mode !== 'drawing'}
-          baselineShow={scenario.overlay?.show ?? null}
+          baselineShow={scenario.baselineShow}
           buildingValues={energyCarbon.buildingValues.values}
         >
           <SunHoursLayers tool={sunHours} />
@@ -219,7 +221,11 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           </div>
         )}
         {state.view.selected && (
-          <InfoPanel id={state.view.selected} onClose={() => dispatch({ type: 'select', id: null })}>
+          <InfoPanel
+            id={state.view.selected}
+            scenarioId={scenario.current?.id ?? null}
+            onClose={() => dispatch({ type: 'select', id: null })}
+          >
             <BuildingEnergy
               id={state.view.selected}
               dispatch={dispatch}
@@ -231,7 +237,9 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
             />
           </InfoPanel>
         )}
-        {scenario.compare && <SwipeDivider split={scenario.split} onChange={scenario.setSplit} />}
+        {scenario.compare && scenario.layout === 'swipe' && (
+          <SwipeDivider split={scenario.split} onChange={scenario.setSplit} />
+        )}
         <AnalysisDock ec={energyCarbon} view={state.view} dispatch={dispatch} />
         <Credits datasets={datasets} basemapShown={state.view.layers.basemap} />
       </main>
