@@ -201,7 +201,60 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
     const swipedScenario = await changedShare(before, await shot('scenario-compare-scenario'), box);
     expect(swipedBaseline).toBeLessThan(0.05);
     expect(swipedScenario).toBeGreaterThan(0.5);
+
+    // Side by side: a second view on the left with its camera linked to the main one, both ways; the comparison
+    // table and chart; and the share link carries the scenario and the layout.
+    step = 'side by side';
+    await panel.getByRole('radio', { name: /Side by side/ }).check();
+    const split = async () => (await scenario(page))?.splitView ?? null;
+    await expect.poll(async () => (await split())?.leftLoaded, { timeout: 180_000 }).toBe(true);
+    await expect.poll(async () => (await split())?.cameraGapM ?? 1e9).toBeLessThan(1);
+    const id = (await scenario(page))?.id;
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toContain(`scn=${id}&cmp=split`);
+    await expect.poll(async () => (await scenario(page))?.comparison?.gfaDeltaM2 ?? 0).toBeGreaterThan(100);
+    await expect.poll(() => panel.getByTestId('compare-chart').locator('canvas').isVisible()).toBe(true);
+    const camBefore = await page.evaluate(() =>
+      new URLSearchParams(window.location.hash.slice(1)).get('cam'),
+    );
+    const scene = await page.locator('.scene').boundingBox();
+    if (!scene) throw new Error('no scene');
+    await page.mouse.move(scene.x + scene.width / 4, scene.y + scene.height / 2);
+    await page.mouse.wheel(0, -400); // zoom in the left view: the main (right) view must follow
+    await expect.poll(async () => (await split())?.driver).toBe('left');
+    await expect
+      .poll(() => page.evaluate(() => new URLSearchParams(window.location.hash.slice(1)).get('cam')), {
+        timeout: 60_000,
+      })
+      .not.toBe(camBefore);
+    await expect.poll(async () => (await split())?.cameraGapM ?? 1e9).toBeLessThan(1);
+    await page.locator('.scene').screenshot({ path: join(artifacts, 'scenario-compare-split.png') });
+    const link = await page.evaluate(() => window.location.hash);
     await panel.getByLabel(/Compare with the baseline/).uncheck();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).not.toContain('cmp=');
+    // The link, opened again, brings the side-by-side compare back.
+    await page.evaluate((h) => {
+      window.location.hash = h;
+    }, link);
+    await expect
+      .poll(async () => (await scenario(page))?.splitView?.leftLoaded, { timeout: 180_000 })
+      .toBe(true);
+    expect((await scenario(page))?.id).toBe(id);
+    await panel.getByLabel(/Compare with the baseline/).uncheck();
+    await expect.poll(async () => (await scenario(page))?.splitView ?? null).toBeNull();
+    await page.evaluate((v) => (window as unknown as ViewerWindow).__placetwin.cameraTo(v), CAMERA);
+
+    // The new building's details (an added `new/…` building) open from the scenario's buildings endpoint.
+    step = 'building details';
+    const centre = await screen(
+      (FOOTPRINT[0][0] + FOOTPRINT[1][0]) / 2,
+      (FOOTPRINT[0][1] + FOOTPRINT[2][1]) / 2,
+      STOREYS * 3,
+    );
+    await page.mouse.click(canvas.x + centre.x, canvas.y + centre.y);
+    await expect
+      .poll(() => page.locator('.info-panel h2').textContent(), { timeout: 60_000 })
+      .toBe('E2E block');
+    await page.keyboard.press('Escape');
 
     step = 'undoing';
     await panel.getByRole('button', { name: 'Undo' }).click();

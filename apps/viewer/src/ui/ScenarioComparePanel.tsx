@@ -22,10 +22,11 @@ export function ScenarioComparePanel({ tool }: { tool: ScenarioTool }) {
       <legend id={`${id}-legend`}>Compare</legend>
       <label className="row">
         <input type="checkbox" checked={tool.compare} onChange={(e) => tool.setCompare(e.target.checked)} />{' '}
-        Compare “{current.name}” (right) with…
+        Compare with the baseline or another scenario
       </label>
       {tool.compare && (
         <>
+          <p className="hint">Right: “{current.name}”. Left:</p>
           <label className="row">
             Left side{' '}
             <select
