@@ -227,6 +227,9 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
       })
       .not.toBe(camBefore);
     await expect.poll(async () => (await split())?.cameraGapM ?? 1e9).toBeLessThan(1);
+    await expect.poll(async () => (await split())?.leftLoaded, { timeout: 180_000 }).toBe(true);
+    const layers = await split();
+    expect(layers?.leftLayers).toBe(layers?.mainLayers); // the globe and the OSM basemap on both sides
     await page.locator('.scene').screenshot({ path: join(artifacts, 'scenario-compare-split.png') });
     const link = await page.evaluate(() => window.location.hash);
     await panel.getByLabel(/Compare with the baseline/).uncheck();

@@ -93,7 +93,13 @@ export interface ScenarioTestState {
   /** The server's comparison shown in the panel (names of both sides, floor area b − a). */
   comparison?: { a: string; b: string; gfaDeltaM2: number } | null;
   /** Side by side: the left view loaded, the distance between the linked cameras, which view drives. */
-  splitView?: { leftLoaded: boolean; cameraGapM: number; driver: 'left' | 'right' } | null;
+  splitView?: {
+    leftLoaded: boolean;
+    leftLayers: number;
+    mainLayers: number;
+    cameraGapM: number;
+    driver: 'left' | 'right';
+  } | null;
   /** The height the drawn footprint is previewed at (m), null when flat. */
   previewHeightM?: number | null;
 }

@@ -17,14 +17,18 @@ import {
   ShadowMode,
 } from 'cesium';
 import { useEffect, useMemo, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { Cesium3DTileset, CesiumWidget, useCesium } from 'resium';
 import type { OverlayAnswer } from '../state/scenario';
 import type { ViewState } from '../state/viewState';
 import { buildingStyle } from './joinedStyle';
 
 export interface SplitViewStatus {
-  /** The left view's tilesets have all loaded once. */
+  /** The left view's tilesets have loaded once and its globe tiles are loaded. */
   leftLoaded: boolean;
+  /** Imagery layers (globe, basemap) of the left and the main view: the same when the left copied them all. */
+  leftLayers: number;
+  mainLayers: number;
   /** Distance between the two cameras (m): ~0 while linked. */
   cameraGapM: number;
   /** Which view drives the other. */
@@ -39,6 +43,25 @@ export interface CompareSplitViewProps {
   view: ViewState;
   /** Where the split view reports its state (test hooks). */
   status: { current: SplitViewStatus | null };
+}
+
+/**
+ * The split view, rendered into a host element that is the scene's first child: the scene's own overlays (credits,
+ * status, the building panel) come later in the DOM and so stay on top of it.
+ */
+export function CompareSplitPortal(props: CompareSplitViewProps) {
+  const [host] = useState(() => {
+    const el = document.createElement('div');
+    el.className = 'compare-split-host';
+    return el;
+  });
+  useEffect(() => {
+    const scene = props.main.container.parentElement;
+    if (!scene) return;
+    scene.insertBefore(host, scene.firstChild);
+    return () => host.remove();
+  }, [props.main, host]);
+  return createPortal(<CompareSplitView {...props} />, host);
 }
 
 export function CompareSplitView(props: CompareSplitViewProps) {
@@ -100,7 +123,7 @@ function LeftContent({ main, baselineTilesetUrl, other, view, status }: CompareS
   const overlayStyle = useMemo(() => buildingStyle(view.colourBy, null, null), [view.colourBy]);
   const expected = other?.tilesetUrl ? 2 : 1;
   useEffect(() => {
-    if (status.current) status.current.leftLoaded = loaded >= expected;
+    tilesetsLoaded.set(status, loaded >= expected);
   }, [loaded, expected, status]);
 
   return (
@@ -125,6 +148,9 @@ function LeftContent({ main, baselineTilesetUrl, other, view, status }: CompareS
     </>
   );
 }
+
+/** Whether the left view's tilesets have loaded, by status holder (the React side sets it, report() reads it). */
+const tilesetsLoaded = new WeakMap<object, boolean>();
 
 /**
  * Links two views' cameras: the one the user last used drives; whenever its pose changes, the other is set to it.
@@ -155,7 +181,9 @@ export function linkCameras(
   const report = () => {
     if (left.isDestroyed() || right.isDestroyed()) return;
     status.current = {
-      leftLoaded: status.current?.leftLoaded ?? false,
+      leftLoaded: (tilesetsLoaded.get(status) ?? false) && left.scene.globe.tilesLoaded,
+      leftLayers: left.imageryLayers.length,
+      mainLayers: right.imageryLayers.length,
       cameraGapM: Cartesian3.distance(left.camera.positionWC, right.camera.positionWC),
       driver,
     };

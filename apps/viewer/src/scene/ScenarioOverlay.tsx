@@ -22,14 +22,13 @@ import {
   SplitDirection,
 } from 'cesium';
 import { useEffect, useMemo, useRef } from 'react';
-import { createPortal } from 'react-dom';
 import { Cesium3DTileset, Entity, PointGraphics, PolygonGraphics, PolylineGraphics, useCesium } from 'resium';
 import { onlyHiddenExpression } from '../state/scenario';
 import { swipeExpressions } from '../state/scenarioCompare';
 import type { ViewState } from '../state/viewState';
 import type { PlacetwinTestHooks } from '../testHooks';
 import type { ScenarioTool } from '../ui/useScenarioTool';
-import { CompareSplitView, type SplitViewStatus } from './CompareSplitView';
+import { CompareSplitPortal, type SplitViewStatus } from './CompareSplitView';
 import { buildingStyle } from './joinedStyle';
 import { groundAt } from './SunHoursLayers';
 
@@ -204,21 +203,15 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
           splitDirection={SplitDirection.LEFT}
         />
       )}
-      {compare &&
-        layout === 'split' &&
-        viewer &&
-        overlay &&
-        viewer.container.parentElement &&
-        createPortal(
-          <CompareSplitView
-            main={viewer}
-            baselineTilesetUrl={overlay.baselineTilesetUrl}
-            other={otherOverlay}
-            view={view}
-            status={splitStatus}
-          />,
-          viewer.container.parentElement,
-        )}
+      {compare && layout === 'split' && viewer && overlay && (
+        <CompareSplitPortal
+          main={viewer}
+          baselineTilesetUrl={overlay.baselineTilesetUrl}
+          other={otherOverlay}
+          view={view}
+          status={splitStatus}
+        />
+      )}
       {points.length > 0 && (
         <Entity name="New building footprint">
           {outline.length > 1 && (
