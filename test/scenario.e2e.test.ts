@@ -213,6 +213,8 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
     await expect.poll(() => page.evaluate(() => window.location.hash)).toContain(`scn=${id}&cmp=split`);
     await expect.poll(async () => (await scenario(page))?.comparison?.gfaDeltaM2 ?? 0).toBeGreaterThan(100);
     await expect.poll(() => panel.getByTestId('compare-chart').locator('canvas').isVisible()).toBe(true);
+    await panel.getByTestId('scenario-comparison').scrollIntoViewIfNeeded();
+    await page.locator('.side-panel').screenshot({ path: join(artifacts, 'scenario-compare-panel.png') });
     const camBefore = await page.evaluate(() =>
       new URLSearchParams(window.location.hash.slice(1)).get('cam'),
     );

@@ -45,7 +45,8 @@ export function InfoPanel({ id, onClose, scenarioId = null, children }: InfoPane
         </p>
       )}
       {building.status === 'loaded' && <BuildingFacts b={building.data} />}
-      {building.status === 'loaded' && children}
+      {/* The analyses below (energy, …) model surveyed buildings; a scenario's proposed `new/…` one has none. */}
+      {building.status === 'loaded' && !id.startsWith('new/') && children}
     </section>
   );
 }
