@@ -213,8 +213,6 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
     await expect.poll(() => page.evaluate(() => window.location.hash)).toContain(`scn=${id}&cmp=split`);
     await expect.poll(async () => (await scenario(page))?.comparison?.gfaDeltaM2 ?? 0).toBeGreaterThan(100);
     await expect.poll(() => panel.getByTestId('compare-chart').locator('canvas').isVisible()).toBe(true);
-    await panel.getByTestId('scenario-comparison').scrollIntoViewIfNeeded();
-    await page.locator('.side-panel').screenshot({ path: join(artifacts, 'scenario-compare-panel.png') });
     const camBefore = await page.evaluate(() =>
       new URLSearchParams(window.location.hash.slice(1)).get('cam'),
     );
@@ -260,6 +258,33 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
       .poll(() => page.locator('.info-panel h2').textContent(), { timeout: 60_000 })
       .toBe('E2E block');
     await page.keyboard.press('Escape');
+
+    // Two scenarios: a second, empty one on the right, the first (with the block) on the left of the swipe.
+    step = 'two scenarios';
+    await panel.getByLabel('New scenario name').fill('E2E option 2');
+    await panel.getByRole('button', { name: 'Create' }).click();
+    await expect.poll(async () => (await scenario(page))?.id).not.toBe(id);
+    await waitForScenario(0, false);
+    await panel.getByLabel(/Compare with the baseline/).check();
+    await panel.getByRole('radio', { name: 'Swipe' }).check();
+    await panel.getByLabel('Compare with', { exact: true }).selectOption({ label: 'E2E station yard' });
+    await expect.poll(async () => (await scenario(page))?.comparison?.a).toBe('E2E station yard');
+    expect((await scenario(page))?.comparison?.gfaDeltaM2).toBeLessThan(-100); // right − left: the block
+    await page.locator('.side-panel').screenshot({ path: join(artifacts, 'scenario-compare-panel.png') });
+    await divider.focus();
+    await page.keyboard.press('End');
+    await expect.poll(async () => (await scenario(page))?.split).toBe(1);
+    await expect
+      .poll(async () => (await scenario(page))?.otherOverlayLoaded, { timeout: 120_000 })
+      .toBe(true);
+    expect(await changedShare(before, await shot('scenario-compare-two-left'), box)).toBeGreaterThan(0.5);
+    await page.keyboard.press('Home');
+    await expect.poll(async () => (await scenario(page))?.split).toBe(0);
+    expect(await changedShare(before, await shot('scenario-compare-two-right'), box)).toBeLessThan(0.05);
+    await panel.getByLabel(/Compare with the baseline/).uncheck();
+    await panel.getByLabel('Scenario', { exact: true }).selectOption({ label: 'E2E station yard' });
+    await expect.poll(async () => (await scenario(page))?.id).toBe(id);
+    await waitForScenario(1, true);
 
     step = 'undoing';
     await panel.getByRole('button', { name: 'Undo' }).click();

@@ -100,6 +100,8 @@ export interface ScenarioTestState {
     cameraGapM: number;
     driver: 'left' | 'right';
   } | null;
+  /** Swipe against another scenario: its overlay's tiles have loaded. */
+  otherOverlayLoaded?: boolean;
   /** The height the drawn footprint is previewed at (m), null when flat. */
   previewHeightM?: number | null;
 }

@@ -47,6 +47,8 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
   const { layout, otherOverlay, previewHeightM } = tool;
   const swipe = compare && layout === 'swipe';
   const splitStatus = useRef<SplitViewStatus | null>(null);
+  /** The other scenario's overlay tileset whose tiles have all loaded (swipe against another scenario). */
+  const otherLoaded = useRef<string | null>(null);
 
   useEffect(() => {
     if (!viewer || mode !== 'drawing') return;
@@ -142,6 +144,9 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
           ? { a: t.comparison.a.name, b: t.comparison.b.name, gfaDeltaM2: t.comparison.delta.gfaM2.total }
           : null,
         splitView: t.compare && t.layout === 'split' ? splitStatus.current : null,
+        otherOverlayLoaded:
+          t.otherOverlay !== null &&
+          (t.otherOverlay.tilesetUrl === null || otherLoaded.current === t.otherOverlay.tilesetUrl),
         previewHeightM: t.previewHeightM,
         message: t.message?.text ?? null,
       };
@@ -201,6 +206,9 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
           shadows={ShadowMode.ENABLED}
           colorBlendMode={Cesium3DTileColorBlendMode.REPLACE}
           splitDirection={SplitDirection.LEFT}
+          onAllTilesLoad={() => {
+            otherLoaded.current = otherOverlay.tilesetUrl;
+          }}
         />
       )}
       {compare && layout === 'split' && viewer && overlay && (
