@@ -282,7 +282,7 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
     await expect.poll(async () => (await scenario(page))?.split).toBe(0);
     expect(await changedShare(before, await shot('scenario-compare-two-right'), box)).toBeLessThan(0.05);
     await panel.getByLabel(/Compare with the baseline/).uncheck();
-    await panel.getByLabel('Scenario', { exact: true }).selectOption({ label: 'E2E station yard' });
+    await panel.getByRole('combobox', { name: /^Scenario/ }).selectOption({ label: 'E2E station yard' });
     await expect.poll(async () => (await scenario(page))?.id).toBe(id);
     await waitForScenario(1, true);
 

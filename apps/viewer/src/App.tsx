@@ -25,6 +25,7 @@ import { Header } from './ui/Header';
 import { InfoPanel } from './ui/InfoPanel';
 import { LayerPanel } from './ui/LayerPanel';
 import { LegendNote } from './ui/LegendNote';
+import { compareLabels } from './ui/ScenarioComparePanel';
 import { ScenarioPanel } from './ui/ScenarioPanel';
 import { SunHoursPanel } from './ui/SunHoursPanel';
 import { SwipeDivider } from './ui/SwipeDivider';
@@ -238,7 +239,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           </InfoPanel>
         )}
         {scenario.compare && scenario.layout === 'swipe' && (
-          <SwipeDivider split={scenario.split} onChange={scenario.setSplit} />
+          <SwipeDivider split={scenario.split} onChange={scenario.setSplit} {...compareLabels(scenario)} />
         )}
         <AnalysisDock ec={energyCarbon} view={state.view} dispatch={dispatch} />
         <Credits datasets={datasets} basemapShown={state.view.layers.basemap} />

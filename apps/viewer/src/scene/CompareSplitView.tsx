@@ -43,6 +43,8 @@ export interface CompareSplitViewProps {
   view: ViewState;
   /** Where the split view reports its state (test hooks). */
   status: { current: SplitViewStatus | null };
+  /** The names of the two sides, shown at the top of each half. */
+  labels: { left: string; right: string };
 }
 
 /**
@@ -61,7 +63,18 @@ export function CompareSplitPortal(props: CompareSplitViewProps) {
     scene.insertBefore(host, scene.firstChild);
     return () => host.remove();
   }, [props.main, host]);
-  return createPortal(<CompareSplitView {...props} />, host);
+  return createPortal(
+    <>
+      <CompareSplitView {...props} />
+      <span className="swipe-label left" style={{ right: '50%', zIndex: 1 }}>
+        {props.labels.left}
+      </span>
+      <span className="swipe-label right" style={{ left: '50%', zIndex: 1 }}>
+        {props.labels.right}
+      </span>
+    </>,
+    host,
+  );
 }
 
 export function CompareSplitView(props: CompareSplitViewProps) {

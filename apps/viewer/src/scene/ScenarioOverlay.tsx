@@ -27,6 +27,7 @@ import { onlyHiddenExpression } from '../state/scenario';
 import { swipeExpressions } from '../state/scenarioCompare';
 import type { ViewState } from '../state/viewState';
 import type { PlacetwinTestHooks } from '../testHooks';
+import { compareLabels } from '../ui/ScenarioComparePanel';
 import type { ScenarioTool } from '../ui/useScenarioTool';
 import { CompareSplitPortal, type SplitViewStatus } from './CompareSplitView';
 import { buildingStyle } from './joinedStyle';
@@ -218,6 +219,7 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
           other={otherOverlay}
           view={view}
           status={splitStatus}
+          labels={compareLabels(tool)}
         />
       )}
       {points.length > 0 && (

@@ -12,6 +12,12 @@ import type { ScenarioTool } from './useScenarioTool';
 
 const whole = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
 
+/** The names of the two sides of a comparison, for the swipe and split labels. */
+export function compareLabels(tool: ScenarioTool): { left: string; right: string } {
+  const other = tool.against === 'baseline' ? null : tool.scenarios.find((s) => s.id === tool.against);
+  return { left: other?.name ?? 'Baseline', right: tool.current?.name ?? 'Scenario' };
+}
+
 export function ScenarioComparePanel({ tool }: { tool: ScenarioTool }) {
   const id = useId();
   const current = tool.current;
@@ -45,7 +51,7 @@ export function ScenarioComparePanel({ tool }: { tool: ScenarioTool }) {
               ))}
             </select>
           </label>
-          <div className="row" role="radiogroup" aria-label="Compare layout">
+          <div className="row compare-layout" role="radiogroup" aria-label="Compare layout">
             <label>
               <input
                 type="radio"
@@ -85,31 +91,33 @@ function ComparisonTable({ c }: { c: ComparisonAnswer }) {
         Over {c.studyArea.source === 'site' ? 'the red line' : 'the whole dataset'} (
         {whole.format(c.studyArea.areaM2 / 10_000)} ha). Change = right − left.
       </p>
-      <table className="indicators comparison" data-testid="scenario-comparison">
-        <thead>
-          <tr>
-            <th scope="col">Indicator</th>
-            <th scope="col">{c.a.name}</th>
-            <th scope="col">{c.b.name}</th>
-            <th scope="col">Change</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.key} className={r.key.startsWith('gfa-') ? 'sub' : undefined}>
-              <th scope="row" className="row-label">
-                {r.label.trim()}
-                {r.unit ? ` (${r.unit})` : ''}
-              </th>
-              <td>{fmt(r.baseline, r.unit)}</td>
-              <td>{fmt(r.scenario, r.unit)}</td>
-              <td className={r.delta ? (r.delta > 0 ? 'up' : 'down') : undefined}>
-                {signed(r.delta, r.unit === '%' || r.unit === 'm' ? 1 : 0)}
-              </td>
+      <div className="table-scroll">
+        <table className="indicators comparison" data-testid="scenario-comparison">
+          <thead>
+            <tr>
+              <th scope="col">Indicator</th>
+              <th scope="col">{c.a.name}</th>
+              <th scope="col">{c.b.name}</th>
+              <th scope="col">Change</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key} className={r.key.startsWith('gfa-') ? 'sub' : undefined}>
+                <th scope="row" className="row-label">
+                  {r.label.trim()}
+                  {r.unit ? ` (${r.unit})` : ''}
+                </th>
+                <td>{fmt(r.baseline, r.unit)}</td>
+                <td>{fmt(r.scenario, r.unit)}</td>
+                <td className={r.delta ? (r.delta > 0 ? 'up' : 'down') : undefined}>
+                  {signed(r.delta, r.unit === '%' || r.unit === 'm' ? 1 : 0)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <ChartCanvas config={config} label={label} className="compare-chart" testId="compare-chart" />
     </>
   );
