@@ -33,6 +33,8 @@ const STOREYS = 6; // 18 m at 3 m a storey
 const CAMERA: CameraView = { lon: -0.733675, lat: 52.673425, heightM: 260, headingDeg: 0, pitchDeg: -90 };
 const EMAIL = 'planner@example.org';
 const PASSWORD = 'station quarter planner 2025';
+/** Polls of the compare and link checks: generous, the machine may be loaded. */
+const SLOW = { timeout: 60_000 };
 /** A pixel has changed when its luminance moved by more than this (0–255). */
 const CHANGED = 20;
 
@@ -201,7 +203,94 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
     const swipedScenario = await changedShare(before, await shot('scenario-compare-scenario'), box);
     expect(swipedBaseline).toBeLessThan(0.05);
     expect(swipedScenario).toBeGreaterThan(0.5);
+
+    // Side by side: a second view on the left with its camera linked to the main one, both ways; the comparison
+    // table and chart; and the share link carries the scenario and the layout.
+    step = 'side by side';
+    await panel.getByRole('radio', { name: /Side by side/ }).check();
+    const split = async () => (await scenario(page))?.splitView ?? null;
+    await expect.poll(async () => (await split())?.leftLoaded, { timeout: 180_000 }).toBe(true);
+    await expect.poll(async () => (await split())?.cameraGapM ?? 1e9, SLOW).toBeLessThan(1);
+    const id = (await scenario(page))?.id;
+    await expect.poll(() => page.evaluate(() => window.location.hash), SLOW).toContain(`scn=${id}&cmp=split`);
+    await expect
+      .poll(async () => (await scenario(page))?.comparison?.gfaDeltaM2 ?? 0, SLOW)
+      .toBeGreaterThan(100);
+    await expect
+      .poll(() => panel.getByTestId('compare-chart').locator('canvas').isVisible(), SLOW)
+      .toBe(true);
+    const camBefore = await page.evaluate(() =>
+      new URLSearchParams(window.location.hash.slice(1)).get('cam'),
+    );
+    const scene = await page.locator('.scene').boundingBox();
+    if (!scene) throw new Error('no scene');
+    await page.mouse.move(scene.x + scene.width / 4, scene.y + scene.height / 2);
+    await page.mouse.wheel(0, -400); // zoom in the left view: the main (right) view must follow
+    await expect.poll(async () => (await split())?.driver, SLOW).toBe('left');
+    await expect
+      .poll(() => page.evaluate(() => new URLSearchParams(window.location.hash.slice(1)).get('cam')), {
+        timeout: 60_000,
+      })
+      .not.toBe(camBefore);
+    await expect.poll(async () => (await split())?.cameraGapM ?? 1e9, SLOW).toBeLessThan(1);
+    await expect.poll(async () => (await split())?.leftLoaded, { timeout: 180_000 }).toBe(true);
+    const layers = await split();
+    expect(layers?.leftLayers).toBe(layers?.mainLayers); // the globe and the OSM basemap on both sides
+    await page.locator('.scene').screenshot({ path: join(artifacts, 'scenario-compare-split.png') });
+    const link = await page.evaluate(() => window.location.hash);
     await panel.getByLabel(/Compare with the baseline/).uncheck();
+    await expect.poll(() => page.evaluate(() => window.location.hash), SLOW).not.toContain('cmp=');
+    // The link, opened again, brings the side-by-side compare back.
+    await page.evaluate((h) => {
+      window.location.hash = h;
+    }, link);
+    await expect
+      .poll(async () => (await scenario(page))?.splitView?.leftLoaded, { timeout: 180_000 })
+      .toBe(true);
+    expect((await scenario(page))?.id).toBe(id);
+    await panel.getByLabel(/Compare with the baseline/).uncheck();
+    await expect.poll(async () => (await scenario(page))?.splitView ?? null, SLOW).toBeNull();
+    await page.evaluate((v) => (window as unknown as ViewerWindow).__placetwin.cameraTo(v), CAMERA);
+
+    // The new building's details (an added `new/…` building) open from the scenario's buildings endpoint.
+    step = 'building details';
+    const centre = await screen(
+      (FOOTPRINT[0][0] + FOOTPRINT[1][0]) / 2,
+      (FOOTPRINT[0][1] + FOOTPRINT[2][1]) / 2,
+      STOREYS * 3,
+    );
+    await page.mouse.click(canvas.x + centre.x, canvas.y + centre.y);
+    await expect
+      .poll(() => page.locator('.info-panel h2').textContent(), { timeout: 60_000 })
+      .toBe('E2E block');
+    await page.keyboard.press('Escape');
+
+    // Two scenarios: a second, empty one on the right, the first (with the block) on the left of the swipe.
+    step = 'two scenarios';
+    await panel.getByLabel('New scenario name').fill('E2E option 2');
+    await panel.getByRole('button', { name: 'Create' }).click();
+    await expect.poll(async () => (await scenario(page))?.id, SLOW).not.toBe(id);
+    await waitForScenario(0, false);
+    await panel.getByLabel(/Compare with the baseline/).check();
+    await panel.getByRole('radio', { name: 'Swipe' }).check();
+    await panel.getByLabel('Compare with', { exact: true }).selectOption({ label: 'E2E station yard' });
+    await expect.poll(async () => (await scenario(page))?.comparison?.a, SLOW).toBe('E2E station yard');
+    expect((await scenario(page))?.comparison?.gfaDeltaM2).toBeLessThan(-100); // right − left: the block
+    await page.locator('.side-panel').screenshot({ path: join(artifacts, 'scenario-compare-panel.png') });
+    await divider.focus();
+    await page.keyboard.press('End');
+    await expect.poll(async () => (await scenario(page))?.split, SLOW).toBe(1);
+    await expect
+      .poll(async () => (await scenario(page))?.otherOverlayLoaded, { timeout: 120_000 })
+      .toBe(true);
+    expect(await changedShare(before, await shot('scenario-compare-two-left'), box)).toBeGreaterThan(0.5);
+    await page.keyboard.press('Home');
+    await expect.poll(async () => (await scenario(page))?.split, SLOW).toBe(0);
+    expect(await changedShare(before, await shot('scenario-compare-two-right'), box)).toBeLessThan(0.05);
+    await panel.getByLabel(/Compare with the baseline/).uncheck();
+    await panel.getByRole('combobox', { name: /^Scenario/ }).selectOption({ label: 'E2E station yard' });
+    await expect.poll(async () => (await scenario(page))?.id, SLOW).toBe(id);
+    await waitForScenario(1, true);
 
     step = 'undoing';
     await panel.getByRole('button', { name: 'Undo' }).click();

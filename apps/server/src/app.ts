@@ -84,6 +84,9 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 300 },
     // Open connections (keep-alive tile fetches) must not hold a graceful shutdown hostage.
     forceCloseConnections: 'idle',
+    // Multi-type schemas (`type: ['string', 'number', …]`) are deliberate: within an anyOf, Ajv's type coercion
+    // would turn 20 into "20" while trying a string branch. Allowing them keeps strict mode's other checks.
+    ajv: { customOptions: { allowUnionTypes: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const viewer = viewerSite(options.viewerDir);

@@ -29,6 +29,7 @@ import { InfoPanel } from './ui/InfoPanel';
 import { LayerPanel } from './ui/LayerPanel';
 import { LegendNote } from './ui/LegendNote';
 import { Presentation } from './ui/Presentation';
+import { compareLabels } from './ui/ScenarioComparePanel';
 import { ScenarioPanel } from './ui/ScenarioPanel';
 import { SensorChartPanel } from './ui/SensorChartPanel';
 import { SensorLayerToggle, SensorPanel } from './ui/SensorPanel';
@@ -38,6 +39,7 @@ import { SwipeDivider } from './ui/SwipeDivider';
 import { TimePanel } from './ui/TimePanel';
 import { TransportPanel } from './ui/TransportPanel';
 import { useEnergyCarbon } from './ui/useEnergyCarbon';
+import { useScenarioLink } from './ui/useScenarioLink';
 import { useScenarioTool } from './ui/useScenarioTool';
 import { useSensors } from './ui/useSensors';
 import { useStoryTool } from './ui/useStoryTool';
@@ -92,6 +94,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
   });
   const transport = useTransport(state.view.time, dispatch, state.view.transport);
   const sensors = useSensors(state.view.time, dispatch);
+  useScenarioLink(scenario, state.view.scenario, dispatch);
   const energyCarbon = useEnergyCarbon(state.view, datasets);
   const extentCentre = useMemo(
     () => (extent ? { lon: (extent[0] + extent[2]) / 2, lat: (extent[1] + extent[3]) / 2 } : null),
@@ -226,7 +229,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           onLoadingChange={onLoadingChange}
           onProblem={onProblem}
           picking={sunHours.mode !== 'drawing' && scenario.mode !== 'drawing'}
-          baselineShow={scenario.overlay?.show ?? null}
+          baselineShow={scenario.baselineShow}
           buildingValues={energyCarbon.buildingValues.values}
         >
           <SunHoursLayers tool={sunHours} />
@@ -257,7 +260,11 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           </div>
         )}
         {state.view.selected && (
-          <InfoPanel id={state.view.selected} onClose={() => dispatch({ type: 'select', id: null })}>
+          <InfoPanel
+            id={state.view.selected}
+            scenarioId={scenario.current?.id ?? null}
+            onClose={() => dispatch({ type: 'select', id: null })}
+          >
             <BuildingEnergy
               id={state.view.selected}
               dispatch={dispatch}
@@ -270,7 +277,9 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           </InfoPanel>
         )}
         <SensorChartPanel tool={sensors} clockMs={Date.parse(state.view.time)} />
-        {scenario.compare && <SwipeDivider split={scenario.split} onChange={scenario.setSplit} />}
+        {scenario.compare && scenario.layout === 'swipe' && (
+          <SwipeDivider split={scenario.split} onChange={scenario.setSplit} {...compareLabels(scenario)} />
+        )}
         <AnalysisDock ec={energyCarbon} view={state.view} dispatch={dispatch} scenario={scenario.current} />
         <Credits datasets={datasets} basemapShown={state.view.layers.basemap} />
       </main>

@@ -151,6 +151,23 @@ export interface ScenarioTestState {
   compare: boolean;
   split: number;
   message: string | null;
+  /** Compare: one view with a swipe, or side by side; the other side (`baseline` or a scenario id). */
+  layout?: 'swipe' | 'split';
+  against?: 'baseline' | number;
+  /** The server's comparison shown in the panel (names of both sides, floor area b − a). */
+  comparison?: { a: string; b: string; gfaDeltaM2: number } | null;
+  /** Side by side: the left view loaded, the distance between the linked cameras, which view drives. */
+  splitView?: {
+    leftLoaded: boolean;
+    leftLayers: number;
+    mainLayers: number;
+    cameraGapM: number;
+    driver: 'left' | 'right';
+  } | null;
+  /** Swipe against another scenario: its overlay's tiles have loaded. */
+  otherOverlayLoaded?: boolean;
+  /** The height the drawn footprint is previewed at (m), null when flat. */
+  previewHeightM?: number | null;
 }
 
 export interface TransportTestState {

@@ -348,6 +348,19 @@ export async function deleteScenario(db: Db, id: number, expectedVersion: number
   return db.transaction(async (tx) => {
     await lockScenario(tx, id, expectedVersion, false);
     const before = (await getScenario(tx, id))!;
+    // Consultations keep their scenario (ON DELETE RESTRICT): name them, so the planner knows what to remove.
+    const uses = await tx.query<{ id: number; title: string }>(
+      'SELECT id, title FROM consultations WHERE scenario_id = $1 ORDER BY id',
+      [id],
+    );
+    if (uses.rows.length > 0) {
+      const named = uses.rows.map((c) => `consultation ${c.id} "${c.title}"`).join(', ');
+      const verb = uses.rows.length > 1 ? 'are' : 'is';
+      throw new ScenarioStateError(
+        'scenario-in-use',
+        `scenario ${id} cannot be deleted: ${named} ${verb} about it; delete it or point it at another scenario first`,
+      );
+    }
     try {
       await tx.query('DELETE FROM scenarios WHERE id = $1', [id]);
     } catch (e) {

@@ -47,5 +47,11 @@ function useJson<T>(url: string | null, parse: (body: unknown) => T): Loadable<T
 
 export const useDatasets = (): Loadable<DatasetInfo[]> => useJson('/api/datasets', parseDatasets);
 
-export const useBuilding = (id: string | null): Loadable<BuildingDetails> =>
-  useJson(id === null ? null : `/api/buildings/${encodeURIComponent(id)}`, parseBuilding);
+/** One building; with a scenario open, as it stands in the scenario (its added `new/…` buildings too). */
+export const useBuilding = (id: string | null, scenarioId: number | null = null): Loadable<BuildingDetails> =>
+  useJson(id === null ? null : buildingUrl(id, scenarioId), parseBuilding);
+
+export const buildingUrl = (id: string, scenarioId: number | null = null): string =>
+  scenarioId === null
+    ? `/api/buildings/${encodeURIComponent(id)}`
+    : `/api/scenarios/${scenarioId}/buildings/${encodeURIComponent(id)}`;

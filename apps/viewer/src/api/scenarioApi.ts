@@ -3,6 +3,7 @@
  * the edge. Writes send the session's CSRF token in `x-csrf-token`; a refused request throws `ScenarioApiError`
  * with the problem+json body read.
  */
+
 import {
   type ApiProblem,
   type Change,
@@ -18,6 +19,12 @@ import {
   problemMessage,
   type Scenario,
 } from '../state/scenario';
+import {
+  type CompareAgainst,
+  type ComparisonAnswer,
+  compareUrl,
+  parseComparison,
+} from '../state/scenarioCompare';
 
 export class ScenarioApiError extends Error {
   constructor(readonly problem: ApiProblem) {
@@ -69,6 +76,8 @@ export const scenarioApi = {
     parseChanges(await call('GET', `${base}/${id}/changes?history=true`)),
   overlay: async (id: number): Promise<OverlayAnswer> =>
     parseOverlay(await call('GET', `${base}/${id}/overlay`)),
+  compare: async (against: CompareAgainst, id: number, signal?: AbortSignal): Promise<ComparisonAnswer> =>
+    parseComparison(await call('GET', compareUrl(against, id), { signal })),
   indicators: async (id: number): Promise<IndicatorsAnswer> =>
     parseIndicators(await call('GET', `${base}/${id}/indicators`)),
   append: async (id: number, expectedVersion: number, changes: Change[], csrf: string | null) =>

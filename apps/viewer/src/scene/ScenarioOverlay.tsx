@@ -5,7 +5,11 @@
  *
  * How the swipe works with one baseline tileset: the baseline (buildings the scenario keeps) is drawn on both sides;
  * the overlay is drawn only right of `scene.splitPosition`, and a second copy of the baseline tileset showing only
- * the buildings the scenario hides (demolished or changed) is drawn only on the left.
+ * the buildings the scenario hides (demolished or changed) is drawn only on the left. Against another scenario, the
+ * main baseline shows what neither hides, one copy on the left what only the right one hides, one on the right what
+ * only the left one hides (swipeExpressions), and the other scenario's overlay is drawn on the left.
+ *
+ * Side by side (layout `split`): CompareSplitView, a second view over the left half with linked cameras.
  */
 import {
   Cartesian3,
@@ -20,9 +24,12 @@ import {
 import { useEffect, useMemo, useRef } from 'react';
 import { Cesium3DTileset, Entity, PointGraphics, PolygonGraphics, PolylineGraphics, useCesium } from 'resium';
 import { onlyHiddenExpression } from '../state/scenario';
+import { swipeExpressions } from '../state/scenarioCompare';
 import type { ViewState } from '../state/viewState';
 import type { PlacetwinTestHooks } from '../testHooks';
+import { compareLabels } from '../ui/ScenarioComparePanel';
 import type { ScenarioTool } from '../ui/useScenarioTool';
+import { CompareSplitPortal, type SplitViewStatus } from './CompareSplitView';
 import { buildingStyle } from './joinedStyle';
 import { groundAt } from './SunHoursLayers';
 
@@ -38,6 +45,11 @@ export interface ScenarioOverlayProps {
 export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
   const { cesiumWidget: viewer } = useCesium();
   const { mode, points, addPoint, finishDrawing, overlay, compare, split, setOverlayDrawn } = tool;
+  const { layout, otherOverlay, previewHeightM } = tool;
+  const swipe = compare && layout === 'swipe';
+  const splitStatus = useRef<SplitViewStatus | null>(null);
+  /** The other scenario's overlay tileset whose tiles have all loaded (swipe against another scenario). */
+  const otherLoaded = useRef<string | null>(null);
 
   useEffect(() => {
     if (!viewer || mode !== 'drawing') return;
@@ -58,21 +70,32 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
 
   useEffect(() => {
     if (!viewer || viewer.isDestroyed()) return;
-    viewer.scene.splitPosition = compare ? split : 0.5;
+    viewer.scene.splitPosition = swipe ? split : 0.5;
     viewer.scene.requestRender();
-  }, [viewer, compare, split]);
+  }, [viewer, swipe, split]);
 
   const style = useMemo(
     () => buildingStyle(view.colourBy, view.selected, null),
     [view.colourBy, view.selected],
   );
-  const onlyHidden = overlay ? onlyHiddenExpression(overlay.show) : null;
-  const hiddenStyle = useMemo(() => {
-    if (!onlyHidden) return null;
+  // The baseline copies a swipe needs: left of the divider, and (against another scenario) right of it.
+  const copies = useMemo(() => {
+    if (!overlay) return { left: null, right: null };
+    if (!otherOverlay) return { left: onlyHiddenExpression(overlay.show), right: null };
+    const e = swipeExpressions(otherOverlay.show, overlay.show);
+    return { left: e.leftOnly, right: e.rightOnly };
+  }, [overlay, otherOverlay]);
+  const copyStyle = (show: string | null) => {
+    if (!show) return null;
     const s = buildingStyle(view.colourBy, view.selected, null);
-    s.show = new Expression(onlyHidden);
+    s.show = new Expression(show);
     return s;
-  }, [onlyHidden, view.colourBy, view.selected]);
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: copyStyle only reads these
+  const hiddenStyle = useMemo(() => copyStyle(copies.left), [copies.left, view.colourBy, view.selected]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: copyStyle only reads these
+  const rightStyle = useMemo(() => copyStyle(copies.right), [copies.right, view.colourBy, view.selected]);
+  const otherStyle = useMemo(() => buildingStyle(view.colourBy, null, null), [view.colourBy]);
 
   // "Drawn" = the current overlay's tiles are loaded and a frame has been rendered with them.
   const tilesetUrl = overlay?.tilesetUrl ?? null;
@@ -116,6 +139,16 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
         points: t.points.map(([x, y]) => [x, y] as [number, number]),
         compare: t.compare,
         split: t.split,
+        layout: t.layout,
+        against: t.against,
+        comparison: t.comparison
+          ? { a: t.comparison.a.name, b: t.comparison.b.name, gfaDeltaM2: t.comparison.delta.gfaM2.total }
+          : null,
+        splitView: t.compare && t.layout === 'split' ? splitStatus.current : null,
+        otherOverlayLoaded:
+          t.otherOverlay !== null &&
+          (t.otherOverlay.tilesetUrl === null || otherLoaded.current === t.otherOverlay.tilesetUrl),
+        previewHeightM: t.previewHeightM,
         message: t.message?.text ?? null,
       };
     };
@@ -142,11 +175,11 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
           style={style}
           shadows={ShadowMode.ENABLED}
           colorBlendMode={Cesium3DTileColorBlendMode.REPLACE}
-          splitDirection={compare ? SplitDirection.RIGHT : SplitDirection.NONE}
+          splitDirection={swipe ? SplitDirection.RIGHT : SplitDirection.NONE}
           onAllTilesLoad={onOverlayLoaded}
         />
       )}
-      {compare && overlay && hiddenStyle && (
+      {swipe && overlay && hiddenStyle && (
         <Cesium3DTileset
           key={`baseline-left-${overlay.baselineTilesetUrl}`}
           url={overlay.baselineTilesetUrl}
@@ -156,13 +189,53 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
           splitDirection={SplitDirection.LEFT}
         />
       )}
+      {swipe && overlay && rightStyle && (
+        <Cesium3DTileset
+          key={`baseline-right-${overlay.baselineTilesetUrl}`}
+          url={overlay.baselineTilesetUrl}
+          style={rightStyle}
+          shadows={ShadowMode.ENABLED}
+          colorBlendMode={Cesium3DTileColorBlendMode.REPLACE}
+          splitDirection={SplitDirection.RIGHT}
+        />
+      )}
+      {swipe && otherOverlay?.tilesetUrl && (
+        <Cesium3DTileset
+          key={`other-${otherOverlay.tilesetUrl}`}
+          url={otherOverlay.tilesetUrl}
+          style={otherStyle}
+          shadows={ShadowMode.ENABLED}
+          colorBlendMode={Cesium3DTileColorBlendMode.REPLACE}
+          splitDirection={SplitDirection.LEFT}
+          onAllTilesLoad={() => {
+            otherLoaded.current = otherOverlay.tilesetUrl;
+          }}
+        />
+      )}
+      {compare && layout === 'split' && viewer && overlay && (
+        <CompareSplitPortal
+          main={viewer}
+          baselineTilesetUrl={overlay.baselineTilesetUrl}
+          other={otherOverlay}
+          view={view}
+          status={splitStatus}
+          labels={compareLabels(tool)}
+        />
+      )}
       {points.length > 0 && (
         <Entity name="New building footprint">
           {outline.length > 1 && (
             <PolylineGraphics positions={outline} width={3} material={OUTLINE} clampToGround />
           )}
           {mode === 'closed' && positions.length > 2 && (
-            <PolygonGraphics hierarchy={positions} material={FILL} />
+            <PolygonGraphics
+              hierarchy={positions}
+              material={FILL}
+              height={previewHeightM ? 0 : undefined}
+              extrudedHeight={previewHeightM ?? undefined}
+              outline={Boolean(previewHeightM)}
+              outlineColor={OUTLINE}
+            />
           )}
         </Entity>
       )}

@@ -54,7 +54,8 @@ describe('addChange', () => {
       name: 'Block B',
     });
     expect('heightM' in change).toBe(false);
-    if (change.op !== 'add') throw new Error('not an add');
+    if (change.op !== 'add' || change.footprint.type !== 'Polygon')
+      throw new Error('not an add of a Polygon');
     const ring = change.footprint.coordinates[0];
     expect(ring).toHaveLength(5); // 4 distinct corners + the closing one
     expect(ring[0]).toEqual(ring[4]);

@@ -50,7 +50,9 @@ export type Change =
   | {
       op: 'add';
       id: string;
-      footprint: { type: 'Polygon'; coordinates: LonLat[][] };
+      footprint:
+        | { type: 'Polygon'; coordinates: LonLat[][] }
+        | { type: 'MultiPolygon'; coordinates: LonLat[][][] };
       use: Use;
       storeys?: number;
       heightM?: number;

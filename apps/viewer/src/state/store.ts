@@ -2,6 +2,7 @@
  * The viewer's state transitions, as a pure reducer. The serialisable `view` is what a link carries; the rest is
  * how the scene should be driven right now (a pending camera move, whether the clock is running).
  */
+import type { ScenarioLink } from './scenarioLink';
 import type { AnalysisPanel, CameraView, ColourBy, TransportView, ViewState } from './viewState';
 
 export interface AppState {
@@ -31,6 +32,7 @@ export type Action =
   | { type: 'select'; id: string | null }
   | { type: 'openPanel'; panel: AnalysisPanel | null }
   | { type: 'setTransport'; transport: TransportView | null }
+  | { type: 'setScenario'; scenario: ScenarioLink | undefined }
   | { type: 'replaceView'; view: ViewState };
 
 export const CLOCK_MULTIPLIERS = [1, 60, 600, 3600] as const;
@@ -85,6 +87,10 @@ export function reduce(s: AppState, a: Action): AppState {
     case 'setTransport': {
       const { transport: _gone, ...rest } = s.view;
       return { ...s, view: a.transport ? { ...rest, transport: a.transport } : rest };
+    }
+    case 'setScenario': {
+      const { scenario: _closed, ...rest } = s.view;
+      return { ...s, view: a.scenario ? { ...rest, scenario: a.scenario } : rest };
     }
     case 'replaceView':
       return {

@@ -12,8 +12,11 @@
  * - `hide`   comma-separated layers switched off: `basemap` and/or `buildings:<dataset>`.
  * - `sel`    the selected building's id (`<dataset>:<sourceId>`).
  * - `panel`  the analysis panel open below the scene: `flexibility` | `portfolio` | `carbon`.
+ * - `scn`, `cmp`, `vs` the open scenario, compare layout (`swipe` | `split`) and the other side (absent: the
+ *            baseline); see scenarioLink.ts.
  * Parsing is forgiving: a value that does not make sense falls back to its default, never an error.
  */
+import { decodeScenarioLink, encodeScenarioLink, type ScenarioLink } from './scenarioLink';
 
 export type ColourBy = 'none' | 'height' | 'use' | 'heightSource' | 'heatDemand' | 'energyDemand' | 'carbon';
 export const COLOUR_BY_VALUES: readonly ColourBy[] = [
@@ -62,6 +65,8 @@ export interface ViewState {
   panel?: AnalysisPanel;
   /** The GTFS feed shown and the stop whose departures are open; absent when no feed is. */
   transport?: TransportView;
+  /** The open scenario (and compare); absent: the baseline. */
+  scenario?: ScenarioLink;
 }
 
 export interface TransportView {
@@ -126,6 +131,7 @@ export function encodeViewState(view: ViewState): string {
     params.set('feed', view.transport.feed);
     if (view.transport.stop) params.set('stop', view.transport.stop);
   }
+  for (const [k, v] of encodeScenarioLink(view.scenario)) params.set(k, v);
   // URLSearchParams escapes ',' and ':' which are legal in a fragment; keeping them makes links readable.
   return params.toString().replaceAll('%2C', ',').replaceAll('%3A', ':');
 }
@@ -166,6 +172,7 @@ export function decodeViewState(fragment: string, fallbackTime: Date): ViewState
   const stop = params.get('stop');
   const transport =
     feed && FEED_NAME.test(feed) ? { feed, ...(stop && STOP_ID.test(stop) ? { stop } : {}) } : null;
+  const scenario = decodeScenarioLink(params);
   return {
     camera: parseCamera(params.get('cam')),
     time: parseTime(params.get('t')) ?? defaults.time,
@@ -175,11 +182,15 @@ export function decodeViewState(fragment: string, fallbackTime: Date): ViewState
     selected: selected && BUILDING_ID.test(selected) ? selected : null,
     ...(panel ? { panel } : {}),
     ...(transport ? { transport } : {}),
+    ...(scenario ? { scenario } : {}),
   };
 }
 
-/** `<dataset>:<sourceId>`; the dataset is a slug, the source id an OSM/CityJSON/CityGML identifier. */
-const BUILDING_ID = /^[a-z0-9][a-z0-9-]*:[^\s'"\\]{1,200}$/;
+/**
+ * `<dataset>:<sourceId>`; the dataset is a slug, the source id an OSM/CityJSON/CityGML identifier. Or a scenario's
+ * added building, `new/<name>`.
+ */
+const BUILDING_ID = /^(?:[a-z0-9][a-z0-9-]*:[^\s'"\\]{1,200}|new\/[A-Za-z0-9_.-]{1,100})$/;
 
 /** Poses closer than this (degrees, metres) are the same view: avoids URL churn from floating-point jitter. */
 export function sameView(a: CameraView | null, b: CameraView | null): boolean {

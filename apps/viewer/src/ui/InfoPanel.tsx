@@ -6,13 +6,15 @@ import { describeHeight, describeOsmId, formatAreaM2, humanise } from '../state/
 export interface InfoPanelProps {
   id: string;
   onClose: () => void;
+  /** The open scenario, if any: the building is shown as it stands there (added and changed ones too). */
+  scenarioId?: number | null;
   /** More about the building, after its facts (the energy layer's figures). */
   children?: ReactNode;
 }
 
 /** The selected building: every attribute, the height and how it was obtained, and where the data came from. */
-export function InfoPanel({ id, onClose, children }: InfoPanelProps) {
-  const building = useBuilding(id);
+export function InfoPanel({ id, onClose, scenarioId = null, children }: InfoPanelProps) {
+  const building = useBuilding(id, scenarioId);
   const headingId = useId();
   const panelRef = useRef<HTMLElement>(null);
   // Keyboard and screen-reader users land on the panel that just opened, not back at the top of the page.
@@ -43,7 +45,8 @@ export function InfoPanel({ id, onClose, children }: InfoPanelProps) {
         </p>
       )}
       {building.status === 'loaded' && <BuildingFacts b={building.data} />}
-      {building.status === 'loaded' && children}
+      {/* The analyses below (energy, …) model surveyed buildings; a scenario's proposed `new/…` one has none. */}
+      {building.status === 'loaded' && !id.startsWith('new/') && children}
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useState } from 'react';
 import {
   describeChange,
   indicatorRows,
@@ -10,6 +10,8 @@ import {
   type Use,
 } from '../state/scenario';
 import { areaFromGeoJson, ringAreaM2 } from '../state/sunHours';
+import { MassingImport } from './MassingImport';
+import { ScenarioComparePanel } from './ScenarioComparePanel';
 import type { ScenarioTool } from './useScenarioTool';
 
 export interface ScenarioPanelProps {
@@ -26,7 +28,7 @@ const optionalNumber = (s: string): number | null => (s.trim() === '' ? null : N
 /**
  * Scenarios: choose or create one for a dataset, sign in to edit (planners), draw a new building's footprint and set
  * its storeys, height and use, change or demolish the selected building, undo and redo, read the indicators with
- * their deltas against the baseline, and compare baseline and scenario with a swipe.
+ * their deltas against the baseline, and compare (ScenarioComparePanel) with the baseline or another scenario.
  */
 export function ScenarioPanel({ tool, datasets, selected, onDeselect }: ScenarioPanelProps) {
   const id = useId();
@@ -152,6 +154,7 @@ export function ScenarioPanel({ tool, datasets, selected, onDeselect }: Scenario
                 </p>
               )}
               {mode !== 'drawing' && <PasteFootprint tool={tool} />}
+              {mode !== 'drawing' && <MassingImport tool={tool} />}
               {mode === 'closed' && <NewBuildingForm tool={tool} />}
               {selected && <SelectedBuilding tool={tool} id={selected} onDeselect={onDeselect} />}
               {!selected && (
@@ -161,14 +164,7 @@ export function ScenarioPanel({ tool, datasets, selected, onDeselect }: Scenario
           )}
           <ChangeList tool={tool} canEdit={canEdit} />
           <Indicators tool={tool} />
-          <label className="row">
-            <input
-              type="checkbox"
-              checked={tool.compare}
-              onChange={(e) => tool.setCompare(e.target.checked)}
-            />{' '}
-            Compare with the baseline (swipe: baseline left, scenario right)
-          </label>
+          <ScenarioComparePanel tool={tool} />
         </>
       )}
     </section>
@@ -266,6 +262,15 @@ function NewBuildingForm({ tool }: { tool: ScenarioTool }) {
   const [height, setHeight] = useState('');
   const form: MassingForm = { name, use, storeys: optionalNumber(storeys), heightM: optionalNumber(height) };
   const problem = massingProblem(form);
+  // The footprint on the map is drawn extruded to the height the form gives (storeys × 3 m without a height).
+  const shownHeight = form.heightM ?? (form.storeys !== null ? form.storeys * 3 : null);
+  const { setPreviewHeight } = tool;
+  useEffect(() => {
+    setPreviewHeight(
+      shownHeight !== null && Number.isFinite(shownHeight) && shownHeight > 0 ? shownHeight : null,
+    );
+  }, [shownHeight, setPreviewHeight]);
+  useEffect(() => () => setPreviewHeight(null), [setPreviewHeight]);
   return (
     <form
       className="massing"
@@ -309,6 +314,20 @@ function NewBuildingForm({ tool }: { tool: ScenarioTool }) {
           value={height}
           onChange={(e) => setHeight(e.target.value)}
         />
+      </label>
+      <label className="row">
+        Drag the height{' '}
+        <input
+          type="range"
+          className="grow"
+          aria-label="Height, m (drag)"
+          min={2}
+          max={120}
+          step={0.5}
+          value={shownHeight ?? 12}
+          onChange={(e) => setHeight(e.target.value)}
+        />{' '}
+        <output>{shownHeight === null ? '–' : `${shownHeight} m`}</output>
       </label>
       {problem && <p role="alert">{problem}</p>}
       <button type="submit" disabled={Boolean(problem) || tool.busy}>

@@ -3,9 +3,19 @@ import { clampSplit, dividerAfterKey } from '../state/scenario';
 
 /**
  * The compare swipe's divider over the scene: drag it, or focus it and use the arrow keys (Page Up/Down for big
- * steps, Home/End for the edges). Baseline on the left, scenario on the right.
+ * steps, Home/End for the edges). Baseline (or another scenario: `left`) on the left, the scenario on the right.
  */
-export function SwipeDivider({ split, onChange }: { split: number; onChange(x: number): void }) {
+export function SwipeDivider({
+  split,
+  onChange,
+  left = 'Baseline',
+  right = 'Scenario',
+}: {
+  split: number;
+  onChange(x: number): void;
+  left?: string;
+  right?: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const moveTo = (e: PointerEvent) => {
     const box = ref.current?.parentElement?.getBoundingClientRect();
@@ -14,10 +24,10 @@ export function SwipeDivider({ split, onChange }: { split: number; onChange(x: n
   return (
     <>
       <span className="swipe-label left" style={{ right: `${(1 - split) * 100}%` }}>
-        Baseline
+        {left}
       </span>
       <span className="swipe-label right" style={{ left: `${split * 100}%` }}>
-        Scenario
+        {right}
       </span>
       {/* biome-ignore lint/a11y/useSemanticElements: a focusable, keyboard-operable window splitter (WAI-ARIA), which an <hr> cannot be */}
       <div
@@ -25,7 +35,7 @@ export function SwipeDivider({ split, onChange }: { split: number; onChange(x: n
         className="swipe-divider"
         role="separator"
         aria-orientation="vertical"
-        aria-label="Compare divider: baseline left, scenario right"
+        aria-label={`Compare divider: ${left} left, ${right} right`}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={Math.round(split * 100)}

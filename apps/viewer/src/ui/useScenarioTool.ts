@@ -18,6 +18,7 @@ import {
 } from '../state/scenario';
 import { distinctVertices, type LonLat } from '../state/sunHours';
 import { useDrawingKeys } from './useDrawingKeys';
+import { type ScenarioCompareState, useScenarioCompare } from './useScenarioCompare';
 
 export type FootprintMode = 'idle' | 'drawing' | 'closed';
 
@@ -26,7 +27,7 @@ export interface ScenarioMessage {
   text: string;
 }
 
-export interface ScenarioTool {
+export interface ScenarioTool extends ScenarioCompareState {
   /** undefined while asking the server who is signed in; null: the public. */
   session: StaffSession | null | undefined;
   dataset: string | null;
@@ -44,6 +45,9 @@ export interface ScenarioTool {
   split: number;
   /** The overlay tileset of the current version is loaded and drawn. */
   overlayDrawn: boolean;
+  /** The height (m) the drawn footprint is previewed at, as the form sets it (null: flat outline). */
+  previewHeightM: number | null;
+  setPreviewHeight(h: number | null): void;
   setDataset(name: string): void;
   open(id: number | null): void;
   create(name: string): void;
@@ -82,6 +86,7 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
   const [compare, setCompare] = useState(false);
   const [split, setSplit] = useState(0.5);
   const [overlayDrawn, setOverlayDrawn] = useState(false);
+  const [previewHeightM, setPreviewHeight] = useState<number | null>(null);
   const dataset = chosenDataset ?? datasets[0] ?? null;
 
   const refs = useRef({ current, session, changes, points });
@@ -279,9 +284,13 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
     [open],
   );
   const dismissMessage = useCallback(() => setMessage(null), []);
+  const compareState = useScenarioCompare(current, compare, overlay);
 
   return useMemo(
     () => ({
+      ...compareState,
+      previewHeightM,
+      setPreviewHeight,
       session,
       dataset,
       scenarios,
@@ -317,6 +326,8 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
       dismissMessage,
     }),
     [
+      compareState,
+      previewHeightM,
       session,
       dataset,
       scenarios,

@@ -8,7 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureSampleData, registerRunCommand, repoRoot, type ScenarioRunReport } from '@placetwin/cli';
-import { type Db, openTestDb } from '@placetwin/db';
+import { createConsultation, type Db, openTestDb } from '@placetwin/db';
 import { type FootprintGeoJson, localFrame } from '@placetwin/scenario';
 import { Command } from 'commander';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -349,6 +349,58 @@ describe('scenarios API', () => {
     expect(res.statusCode).toBe(204);
     expect(existsSync(dir)).toBe(false);
     expect((await inject(`/api/scenarios/${s.id}`)).statusCode).toBe(404);
+  });
+
+  it('refuses to delete a scenario a consultation is about: 409 naming the consultation', async () => {
+    const s = await create('api delete in use');
+    const c = await createConsultation(db, {
+      title: 'Station yard: have your say',
+      summary: 'Test consultation',
+      scenarioId: s.id,
+      opensAt: '2026-01-01T00:00:00Z',
+      closesAt: '2026-02-01T00:00:00Z',
+    });
+    const res = await inject({ method: 'DELETE', url: `/api/scenarios/${s.id}?expectedVersion=1` });
+    expect(res.statusCode).toBe(409);
+    const problem = problemOf(res);
+    expect(problem.type).toBe(`${PROBLEM_BASE}scenario-in-use`);
+    expect(problem.detail).toContain(`consultation ${c.id}`);
+    expect(problem.detail).toContain('Station yard: have your say');
+    expect((await inject(`/api/scenarios/${s.id}`)).statusCode).toBe(200);
+  });
+
+  it('answers for a building as it stands in the scenario: added, modified, kept, demolished', async () => {
+    const s = await create('api scenario building');
+    const edit = await post(`/api/scenarios/${s.id}/changes`, {
+      expectedVersion: 1,
+      changes: [{ op: 'demolish', id: TRAVIS_PERKINS }, BLOCK_B, { op: 'modify', id: STATION, storeys: 5 }],
+    });
+    expect(edit.statusCode, edit.body).toBe(200);
+    const url = (id: string) => `/api/scenarios/${s.id}/buildings/${encodeURIComponent(id)}`;
+    const added = await inject(url('new/block-b'));
+    expect(added.statusCode, added.body).toBe(200);
+    const a = added.json();
+    expect(a).toMatchObject({ id: 'new/block-b', use: 'residential', storeys: 4, kind: 'building' });
+    expect(a.heightM).toBeGreaterThan(10);
+    expect(a.footprintAreaM2).toBeGreaterThan(14 * 40 * 0.95);
+    expect(a.footprintAreaM2).toBeLessThan(14 * 40 * 1.05);
+    expect(a.footprint.type).toMatch(/Polygon/);
+    expect(a.dataset.name).toBe('rutland');
+    expect(a.dataset.title).toContain('api scenario building');
+    const baseline = (await inject(`/api/buildings/${encodeURIComponent(STATION)}`)).json();
+    const modified = (await inject(url(STATION))).json();
+    expect(modified.storeys).toBe(5);
+    expect(modified.heightM).not.toBe(baseline.heightM);
+    expect(modified.sourceId).toBe(baseline.sourceId);
+    // A building the scenario keeps is the baseline's own answer.
+    const kept = await inject(url('rutland:w178280139'));
+    const keptBaseline = await inject(`/api/buildings/${encodeURIComponent('rutland:w178280139')}`);
+    expect(kept.statusCode).toBe(keptBaseline.statusCode);
+    if (kept.statusCode === 200) expect(kept.json().heightM).toBe(keptBaseline.json().heightM);
+    const gone = await inject(url(TRAVIS_PERKINS));
+    expect(gone.statusCode).toBe(404);
+    expect(problemOf(gone).detail).toContain('demolished');
+    expect((await inject(url('new/nothing-here'))).statusCode).toBe(404);
   });
 });
 

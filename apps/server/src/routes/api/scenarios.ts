@@ -14,6 +14,7 @@ import {
   createScenario,
   type Db,
   deleteScenario,
+  getBuilding,
   getDataset,
   getScenario,
   listChanges,
@@ -40,9 +41,9 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { sendProblem } from '../../plugins/app/problem-handler';
-import { type Problem, toProblem } from '../../plugins/app/problems';
+import { notFound, type Problem, toProblem } from '../../plugins/app/problems';
 import { scenarioAccess } from '../../plugins/app/scenario-access';
-import { DatasetNameSchema, ProblemSchema } from '../schemas';
+import { BuildingSchema, DatasetNameSchema, ProblemSchema } from '../schemas';
 import {
   AppendChangesBody,
   ChangesResponseSchema,
@@ -413,6 +414,73 @@ const scenarioRoutes: FastifyPluginAsyncTypebox<ScenarioRoutesOptions> = async (
               attributes: b.attributes,
             },
           })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/scenarios/:id/buildings/:buildingId',
+    {
+      preHandler: access.publicReadsPublished,
+      schema: {
+        tags,
+        summary:
+          'One building as it stands in the scenario (added, changed, or the baseline’s own), for its details',
+        description:
+          'The same shape as `/api/buildings/{id}`, so a building panel can show an added `new/…` building or a changed one. `dataset` names the scenario as the source. A demolished building is 404.',
+        params: Type.Object({
+          id: ScenarioIdParams.properties.id,
+          buildingId: Type.String({
+            minLength: 1,
+            maxLength: 300,
+            description: '`<dataset>:<sourceId>` or `new/<name>`',
+          }),
+        }),
+        response: { 200: BuildingSchema, 404: ProblemSchema },
+      },
+    },
+    async (request) => {
+      const { id, buildingId } = request.params;
+      const { scenario, changes, baseline } = await scenarioOverlayInput(db, id);
+      const r = apply(baseline, changes);
+      if (r.demolished.includes(buildingId))
+        throw notFound(`building "${buildingId}" is demolished in scenario ${id} ("${scenario.name}")`);
+      const changed = new Set([...r.added, ...r.modified]);
+      if (!changed.has(buildingId)) {
+        const kept = await getBuilding(db, buildingId);
+        if (!kept || kept.dataset.name !== scenario.dataset)
+          throw notFound(`no building "${buildingId}" in scenario ${id} ("${scenario.name}")`);
+        return kept;
+      }
+      const b = r.buildings.find((x) => x.id === buildingId)!;
+      const ds = await getDataset(db, scenario.dataset);
+      const added = r.added.includes(buildingId);
+      return {
+        id: b.id,
+        sourceId: b.sourceId,
+        kind: b.kind,
+        parentSourceId: b.parentSourceId,
+        name: b.name,
+        use: b.use,
+        heightM: b.heightM,
+        minHeightM: b.minHeightM,
+        heightSource: b.heightSource,
+        heightMethod: b.heightMethod,
+        storeys: b.storeys,
+        footprintAreaM2: Math.round(footprintAreaM2(b.footprint) * 10) / 10,
+        groundElevationM: b.groundElevationM,
+        attributes: b.attributes,
+        footprint: footprintToGeoJson(b.footprint),
+        dataset: {
+          name: scenario.dataset,
+          title: `${added ? 'Added' : 'Changed'} in scenario “${scenario.name}” (${scenario.status}, version ${scenario.version}) over ${ds?.title ?? scenario.dataset}`,
+          source: added
+            ? `Scenario ${scenario.id}: a proposed building, not surveyed`
+            : `${ds?.source ?? scenario.dataset}, changed by scenario ${scenario.id}`,
+          licence: ds?.licence ?? '',
+          attribution: ds?.attribution ?? '',
+          vintage: ds?.vintage ?? null,
+        },
       };
     },
   );
