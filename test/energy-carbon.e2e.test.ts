@@ -1,7 +1,9 @@
 /**
  * The energy and carbon panels in real Chromium, on a fresh Placetwin (Rutland imported and tiled on first start,
  * the sample weather and grid intensity): the Rutland County Library's heat battery for a January day, its figures
- * against the API's own answer, and the carbon plans following a lever. Screenshots in test-artifacts/.
+ * against the API's own answer, the carbon plans following a lever, and the carbon of a published scenario's
+ * development (a planner publishes it through the API; the public opens it from a link). Screenshots in
+ * test-artifacts/.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,13 +11,34 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, pixelStats, waitForViewerReady } from './support/chromium';
 import { repoRoot } from './support/paths';
-import { type RunningPlacetwin, startPlacetwin } from './support/placetwin-server';
+import { type RunningPlacetwin, staffApiHeaders, startPlacetwinWithStaff } from './support/placetwin-server';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 /** Rutland County Library, Oakham (OSM way 101326490, amenity=library): found with /api/buildings?bbox over Oakham. */
 const LIBRARY = 'rutland:w101326490';
 /** A January day of the sample year, with the twin's clock inside the evening peak window. */
 const CLOCK = '2023-01-18T17:00:00Z';
+const EMAIL = 'carbon.planner@example.org';
+const PASSWORD = 'carbon planner e2e 2026';
+/** Travis Perkins' yard by Oakham station (OSM way 178280261), and a 14 × 40 m block drawn over it. */
+const TRAVIS_PERKINS = 'rutland:w178280261';
+const M_PER_DEG_LAT = 111_195;
+function rectangle(lon: number, lat: number, widthM: number, depthM: number) {
+  const dx = widthM / (M_PER_DEG_LAT * Math.cos((lat * Math.PI) / 180));
+  const dy = depthM / M_PER_DEG_LAT;
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [lon, lat],
+        [lon + dx, lat],
+        [lon + dx, lat + dy],
+        [lon, lat + dy],
+        [lon, lat],
+      ],
+    ],
+  };
+}
 
 describe('energy and carbon panels (Chromium)', () => {
   let server: RunningPlacetwin;
@@ -25,7 +48,7 @@ describe('energy and carbon panels (Chromium)', () => {
 
   beforeAll(async () => {
     await mkdir(artifacts, { recursive: true });
-    server = await startPlacetwin();
+    server = await startPlacetwinWithStaff({ email: EMAIL, password: PASSWORD, role: 'planner' });
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -114,6 +137,71 @@ describe('energy and carbon panels (Chromium)', () => {
     const chartAfter = await dock.getByTestId('carbon-trajectory-b').screenshot();
     expect(chartAfter.equals(chartBefore)).toBe(false);
     await page.screenshot({ path: join(artifacts, 'energy-carbon.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the carbon of a published scenario’s development: embodied, car traffic, with and without', async () => {
+    const staff = await staffApiHeaders(server.baseUrl, EMAIL, PASSWORD);
+    const api = async (path: string, body: unknown) => {
+      const res = await fetch(`${server.baseUrl}${path}`, {
+        method: 'POST',
+        headers: staff,
+        body: JSON.stringify(body),
+      });
+      expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
+      return res.json();
+    };
+    const created = await api('/api/scenarios', {
+      dataset: 'rutland',
+      name: 'Yard homes (carbon e2e)',
+      site: null,
+    });
+    const edited = await api(`/api/scenarios/${created.id}/changes`, {
+      expectedVersion: created.version,
+      changes: [
+        { op: 'demolish', id: TRAVIS_PERKINS },
+        {
+          op: 'add',
+          id: 'new/yard-homes',
+          footprint: rectangle(-0.73342, 52.67322, 14, 40),
+          use: 'residential',
+          storeys: 4,
+        },
+      ],
+    });
+    await api(`/api/scenarios/${created.id}/publish`, { expectedVersion: edited.scenario.version });
+    // The public's answer (no session), as the panel will ask for it.
+    const carbon = (await (await fetch(`${server.baseUrl}/api/scenarios/${created.id}/carbon`)).json()) as {
+      embodied: { value: number };
+      carVehicleKm: { value: number };
+      homes: number;
+    };
+    expect(carbon.homes).toBeGreaterThan(0);
+
+    await page.evaluate((hash) => {
+      window.location.hash = hash;
+      window.location.reload();
+    }, `panel=carbon&scn=${created.id}`);
+    await waitForViewerReady(page);
+    const dock = page.getByRole('region', { name: 'Energy and carbon analysis' });
+    const table = dock.getByTestId('scenario-carbon');
+    await table.waitFor({ timeout: 180_000 });
+    const cell = (row: string) => table.locator('tr', { hasText: row }).locator('td');
+    const number = (text: string | null) => {
+      const m = /([\d,.]+)/.exec(text ?? '');
+      if (!m) throw new Error(`no number in "${text}"`);
+      return Number(m[1].replaceAll(',', ''));
+    };
+    const embodiedText = await cell('Embodied carbon').textContent();
+    const shown = number(embodiedText) * (/ktCO2e/.test(embodiedText ?? '') ? 1000 : 1);
+    expect(Math.abs(shown - carbon.embodied.value) / carbon.embodied.value).toBeLessThan(0.01);
+    expect(number(await cell('Car traffic of the new homes').textContent())).toBe(
+      Math.round(carbon.carVehicleKm.value),
+    );
+    expect(await cell('Embodied carbon').textContent()).toContain('assumed');
+    const chart = await dock.getByTestId('scenario-carbon-chart').screenshot();
+    expect((await pixelStats(browser, chart)).distinctColours).toBeGreaterThan(12);
+    await page.screenshot({ path: join(artifacts, 'energy-carbon-scenario.png') });
     expect(pageErrors).toEqual([]);
   });
 });

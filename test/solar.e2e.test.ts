@@ -6,8 +6,7 @@
  * garden) reopens the before/after comparison: ratio, verdict, and the before/after toggle of the draped map.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { CameraView } from '@placetwin/viewer';
@@ -16,7 +15,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type ViewerWindow, waitForLoaded, waitForViewerReady } from './support/chromium';
 import { repoRoot } from './support/paths';
-import { type RunningPlacetwin, startPlacetwin } from './support/placetwin-server';
+import { newDataDir, type RunningPlacetwin, startPlacetwin } from './support/placetwin-server';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 const VIEWPORT = { width: 1280, height: 800 };
@@ -101,7 +100,7 @@ describe('sun and shadows (Chromium, offline Cesium)', () => {
   beforeAll(async () => {
     await mkdir(artifacts, { recursive: true });
     // A planner account (for the scenario), made with the CLI before the server opens the database.
-    dataDir = await mkdtemp(join(tmpdir(), 'placetwin-solar-e2e-'));
+    dataDir = await newDataDir('placetwin-solar-e2e-');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PLACETWIN_DATA_DIR: dataDir,

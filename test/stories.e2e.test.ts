@@ -7,9 +7,8 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { CameraView, StoryTestState } from '@placetwin/viewer';
@@ -19,7 +18,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type ViewerWindow, waitForLoaded, waitForViewerReady } from './support/chromium';
 import { repoRoot } from './support/paths';
-import { type RunningPlacetwin, startPlacetwin } from './support/placetwin-server';
+import { newDataDir, type RunningPlacetwin, startPlacetwin } from './support/placetwin-server';
 
 const require = createRequire(import.meta.url);
 const artifacts = join(repoRoot, 'test-artifacts');
@@ -88,7 +87,7 @@ describe('committee stories (Chromium, offline Cesium)', () => {
 
   beforeAll(async () => {
     await mkdir(artifacts, { recursive: true });
-    dataDir = await mkdtemp(join(tmpdir(), 'placetwin-stories-e2e-'));
+    dataDir = await newDataDir('placetwin-stories-e2e-');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PLACETWIN_DATA_DIR: dataDir,

@@ -3,11 +3,12 @@
  * tiles the sample city on first start) on a free port with its own fresh data directory and the embedded database.
  * For end-to-end tests and the viewer benchmark.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { repoRoot } from './paths';
 
 export interface RunningPlacetwin {
@@ -116,4 +117,51 @@ export async function startPlacetwin({
   }
   await stop();
   throw new Error(`Placetwin was not healthy within ${timeoutMs / 1000} s:\n${output}`);
+}
+
+/**
+ * A server on a fresh copy of the sample city with one staff account, made with the CLI (`placetwin user add`)
+ * before the server opens the database; its data directory goes when it stops.
+ */
+export async function startPlacetwinWithStaff(
+  staff: { email: string; password: string; role: 'admin' | 'planner' | 'councillor' },
+  env: Record<string, string> = {},
+): Promise<RunningPlacetwin> {
+  const dataDir = await newDataDir('placetwin-staff-e2e-');
+  const cliEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    PLACETWIN_DATA_DIR: dataDir,
+    PLACETWIN_PASSWORD: staff.password,
+  };
+  delete cliEnv.DATABASE_URL;
+  await promisify(execFile)(
+    process.execPath,
+    [join(repoRoot, 'packages/cli/bin/placetwin.mjs'), 'user', 'add', '-e', staff.email, '-r', staff.role],
+    { cwd: repoRoot, env: cliEnv },
+  );
+  const server = await startPlacetwin({ env: { ...env, PLACETWIN_DATA_DIR: dataDir } });
+  return {
+    ...server,
+    stop: async () => {
+      await server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in through the API: headers for staff requests (the session cookie and its CSRF token). */
+export async function staffApiHeaders(
+  baseUrl: string,
+  email: string,
+  password: string,
+): Promise<Record<string, string>> {
+  const login = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (login.status !== 200) throw new Error(`sign-in failed: ${login.status} ${await login.text()}`);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
 }

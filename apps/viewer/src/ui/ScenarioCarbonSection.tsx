@@ -20,37 +20,32 @@ async function fetchCarbon(id: number, leverSet: string, signal: AbortSignal): P
   return parseScenarioCarbon(body);
 }
 
-const kt = (v: number | null) => (v === null ? null : v / 1000);
-
+/** The development's own emissions each year, stacked: embodied (its completion year), buildings, cars. */
 function changeChart(c: ScenarioCarbon): ChartConfiguration {
+  const set = (label: string, values: (number | null)[], colour: string) => ({
+    label,
+    data: values.map((v) => v ?? 0),
+    backgroundColor: colour,
+    borderColor: colour,
+    stack: 'change',
+  });
   return {
-    type: 'line',
+    type: 'bar',
     data: {
       labels: c.years.map(String),
       datasets: [
-        {
-          label: 'Area without the development',
-          data: c.without.values.map(kt),
-          borderColor: '#505a5f',
-          backgroundColor: '#505a5f',
-          pointRadius: 0,
-          borderWidth: 2,
-        },
-        {
-          label: 'With it (embodied in its completion year)',
-          data: c.with.values.map(kt),
-          borderColor: '#d4351c',
-          backgroundColor: '#d4351c',
-          borderDash: [6, 4],
-          pointRadius: 0,
-          borderWidth: 2,
-        },
+        set('Embodied (completion year)', c.embodiedByYear.values, '#912b88'),
+        set('Buildings in use', c.operationalChange.values, '#f47738'),
+        set('Car traffic of the new homes', c.transportChange.values, '#1d70b8'),
       ],
     },
     options: {
       animation: false,
       maintainAspectRatio: false,
-      scales: { y: { title: { display: true, text: 'ktCO2e/yr' }, beginAtZero: true } },
+      scales: {
+        x: { stacked: true },
+        y: { stacked: true, beginAtZero: true, title: { display: true, text: 'tCO2e/yr' } },
+      },
     },
   };
 }
@@ -58,7 +53,7 @@ function changeChart(c: ScenarioCarbon): ChartConfiguration {
 /**
  * The open scenario's development in the carbon panel: embodied carbon of its new floor area, its homes' car
  * traffic, the yearly operational and transport change under plan A's saved lever set (else the grid path alone),
- * and the area trajectory with and without it.
+ * and its emissions year by year (embodied, buildings, cars).
  */
 export function ScenarioCarbonSection({
   scenario,
@@ -130,7 +125,7 @@ export function ScenarioCarbonSection({
             config={config}
             className="chart-scenario-carbon"
             testId="scenario-carbon-chart"
-            label={`Area emissions to ${c.years[c.years.length - 1]} with and without the development ${scenario.name}; the table above gives the figures.`}
+            label={`Emissions of the development ${scenario.name} each year to ${c.years[c.years.length - 1]}: embodied in its completion year, then its buildings and its homes' car traffic; the table above gives the figures.`}
           />
           <p className="legend-note">
             Lever set: {c.leverSet === 'baseline' ? 'none (grid path only)' : c.leverSet}. Car traffic:{' '}
