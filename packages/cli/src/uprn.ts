@@ -1,5 +1,4 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { type Db, linkUprnPoints, type UprnLinkReport } from '@placetwin/db';
 import { bngTransformMethod, DataError, fromBng } from '@placetwin/geo';
 import { parseOsOpenUprnCsv } from '@placetwin/importers';
@@ -32,7 +31,7 @@ export async function importUprnFile(db: Db, file: string, dataset: string): Pro
       file,
     });
   }
-  const rows = parseOsOpenUprnCsv(text, basename(file));
+  const rows = parseOsOpenUprnCsv(text, file);
   const points = rows.map((r) => {
     const [lon, lat] = fromBng(r.x, r.y);
     return { uprn: r.uprn, lon, lat, x: r.x, y: r.y, line: r.line };
