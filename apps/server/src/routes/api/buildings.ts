@@ -93,13 +93,14 @@ const buildingRoutes: FastifyPluginAsyncTypebox<BuildingRoutesOptions> = async (
       const { dataset, limit, uprn } = request.query;
       if (uprn !== undefined) {
         if (request.query.bbox !== undefined)
-          throw new HttpProblem(400, 'bad-request', 'give either bbox or uprn, not both');
+          throw new HttpProblem(400, 'validation', 'querystring: give either bbox or uprn, not both');
         const features = (await buildingsByUprn(db, uprn, { dataset })).slice(0, limit);
         if (features.length === 0)
           throw notFound(`no building is linked to UPRN ${uprn}${dataset ? ` in dataset "${dataset}"` : ''}`);
         return { type: 'FeatureCollection' as const, features, numberReturned: features.length, limit };
       }
-      if (request.query.bbox === undefined) throw new HttpProblem(400, 'bad-request', 'give bbox or uprn');
+      if (request.query.bbox === undefined)
+        throw new HttpProblem(400, 'validation', 'querystring bbox (or uprn) is required');
       const bbox = parseBboxParam(request.query.bbox);
       const features = await buildingsInBbox(db, bbox, { dataset, limit });
       return { type: 'FeatureCollection' as const, features, numberReturned: features.length, limit };
