@@ -30,6 +30,7 @@ import sunHoursRoutes from './routes/api/solar-sun-hours';
 import storyRoutes from './routes/api/stories';
 import transportRoutes from './routes/api/transport';
 import type { GtfsRealtimeOptions } from './routes/api/transport-realtime';
+import uprnRoutes from './routes/api/uprns';
 import basemapRoutes from './routes/basemap';
 import consultRoutes, { CONSULT_PREFIX } from './routes/consult';
 import staRoutes from './routes/sta';
@@ -109,6 +110,7 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(authRoutes);
   app.register(datasetRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
   app.register(buildingRoutes, { db: options.db });
+  app.register(uprnRoutes, { db: options.db });
   app.register(scenarioRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
   app.register(energyRoutes, { db: options.db });
   app.register(carbonRoutes, { db: options.db });

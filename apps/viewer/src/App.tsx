@@ -38,6 +38,7 @@ import { SunHoursPanel } from './ui/SunHoursPanel';
 import { SwipeDivider } from './ui/SwipeDivider';
 import { TimePanel } from './ui/TimePanel';
 import { TransportPanel } from './ui/TransportPanel';
+import { UprnSearch } from './ui/UprnSearch';
 import { useEnergyCarbon } from './ui/useEnergyCarbon';
 import { useScenarioLink } from './ui/useScenarioLink';
 import { useScenarioTool } from './ui/useScenarioTool';
@@ -196,7 +197,9 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
         canGoHome={extent !== null}
         shareLink={() => shareLink(state.view, sunHoursLink)}
         mode={mode}
-      />
+      >
+        <UprnSearch dispatch={dispatch} />
+      </Header>
       <aside className="side-panel" aria-label="Layers, colours and time">
         <LayerPanel
           datasets={datasets}

@@ -81,3 +81,4 @@ export {
   sunHoursComparisonReport,
   sunHoursScenarioToDir,
 } from './sunHoursScenario';
+export { importUprnFile, type UprnImportSummary, unmatchedUprnCsv } from './uprn';

@@ -10,6 +10,7 @@ import { addImportPoisCommand } from './pois';
 import { progressReporter } from './progress';
 import { registerRunCommand } from './run';
 import { addSunHoursCommand } from './sunHours';
+import { addImportUprnCommand } from './uprn';
 import { addUserCommands } from './users';
 
 const paths = () => resolvePaths();
@@ -123,6 +124,7 @@ export function program(): Command {
   addUserCommands(cmd, withDb);
   addImportGtfsCommand(cmd, withDb);
   addImportPoisCommand(cmd, withDb);
+  addImportUprnCommand(cmd, withDb);
   registerRunCommand(cmd, { withDb, tilesetsDir: () => paths().tilesetsDir });
 
   cmd

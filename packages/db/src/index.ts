@@ -42,3 +42,4 @@ export * from './sensors';
 export * from './stories';
 export { openTestDb } from './testing';
 export * from './transport';
+export * from './uprns';

@@ -12,6 +12,7 @@ import {
   type Surface,
 } from '@placetwin/geo';
 import type { Db } from './db';
+import { linkOsmUprnTags } from './uprns';
 
 export interface DatasetSummary {
   id: number;
@@ -216,6 +217,7 @@ export async function importFeatures(
       [datasetId, run],
     );
     counts.removed = removedB.rows[0].n + removedM.rows[0].n;
+    await linkOsmUprnTags(tx, datasetId);
     await tx.query(
       `UPDATE datasets SET bbox = (
          SELECT ST_Envelope(ST_SetSRID(ST_Extent(g), 4326)) FROM (
@@ -255,7 +257,7 @@ export interface BuildingRecord {
   };
 }
 
-const BUILDING_COLUMNS = `
+export const BUILDING_COLUMNS = `
   b.id, b.source_id AS "sourceId", b.kind, b.parent_source_id AS "parentSourceId", b.name, b.use_class AS "use",
   b.height_m AS "heightM", b.min_height_m AS "minHeightM", b.height_source AS "heightSource",
   b.height_method AS "heightMethod", b.storeys, b.footprint_area_m2 AS "footprintAreaM2",

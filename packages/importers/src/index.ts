@@ -18,4 +18,10 @@ export { osmPbfImporter, osmXmlImporter, parseOsmWithStats } from './osm/importe
 export { type OsmPoint, osmPointsOfInterest } from './osm/points';
 export { DETECT_BYTES, importerFor, importers } from './registry';
 export type { Importer, ImportOptions, ImportProgress, ImportReject } from './types';
+export {
+  OS_OPEN_UPRN_COLUMNS,
+  parseOsOpenUprnCsv,
+  UPRN_PATTERN,
+  type UprnPoint,
+} from './uprn';
 export { USE_CLASSES, USE_TABLE, type UseClass, useClass, useFromProperty } from './use';

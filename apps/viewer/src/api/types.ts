@@ -40,6 +40,8 @@ export interface BuildingDetails {
   groundElevationM: number | null;
   attributes: Record<string, string | number | boolean | null>;
   dataset: DatasetProvenance;
+  /** UPRNs linked to the building (OSM ref:GB:uprn tags, OS Open UPRN points in its footprint). */
+  uprns: { uprn: string; source: string }[];
 }
 
 type Json = Record<string, unknown>;
@@ -131,5 +133,8 @@ export function parseBuilding(body: unknown): BuildingDetails {
     groundElevationM: num(body.groundElevationM),
     attributes: parseAttributes(body.attributes),
     dataset: parseProvenance(body.dataset),
+    uprns: Array.isArray(body.uprns)
+      ? body.uprns.filter(isObject).map((u) => ({ uprn: str(u.uprn), source: str(u.source) }))
+      : [],
   };
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import type { DatasetInfo } from '../api/types';
 
 export interface HeaderProps {
@@ -8,11 +8,13 @@ export interface HeaderProps {
   /** The link that reopens the current view. */
   shareLink: () => string;
   mode: 'tiles' | 'geojson';
+  /** Tools shown before the header's buttons (the UPRN search). */
+  children?: ReactNode;
 }
 
 const count = new Intl.NumberFormat('en-GB');
 
-export function Header({ datasets, onHome, canGoHome, shareLink, mode }: HeaderProps) {
+export function Header({ datasets, onHome, canGoHome, shareLink, mode, children }: HeaderProps) {
   const [copyState, setCopyState] = useState<
     { kind: 'idle' } | { kind: 'copied' } | { kind: 'manual'; url: string }
   >({ kind: 'idle' });
@@ -45,6 +47,7 @@ export function Header({ datasets, onHome, canGoHome, shareLink, mode }: HeaderP
           : datasets.map((d) => `${d.title} · ${count.format(d.buildingCount)} buildings`).join('  |  ')}
         {mode === 'geojson' && <span className="pill pill-warn">GeoJSON comparison mode</span>}
       </p>
+      {children}
       <div className="header-actions">
         <button type="button" onClick={onHome} disabled={!canGoHome} title="Fly back to the whole dataset">
           Home

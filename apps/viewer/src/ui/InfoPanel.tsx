@@ -83,6 +83,26 @@ function BuildingFacts({ b }: { b: BuildingDetails }) {
         <dd>{b.storeys ?? 'Not recorded'}</dd>
         <dt>Footprint</dt>
         <dd>{b.footprintAreaM2 === null ? 'Not known' : formatAreaM2(b.footprintAreaM2)}</dd>
+        <dt>UPRN{b.uprns.length > 1 ? 's' : ''}</dt>
+        <dd className="uprns">
+          {b.uprns.length === 0
+            ? 'None linked'
+            : b.uprns.map((u, i) => (
+                <span key={`${u.uprn}-${u.source}`}>
+                  {i > 0 && ', '}
+                  <span data-uprn={u.uprn}>{u.uprn}</span>{' '}
+                  <small>
+                    (
+                    {u.source === 'osm-tag'
+                      ? 'OSM tag'
+                      : u.source === 'os-open-uprn'
+                        ? 'OS Open UPRN'
+                        : u.source}
+                    )
+                  </small>
+                </span>
+              ))}
+        </dd>
         <dt>Ground level</dt>
         <dd>
           {b.groundElevationM === null ? 'Not known' : `${b.groundElevationM.toFixed(1)} m above sea level`}
