@@ -645,6 +645,36 @@ export async function commentSummary(db: Db, consultationId: number): Promise<Co
   return { consultationId, total, byStatus, byCategory, withPoint };
 }
 
+/** How far from a proposal's site a pinned comment still counts as "nearby" (metres). */
+export const NEARBY_SITE_M = 250;
+
+/** Comments (every status) by where they are pinned, against the site of the consultation's scenario. */
+export interface CommentAreaCounts {
+  /** Pinned inside the site. */
+  site: number;
+  /** Pinned outside the site but within NEARBY_SITE_M of it. */
+  nearby: number;
+  /** Pinned further away (or the scenario has no site). */
+  further: number;
+  unpinned: number;
+}
+
+export async function commentsByArea(db: Db, consultationId: number): Promise<CommentAreaCounts> {
+  const r = await db.query<CommentAreaCounts>(
+    `SELECT
+       count(*) FILTER (WHERE m.point IS NOT NULL AND s.site IS NOT NULL AND ST_Intersects(m.point, s.site))::int AS site,
+       count(*) FILTER (WHERE m.point IS NOT NULL AND s.site IS NOT NULL AND NOT ST_Intersects(m.point, s.site)
+         AND ST_DWithin(m.point::geography, s.site::geography, $2))::int AS nearby,
+       count(*) FILTER (WHERE m.point IS NOT NULL
+         AND (s.site IS NULL OR NOT ST_DWithin(m.point::geography, s.site::geography, $2)))::int AS further,
+       count(*) FILTER (WHERE m.point IS NULL)::int AS unpinned
+     FROM comments m JOIN consultations c ON c.id = m.consultation_id JOIN scenarios s ON s.id = c.scenario_id
+     WHERE m.consultation_id = $1`,
+    [consultationId, NEARBY_SITE_M],
+  );
+  return r.rows[0];
+}
+
 /**
  * Deletes names and email addresses of comments on consultations whose retention period after closing has
  * ended, and deletes their rejected comments outright. Approved and pending comment texts stay, anonymised.
