@@ -37,9 +37,10 @@ function baseMap(container, holder, label) {
   return map;
 }
 
-function button(text) {
+function button(text, action) {
   const b = document.createElement('button');
   b.type = 'button';
+  b.dataset.action = action;
   b.className = 'govuk-button govuk-button--secondary govuk-!-margin-bottom-2';
   b.textContent = text;
   return b;
@@ -69,8 +70,8 @@ function mapPicker(holder) {
   container.setAttribute('aria-describedby', help.id);
   const buttons = document.createElement('div');
   buttons.className = 'govuk-button-group govuk-!-margin-top-2 govuk-!-margin-bottom-0';
-  const centre = button('Put the pin in the middle of the map');
-  const remove = button('Remove the pin');
+  const centre = button('Put the pin in the middle of the map', 'pin-centre');
+  const remove = button('Remove the pin', 'pin-remove');
   buttons.append(centre, remove);
   const status = document.createElement('p');
   status.className = 'govuk-body-s govuk-!-margin-bottom-0';
