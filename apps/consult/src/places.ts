@@ -1,9 +1,10 @@
 /**
- * The places a comment can be pinned to without a map: the proposal's site and each building it adds, changes
- * or demolishes, each with a point (the middle of its outline). The form offers them in a select, so a comment
+ * The places a comment can be pinned to without a map: the proposal's site, each building it adds, changes or
+ * demolishes (the point: the middle of its outline), and the named streets within 100 m (the point: the
+ * street's nearest point to the middle of the site). The form offers them in a select, so a comment
  * can name a place with no JavaScript; the map picker (static/map.js) puts a pin anywhere in the area.
  */
-import { type Db, getBuilding, listChanges, type ScenarioRecord } from '@placetwin/db';
+import { type Db, getBuilding, listChanges, type ScenarioRecord, streetsNear } from '@placetwin/db';
 import { buildingLabel } from './format';
 
 export interface CommentPlace {
@@ -37,12 +38,13 @@ const middle = (b: [number, number, number, number]): [number, number] => [
   Number(((b[1] + b[3]) / 2).toFixed(7)),
 ];
 
-/** The proposal's places, in the order the planner made the changes (each building once). */
+/** The proposal's places: the site, its buildings in the order the planner changed them, then nearby streets. */
 export async function commentPlaces(db: Db, scenario: ScenarioRecord): Promise<CommentPlace[]> {
   const places: CommentPlace[] = [];
   const siteBox = scenario.site ? geometryBbox(scenario.site) : null;
   if (siteBox) places.push({ value: 'site', text: 'The site of the proposal', point: middle(siteBox) });
   const seen = new Set<string>();
+  const boxes: [number, number, number, number][] = siteBox ? [siteBox] : [];
   for (const { change } of await listChanges(db, scenario.id)) {
     if (!('id' in change) || seen.has(change.id)) continue;
     if (change.op !== 'add' && change.op !== 'modify' && change.op !== 'demolish') continue;
@@ -56,6 +58,36 @@ export async function commentPlaces(db: Db, scenario: ScenarioRecord): Promise<C
     const what =
       change.op === 'demolish' ? ' (to be demolished)' : change.op === 'modify' ? ' (to be changed)' : '';
     places.push({ value: `building:${change.id}`, text: `${label}${what}`, point: middle(box) });
+    boxes.push(box);
+  }
+  // The streets around the site (or around the buildings, for a proposal without one).
+  const all = boxes.reduce<[number, number, number, number] | null>(
+    (a, b) =>
+      a ? [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])] : b,
+    null,
+  );
+  const area =
+    scenario.site ??
+    (all && {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [all[0], all[1]],
+          [all[2], all[1]],
+          [all[2], all[3]],
+          [all[0], all[3]],
+          [all[0], all[1]],
+        ],
+      ],
+    });
+  if (area) {
+    for (const street of await streetsNear(db, scenario.dataset, area)) {
+      places.push({
+        value: `street:${street.name}`,
+        text: `${street.name} (street)`,
+        point: [Number(street.point[0].toFixed(7)), Number(street.point[1].toFixed(7))],
+      });
+    }
   }
   return places;
 }

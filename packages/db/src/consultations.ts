@@ -645,6 +645,41 @@ export async function commentSummary(db: Db, consultationId: number): Promise<Co
   return { consultationId, total, byStatus, byCategory, withPoint };
 }
 
+/** A named street of a dataset near an area, and its point nearest the middle of the area. */
+export interface NearbyStreet {
+  name: string;
+  /** [lon, lat] in degrees. */
+  point: [number, number];
+}
+
+/**
+ * Named streets (OpenStreetMap highways in the dataset's map features) within `distanceM` of an area, nearest
+ * first, each once however many ways it is drawn with: the places a resident may mean besides the buildings.
+ */
+export async function streetsNear(
+  db: Db,
+  dataset: string,
+  area: { type: string; coordinates: unknown },
+  distanceM = 100,
+  limit = 5,
+): Promise<NearbyStreet[]> {
+  const r = await db.query<{ name: string; lon: number; lat: number }>(
+    `WITH area AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($2), 4326) AS g),
+     near AS (
+       SELECT f.name, f.geom FROM map_features f JOIN datasets d ON d.id = f.dataset_id, area
+       WHERE d.name = $1 AND f.layer = 'road' AND coalesce(f.name, '') <> ''
+         AND f.geom && ST_Expand(area.g, $3 / 50000.0)
+         AND ST_DWithin(f.geom::geography, area.g::geography, $3))
+     SELECT name, ST_X(pt) AS lon, ST_Y(pt) AS lat FROM (
+       SELECT near.name, ST_ClosestPoint(ST_Collect(near.geom), ST_Centroid(area.g)) AS pt,
+         min(ST_Distance(near.geom::geography, area.g::geography)) AS d
+       FROM near, area GROUP BY near.name, area.g) x
+     ORDER BY d, name LIMIT $4`,
+    [dataset, JSON.stringify(area), distanceM, limit],
+  );
+  return r.rows.map((row) => ({ name: row.name, point: [row.lon, row.lat] }));
+}
+
 /** How far from a proposal's site a pinned comment still counts as "nearby" (metres). */
 export const NEARBY_SITE_M = 250;
 

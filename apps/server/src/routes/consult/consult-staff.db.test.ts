@@ -195,12 +195,16 @@ describe('pinning a comment to a place', () => {
       m[1],
       m[2],
     ]);
-    expect(options.map((o) => o[0])).toEqual([
+    expect(options.slice(0, 4).map((o) => o[0])).toEqual([
       '',
       'site',
       'building:rutland:w178280261',
       'building:new/block-b',
     ]);
+    // Then the named streets within 100 m of the site, from the OpenStreetMap data.
+    const streets = options.slice(4);
+    expect(streets.map((o) => o[1])).toContain('Station Approach (street)');
+    for (const [value, text] of streets) expect(text).toBe(`${value.slice('street:'.length)} (street)`);
     expect(options[3][1]).toBe('New building “block-b”');
     expect(options[2][1]).toMatch(/\(to be demolished\)$/);
     expect(page).toContain('data-module="app-map-picker"');
@@ -229,6 +233,18 @@ describe('pinning a comment to a place', () => {
     expect(byText['How tall is block B?']![0]).toBeCloseTo(lon, 6);
     expect(byText['How tall is block B?']![1]).toBeCloseTo(lat, 6);
     expect(byText['Pinned by the map.']).toEqual([-0.73301, 52.6731]);
+    // A street: its point nearest the site, so within 100 m of the site's box.
+    expect(
+      (await postComment({ text: 'Traffic on Station Approach.', place: 'street:Station Approach' }))
+        .statusCode,
+    ).toBe(303);
+    const street = (await listComments(db, consultationId)).find((c) => c.text.startsWith('Traffic'))?.point;
+    expect(street).not.toBeNull();
+    const [w, s, e, n] = [-0.7342, 52.6729, -0.73317, 52.67371];
+    expect(street![0]).toBeGreaterThan(w - 0.0015);
+    expect(street![0]).toBeLessThan(e + 0.0015);
+    expect(street![1]).toBeGreaterThan(s - 0.001);
+    expect(street![1]).toBeLessThan(n + 0.001);
   });
 
   it('refuses a point outside the area, or an unknown place, naming the place question', async () => {
@@ -365,8 +381,9 @@ describe('staff pages', () => {
       new RegExp(
         `${label}</th>\\s*<td class="govuk-table__cell govuk-table__cell--numeric">(\\d+)</td>`,
       ).exec(page.body)?.[1];
-    // On the site: block B's middle; nearby: the map pins 10 m and 100 m east of it; further: the town centre.
-    expect(cell('On the site of the proposal')).toBe('1');
+    // On the site: block B's middle, and the point of Station Approach nearest the site's middle (the road
+    // crosses the site); nearby: the map pins 10 m and 100 m east of the site; further: the town centre.
+    expect(cell('On the site of the proposal')).toBe('2');
     expect(cell('Within 250 metres of the site')).toBe('2');
     expect(cell('Further away')).toBe('1');
     expect(cell('Not pinned to a place')).toBe(String(comments.filter((c) => !c.point).length));
