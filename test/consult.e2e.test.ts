@@ -1,13 +1,15 @@
 /**
  * The public consultation site in real Chromium: every page checked with axe-core (0 serious or critical WCAG 2.2
  * AA violations), under the site's strict Content Security Policy (no violations, nothing fetched from anywhere
- * but the server), and a comment sent with the keyboard alone.
+ * but the server), a comment sent and pinned on the map with the keyboard alone, and the staff pages (sign-in,
+ * list, summary with the map of pinned comments, moderation) used with the keyboard. Screenshots in
+ * test-artifacts/.
  *
  * The server runs in this process on a real port (buildApp + listen) over the embedded PostGIS, so the test can
  * set up staff, a published scenario and an open consultation directly; the real Rutland extract is the baseline
  * (../shared/data/rutland, © OpenStreetMap contributors, ODbL). It needs no viewer build.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import {
   appendChanges,
   createConsultation,
   createScenario,
+  createUser,
   type Db,
   importFeatures,
   listComments,
@@ -31,10 +34,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './support/chromium';
-import { sample } from './support/paths';
+import { repoRoot, sample } from './support/paths';
 import { freePort } from './support/placetwin-server';
 
 const require = createRequire(import.meta.url);
+const artifacts = join(repoRoot, 'test-artifacts');
+const PLANNER = { email: 'planner@rutland.gov.uk', password: 'correct horse battery' };
+const HASHING = { logN: 10 };
 
 function rectangle(lon: number, lat: number, widthM: number, depthM: number): FootprintGeoJson {
   const f = localFrame(lon, lat);
@@ -125,12 +131,15 @@ beforeAll(async () => {
     text: 'Where will residents park?\n\n<img src=x onerror=alert(1)>',
   });
   await moderateComment(db, approved.id, 'approve', null);
+  await createUser(db, { ...PLANNER, displayName: 'Pat Planner', role: 'planner' }, HASHING);
+  await mkdir(artifacts, { recursive: true });
 
   app = buildApp({
     db,
     tilesetsDir: join(root, 'tilesets'),
     dataDir: join(root, 'data'),
     secureCookies: false,
+    auth: { passwordHashing: HASHING },
   });
   const port = await freePort();
   await app.listen({ port, host: '127.0.0.1' });
@@ -197,6 +206,30 @@ async function tabTo(page: Page, selector: string, maxPresses = 60): Promise<voi
   throw new Error(`Tab never reached ${selector}`);
 }
 
+/** As tabTo, backwards (Shift+Tab). */
+async function shiftTabTo(page: Page, selector: string, maxPresses = 30): Promise<void> {
+  for (let i = 0; i < maxPresses; i++) {
+    await page.keyboard.press('Shift+Tab');
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
+  }
+  throw new Error(`Shift+Tab never reached ${selector}`);
+}
+
+const pinInputs = (page: Page) =>
+  page.evaluate(() => ({
+    lon: (document.getElementById('lon') as HTMLInputElement).value,
+    lat: (document.getElementById('lat') as HTMLInputElement).value,
+    place: (document.getElementById('place') as HTMLSelectElement).value,
+  }));
+
+/** The map has drawn: Leaflet's container and at least one loaded basemap tile. */
+async function mapDrawn(page: Page): Promise<void> {
+  await page.locator('.leaflet-container').first().waitFor();
+  await expect
+    .poll(() => page.locator('img.leaflet-tile-loaded').count(), { timeout: 120_000 })
+    .toBeGreaterThan(0);
+}
+
 describe('consultation site in Chromium', () => {
   it('has no serious or critical accessibility violations on any page', async () => {
     const id = consultationId;
@@ -213,11 +246,13 @@ describe('consultation site in Chromium', () => {
     const found: Record<string, AxeViolation[]> = {};
     for (const [name, path] of pages) {
       await page.goto(`${baseUrl}${path}`, { waitUntil: 'load' });
+      // The comment form's map picker is checked as it is once drawn.
+      if (name === 'comment form') await mapDrawn(page);
       found[name] = await axeViolations(page);
     }
     // The form after a submission with every field wrong: error summary, messages, and focus on the summary.
     await page.goto(`${baseUrl}/consult/${id}/comment`);
-    await page.locator('button.govuk-button').click();
+    await page.locator('button[type="submit"].govuk-button').click();
     await page.locator('.govuk-error-summary').waitFor();
     expect(await page.locator('.govuk-error-summary').count()).toBe(1);
     // GOV.UK Frontend moves focus to the error summary, so screen readers announce it first.
@@ -251,6 +286,30 @@ describe('consultation site in Chromium', () => {
     await tabTo(page, 'textarea[name="text"]');
     const typed = 'Four storeys is too tall next to the station.';
     await page.keyboard.type(typed);
+
+    // The place, on the map with the keyboard: move the map (arrow keys on the focused map), put the pin in its
+    // middle, then move the pin itself (arrow keys on the focused pin).
+    await mapDrawn(page);
+    await tabTo(page, '.leaflet-container');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+    await tabTo(page, 'button[data-action="pin-centre"]');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await pinInputs(page)).lon).not.toBe('');
+    const centred = await pinInputs(page);
+    expect(centred.place).toBe('map');
+    expect(await page.locator('#place-map-status').textContent()).toContain(
+      'Pin put in the middle of the map.',
+    );
+    await shiftTabTo(page, '.leaflet-marker-icon');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    const moved = await pinInputs(page);
+    // South: a smaller latitude, (nearly) the same longitude.
+    expect(Number(moved.lat)).toBeLessThan(Number(centred.lat));
+    // (Leaflet rounds to whole pixels: about a metre at this zoom.)
+    expect(Number(moved.lon)).toBeCloseTo(Number(centred.lon), 4);
+    await page.screenshot({ path: join(artifacts, 'consult-comment-pin.png'), fullPage: true });
+
     // GOV.UK Frontend's JavaScript runs under the CSP: the nonce'd inline line marked the page, and the character
     // count now tells how many characters are left.
     expect(await page.evaluate(() => document.body.classList.contains('govuk-frontend-supported'))).toBe(
@@ -273,9 +332,64 @@ describe('consultation site in Chromium', () => {
     await page.close();
 
     const stored = await listComments(db, consultationId, { status: 'pending' });
-    expect(stored.map((c) => [c.category, c.text, c.name, c.email])).toEqual([
-      ['object', 'Four storeys is too tall next to the station.', 'Alex Smith', 'alex@example.org'],
+    expect(stored.map((c) => [c.category, c.text, c.name, c.email, c.point])).toEqual([
+      [
+        'object',
+        'Four storeys is too tall next to the station.',
+        'Alex Smith',
+        'alex@example.org',
+        [Number(moved.lon), Number(moved.lat)],
+      ],
     ]);
+  });
+
+  it('lets a planner sign in, see the summary and map, and approve a comment, with the keyboard alone', async () => {
+    const page = await newPage();
+    const found: Record<string, AxeViolation[]> = {};
+    await page.goto(`${baseUrl}/consult/staff`);
+    // The public is sent to sign in.
+    expect(page.url()).toBe(`${baseUrl}/consult/staff/sign-in?next=%2Fconsult%2Fstaff`);
+    found['sign in'] = await axeViolations(page);
+    await tabTo(page, 'input[name="email"]');
+    await page.keyboard.type(PLANNER.email);
+    await tabTo(page, 'input[name="password"]');
+    await page.keyboard.type(PLANNER.password);
+    await Promise.all([page.waitForURL(`${baseUrl}/consult/staff`), page.keyboard.press('Enter')]);
+    expect(await page.locator('.app-staff-bar').textContent()).toContain(
+      'Signed in as Pat Planner (planner)',
+    );
+    found['staff list'] = await axeViolations(page);
+    await page.screenshot({ path: join(artifacts, 'consult-staff-list.png'), fullPage: true });
+
+    await tabTo(page, `a[href="/consult/staff/${consultationId}"]`);
+    await Promise.all([page.waitForURL(`**/consult/staff/${consultationId}`), page.keyboard.press('Enter')]);
+    await mapDrawn(page);
+    // The pinned comment from the test before, on the map (from the staff GeoJSON).
+    await expect
+      .poll(() => page.locator('[data-module="app-comment-map"]').getAttribute('data-loaded'))
+      .toBe('1');
+    expect(await page.locator('path.leaflet-interactive').count()).toBe(1);
+    found['staff summary'] = await axeViolations(page);
+    await page.screenshot({ path: join(artifacts, 'consult-staff-summary.png'), fullPage: true });
+
+    await tabTo(page, `a.govuk-button[href="/consult/staff/${consultationId}/comments"]`);
+    await Promise.all([page.waitForURL('**/comments'), page.keyboard.press('Enter')]);
+    expect(await page.locator('main').textContent()).toContain('alex@example.org');
+    found['staff moderation'] = await axeViolations(page);
+    await page.screenshot({ path: join(artifacts, 'consult-staff-moderation.png'), fullPage: true });
+    await tabTo(page, 'button[value="approve"]');
+    await Promise.all([
+      page.waitForURL('**/comments?status=pending&done=approved*'),
+      page.keyboard.press('Enter'),
+    ]);
+    expect(await page.locator('.govuk-notification-banner').textContent()).toMatch(/Comment \d+ approved\./);
+    found['staff moderation after approving'] = await axeViolations(page);
+    await page.close();
+
+    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
+    const approved = await listComments(db, consultationId, { status: 'approved' });
+    expect(approved.map((c) => c.text)).toContain('Four storeys is too tall next to the station.');
+    expect(pageErrors).toEqual([]);
   });
 
   it('fetched nothing from anywhere but this server, and broke no Content Security Policy rule', () => {

@@ -148,7 +148,7 @@ const useWords = (use: UseClass | undefined) => (use ? USE_WORDS[use] : null);
 /** The name people know a building by, else a plain description of it. */
 export type BuildingNames = ReadonlyMap<string, string | null>;
 
-const buildingLabel = (id: string, names: BuildingNames, given?: string | null): string => {
+export const buildingLabel = (id: string, names: BuildingNames, given?: string | null): string => {
   const name = given ?? names.get(id) ?? null;
   if (name) return name;
   return id.startsWith('new/')

@@ -10,4 +10,5 @@ export {
   ukTime,
 } from './format';
 export { type ConsultSiteOptions, consultCsp, consultSite, DEFAULT_COUNCIL_NAME, SERVICE_NAME } from './site';
+export { CSRF_FIELD, type StaffAuth } from './staff';
 export { GOVUK_VERSION } from './styles';

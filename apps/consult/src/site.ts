@@ -13,6 +13,7 @@ import {
   type CommentFieldError,
   CommentValidationError,
   ConsultationStateError,
+  checkComment,
   consultationFacts,
   type Db,
   getBuilding,
@@ -40,7 +41,9 @@ import {
   ukDate,
   ukDateTime,
 } from './format';
-import { GOVUK_DIST, STATIC_DIR, stylesheet } from './styles';
+import { type CommentPlace, commentPlaces, geometryBbox } from './places';
+import { type StaffAuth, StaffPageNotFound, staffPages } from './staff';
+import { GOVUK_DIST, LEAFLET_DIST, STATIC_DIR, stylesheet } from './styles';
 
 export const SERVICE_NAME = 'Have your say';
 
@@ -54,6 +57,12 @@ export interface ConsultSiteOptions {
   commentRateLimit: { max: number; timeWindowMs: number };
   /** Where the 3D viewer is served (default `/`). */
   viewerPath?: string;
+  /** The offline basemap's XYZ tiles for the maps (default `/basemap/{z}/{x}/{y}.png`, served by apps/server). */
+  basemapTiles?: string;
+  /** Staff sign-in and sessions (from the server); without it there are no staff pages. */
+  staffAuth?: StaffAuth;
+  /** Sign-in attempts per minute per address through the staff form (default 10). */
+  signInPerMinute?: number;
 }
 
 export const DEFAULT_COUNCIL_NAME = 'Placetwin';
@@ -81,24 +90,6 @@ export function consultCsp(nonce: string): string {
 
 const VIEWS_DIR = join(STATIC_DIR, '..', 'views');
 
-/** The smallest box around a GeoJSON polygon or multipolygon's coordinates. */
-function geometryBbox(g: { coordinates: unknown }): [number, number, number, number] | null {
-  let w = Infinity;
-  let s = Infinity;
-  let e = -Infinity;
-  let n = -Infinity;
-  const walk = (v: unknown) => {
-    if (Array.isArray(v) && typeof v[0] === 'number') {
-      w = Math.min(w, v[0]);
-      e = Math.max(e, v[0]);
-      s = Math.min(s, v[1]);
-      n = Math.max(n, v[1]);
-    } else if (Array.isArray(v)) v.forEach(walk);
-  };
-  walk(g.coordinates);
-  return Number.isFinite(w) ? [w, s, e, n] : null;
-}
-
 class PageNotFound extends Error {}
 
 /** Form fields as the browser sent them (urlencoded; the last value of a repeated name). */
@@ -113,7 +104,9 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
   const assets = {
     govuk: `${base}/assets/govuk`,
     app: `${base}/assets/app`,
+    leaflet: `${base}/assets/leaflet`,
   };
+  const basemapTiles = options.basemapTiles ?? '/basemap/{z}/{x}/{y}.png';
   const styles = stylesheet({ cacheDir: options.cacheDir, govukAssetsUrl: `${assets.govuk}/assets` });
   const cssFile = `consult-${styles.key}.css`;
 
@@ -180,6 +173,16 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
     cacheControl: false,
     setHeaders: revalidate,
     allowedPath: (path) => /^\/[\w-]+\.(js|svg)$/.test(path),
+  });
+  // Leaflet, for the maps (comment pin, staff map): its module, stylesheet and marker images only.
+  await app.register(fastifyStatic, {
+    root: LEAFLET_DIST,
+    prefix: '/assets/leaflet/',
+    decorateReply: false,
+    cacheControl: false,
+    setHeaders: revalidate,
+    allowedPath: (path) =>
+      path === '/leaflet-src.esm.js' || path === '/leaflet.css' || /^\/images\/[\w-]+\.png$/.test(path),
   });
   app.get<{ Params: { file: string } }>(
     '/assets/css/:file',
@@ -347,16 +350,38 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
       status,
     );
 
+  /** The places a comment can be pinned to, and what the map picker needs (area, site outline, tiles). */
+  const pinning = async (c: PublicConsultation) => {
+    const [scenario, dataset] = await Promise.all([getScenario(db, c.scenarioId), getDataset(db, c.dataset)]);
+    const places = scenario ? await commentPlaces(db, scenario) : [];
+    const bbox = dataset?.bbox ?? null;
+    const siteBox = scenario?.site ? geometryBbox(scenario.site) : null;
+    return {
+      places,
+      map: bbox
+        ? {
+            bounds: JSON.stringify(bbox),
+            focus: JSON.stringify(siteBox ?? bbox),
+            outline: scenario?.site ? JSON.stringify(scenario.site) : '',
+            tiles: basemapTiles,
+            attribution: dataset?.attribution ?? '',
+          }
+        : null,
+    };
+  };
+
   /** The comment form, empty or as sent back with its errors (GOV.UK error summary and messages). */
-  const formPage = (
+  const formPage = async (
     request: FastifyRequest,
     reply: FastifyReply,
     c: PublicConsultation,
     form: FormBody,
     fieldErrors: CommentFieldError[] = [],
+    pin?: Awaited<ReturnType<typeof pinning>>,
   ) => {
-    // The error summary links to the field at fault (a pinned point has no field of its own on the form).
-    const anchor = (e: CommentFieldError) => (e.field === 'point' ? '#text' : `#${e.field}`);
+    const { places, map } = pin ?? (await pinning(c));
+    // The error summary links to the field at fault (a pinned point: the place question).
+    const anchor = (e: CommentFieldError) => (e.field === 'point' ? '#place' : `#${e.field}`);
     return render(
       request,
       reply,
@@ -373,9 +398,32 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
         textMax: COMMENT_LIMITS.textMax,
         honeypot: HONEYPOT_FIELD,
         privacyParagraphs: paragraphs(c.privacyNotice),
+        placeItems: [
+          { value: '', text: 'No particular place' },
+          ...places.map((p) => ({
+            value: p.value,
+            text: p.text,
+            selected: form.place === p.value,
+            attributes: { 'data-lon': String(p.point[0]), 'data-lat': String(p.point[1]) },
+          })),
+        ],
+        map,
+        mapAssets: Boolean(map),
       },
       fieldErrors.length ? 400 : 200,
     );
+  };
+
+  /**
+   * The point a comment is pinned to: the map's pin (lon, lat) when there is one, else the middle of the place
+   * chosen from the list; an unknown place is an error on the place question.
+   */
+  const pinnedPoint = (form: FormBody, places: CommentPlace[]) => {
+    if ((form.lon ?? '') !== '' || (form.lat ?? '') !== '') return { lon: form.lon, lat: form.lat };
+    if (!form.place || form.place === 'map') return { lon: undefined, lat: undefined };
+    const place = places.find((p) => p.value === form.place);
+    if (!place) return { lon: undefined, lat: undefined, unknownPlace: true };
+    return { lon: place.point[0], lat: place.point[1] };
   };
 
   app.get('/:id/comment', { schema: { hide, params: idParams } }, async (request: IdRequest, reply) => {
@@ -409,19 +457,28 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
           400,
         );
       }
-      const input = {
-        name: form.name,
-        anonymous: form.anonymous === 'yes',
-        email: form.email,
-        category: form.category,
-        text: form.text,
-        lon: form.lon,
-        lat: form.lat,
-      };
+      const pin = await pinning(c);
       try {
+        const { unknownPlace, ...point } = pinnedPoint(form, pin.places);
+        const input = {
+          name: form.name,
+          anonymous: form.anonymous === 'yes',
+          email: form.email,
+          category: form.category,
+          text: form.text,
+          ...point,
+        };
+        if (unknownPlace) {
+          // Every problem at once: the other fields' too.
+          const checked = checkComment(input);
+          throw new CommentValidationError([
+            ...(checked.ok ? [] : checked.errors),
+            { field: 'point', message: 'Select a place from the list, or ‘No particular place’' },
+          ]);
+        }
         await submitComment(db, c.id, input);
       } catch (e) {
-        if (e instanceof CommentValidationError) return formPage(request, reply, c, form, e.errors);
+        if (e instanceof CommentValidationError) return formPage(request, reply, c, form, e.errors, pin);
         if (e instanceof ConsultationStateError) return closedPage(request, reply, c, 409);
         throw e;
       }
@@ -434,6 +491,17 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
     const c = await consultation(request.params.id);
     return render(request, reply, 'sent.njk', { c: describe(c), ...links(c.id), pageTitle: 'Comment sent' });
   });
+
+  if (options.staffAuth) {
+    await staffPages(app, {
+      db,
+      auth: options.staffAuth,
+      base,
+      render,
+      basemapTiles,
+      signInPerMinute: options.signInPerMinute ?? 10,
+    });
+  }
 
   // ---- errors, as pages ----
 
@@ -460,13 +528,20 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
         lines: ['Try again later. Your comment, if you were sending one, has not been saved.'],
       },
     };
+    if (status === 429 && request.url.startsWith(`${base}/staff`)) {
+      pages[429] = {
+        pageTitle: 'Too many attempts to sign in',
+        lines: ['Please wait a minute, then try again.'],
+      };
+    }
     const shown = pages[status] ? status : 500;
     return render(request, reply, 'error.njk', pages[shown], shown);
   };
 
   app.setNotFoundHandler((request, reply) => errorPage(request, reply, 404));
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof PageNotFound) return errorPage(request, reply, 404);
+    if (error instanceof PageNotFound || error instanceof StaffPageNotFound)
+      return errorPage(request, reply, 404);
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     if (status >= 500) request.log.error({ err: error }, 'consultation page failed');
     else request.log.info({ status, detail: (error as Error).message }, 'consultation request rejected');

@@ -17,6 +17,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 /** govuk-frontend's dist folder: Nunjucks templates (`govuk/…`), Sass, JavaScript and assets. */
 export const GOVUK_DIST = join(dirname(require.resolve('govuk-frontend/package.json')), 'dist');
+/** Leaflet's dist folder: its ES module, stylesheet and marker images, served for the maps. */
+export const LEAFLET_DIST = join(dirname(require.resolve('leaflet/package.json')), 'dist');
 export const GOVUK_VERSION: string = require('govuk-frontend/package.json').version;
 /** sass does not export its package.json: find it beside its entry point (part of the stylesheet's cache key). */
 const SASS_VERSION: string = JSON.parse(

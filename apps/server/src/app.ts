@@ -134,6 +134,7 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
     cacheDir: join(options.dataDir, 'consult-cache'),
     councilName: options.councilName,
     commentRateLimit,
+    secureCookies: options.secureCookies ?? true,
   });
   app.register(async (site) => viewer.register(site));
 

@@ -645,6 +645,71 @@ export async function commentSummary(db: Db, consultationId: number): Promise<Co
   return { consultationId, total, byStatus, byCategory, withPoint };
 }
 
+/** A named street of a dataset near an area, and its point nearest the middle of the area. */
+export interface NearbyStreet {
+  name: string;
+  /** [lon, lat] in degrees. */
+  point: [number, number];
+}
+
+/**
+ * Named streets (OpenStreetMap highways in the dataset's map features) within `distanceM` of an area, nearest
+ * first, each once however many ways it is drawn with: the places a resident may mean besides the buildings.
+ */
+export async function streetsNear(
+  db: Db,
+  dataset: string,
+  area: { type: string; coordinates: unknown },
+  distanceM = 100,
+  limit = 5,
+): Promise<NearbyStreet[]> {
+  const r = await db.query<{ name: string; lon: number; lat: number }>(
+    `WITH area AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($2), 4326) AS g),
+     near AS (
+       SELECT f.name, f.geom FROM map_features f JOIN datasets d ON d.id = f.dataset_id, area
+       WHERE d.name = $1 AND f.layer = 'road' AND coalesce(f.name, '') <> ''
+         AND f.geom && ST_Expand(area.g, $3 / 50000.0)
+         AND ST_DWithin(f.geom::geography, area.g::geography, $3))
+     SELECT name, ST_X(pt) AS lon, ST_Y(pt) AS lat FROM (
+       SELECT near.name, ST_ClosestPoint(ST_Collect(near.geom), ST_Centroid(area.g)) AS pt,
+         min(ST_Distance(near.geom::geography, area.g::geography)) AS d
+       FROM near, area GROUP BY near.name, area.g) x
+     ORDER BY d, name LIMIT $4`,
+    [dataset, JSON.stringify(area), distanceM, limit],
+  );
+  return r.rows.map((row) => ({ name: row.name, point: [row.lon, row.lat] }));
+}
+
+/** How far from a proposal's site a pinned comment still counts as "nearby" (metres). */
+export const NEARBY_SITE_M = 250;
+
+/** Comments (every status) by where they are pinned, against the site of the consultation's scenario. */
+export interface CommentAreaCounts {
+  /** Pinned inside the site. */
+  site: number;
+  /** Pinned outside the site but within NEARBY_SITE_M of it. */
+  nearby: number;
+  /** Pinned further away (or the scenario has no site). */
+  further: number;
+  unpinned: number;
+}
+
+export async function commentsByArea(db: Db, consultationId: number): Promise<CommentAreaCounts> {
+  const r = await db.query<CommentAreaCounts>(
+    `SELECT
+       count(*) FILTER (WHERE m.point IS NOT NULL AND s.site IS NOT NULL AND ST_Intersects(m.point, s.site))::int AS site,
+       count(*) FILTER (WHERE m.point IS NOT NULL AND s.site IS NOT NULL AND NOT ST_Intersects(m.point, s.site)
+         AND ST_DWithin(m.point::geography, s.site::geography, $2))::int AS nearby,
+       count(*) FILTER (WHERE m.point IS NOT NULL
+         AND (s.site IS NULL OR NOT ST_DWithin(m.point::geography, s.site::geography, $2)))::int AS further,
+       count(*) FILTER (WHERE m.point IS NULL)::int AS unpinned
+     FROM comments m JOIN consultations c ON c.id = m.consultation_id JOIN scenarios s ON s.id = c.scenario_id
+     WHERE m.consultation_id = $1`,
+    [consultationId, NEARBY_SITE_M],
+  );
+  return r.rows[0];
+}
+
 /**
  * Deletes names and email addresses of comments on consultations whose retention period after closing has
  * ended, and deletes their rejected comments outright. Approved and pending comment texts stay, anonymised.

@@ -18,3 +18,8 @@ for (const holder of document.querySelectorAll('[data-module="app-viewer-frame"]
     holder.replaceChildren(frame);
   });
 }
+
+// Maps (the comment form's place picker, the staff map of comments): Leaflet is loaded only where there is one.
+if (document.querySelector('[data-module="app-map-picker"], [data-module="app-comment-map"]')) {
+  import('./map.js').then((m) => m.initMaps(document));
+}

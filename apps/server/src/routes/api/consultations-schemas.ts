@@ -211,6 +211,15 @@ export const CommentSummarySchema = Type.Object(
       question: Type.Object({ total: Type.Integer(), ...Counts.properties }),
     }),
     withPoint: Type.Integer(),
+    byArea: Type.Object(
+      {
+        site: Type.Integer({ description: 'Pinned inside the site of the scenario' }),
+        nearby: Type.Integer({ description: 'Pinned outside the site, within 250 m of it' }),
+        further: Type.Integer({ description: 'Pinned further away (or the scenario has no site)' }),
+        unpinned: Type.Integer(),
+      },
+      { description: 'Comments (every status) by where they are pinned' },
+    ),
   },
   { title: 'CommentSummary' },
 );

@@ -806,6 +806,8 @@ describe('staff views of comments', () => {
       byStatus: { pending: 1, approved: 1, rejected: 0 },
       byCategory: { support: { total: 1, approved: 1 }, object: { total: 1, pending: 1 } },
       withPoint: 1,
+      // The pin is inside the scenario's site; the other comment is not pinned.
+      byArea: { site: 1, nearby: 0, further: 0, unpinned: 1 },
     });
     const map = await as(sessions.councillor, 'GET', `/api/staff/consultations/${id}/comments.geojson`);
     expect(map.headers['content-type']).toMatch(/^application\/geo\+json/);

@@ -14,6 +14,7 @@ import {
   ConsultationStateError,
   closeConsultation,
   commentSummary,
+  commentsByArea,
   consultationFacts,
   createConsultation,
   type Db,
@@ -440,14 +441,18 @@ const consultationRoutes: FastifyPluginAsyncTypebox<ConsultationRoutesOptions> =
       preHandler: staff,
       schema: {
         tags: staffTags,
-        summary: 'Comment counts by category and status (staff)',
+        summary: 'Comment counts by category and status, and by where they are pinned (staff)',
         params: IdParams,
         response: { 200: CommentSummarySchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
       },
     },
     async (request) => {
       await staffOne(request.params.id);
-      return commentSummary(db, request.params.id);
+      const [summary, byArea] = await Promise.all([
+        commentSummary(db, request.params.id),
+        commentsByArea(db, request.params.id),
+      ]);
+      return { ...summary, byArea };
     },
   );
 
