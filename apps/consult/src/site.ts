@@ -232,10 +232,17 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
     return c;
   };
 
-  /** A link that opens the viewer over the proposal's site (or its dataset's extent). */
+  /**
+   * A link that opens the viewer over the proposal's site (or its dataset's extent) with the published scenario
+   * open and compared with the area as it is today by a before/after swipe.
+   */
   const viewerHref = async (c: PublicConsultation, s: ScenarioRecord) => {
     const bbox = (s.site && geometryBbox(s.site)) ?? (await getDataset(db, c.dataset))?.bbox ?? null;
-    const view = { ...decodeViewState('', new Date()), camera: bbox ? homeView(bbox) : null };
+    const view = {
+      ...decodeViewState('', new Date()),
+      camera: bbox ? homeView(bbox) : null,
+      scenario: { id: s.id, compare: 'swipe' as const },
+    };
     return `${viewerPath}#${encodeViewState(view)}`;
   };
 

@@ -861,7 +861,7 @@ describe('the consultation site (/consult)', () => {
     expect((await as(PUBLIC, 'GET', `/consult/${draft.id}`)).statusCode).toBe(404);
   });
 
-  it('shows the key facts, a link to the 3D view over the site, and a text-only version with the same facts', async () => {
+  it('shows the key facts, a link to the 3D view over the site with the proposal swiped against today, and a text-only version with the same facts', async () => {
     const page = (await as(PUBLIC, 'GET', `/consult/${id}`)).body;
     const text = (await as(PUBLIC, 'GET', `/consult/${id}/text`)).body;
     for (const html of [page, text]) {
@@ -872,6 +872,8 @@ describe('the consultation site (/consult)', () => {
       expect(html).toContain('© OpenStreetMap contributors');
     }
     expect(page).toMatch(/href="\/#cam=-0\.73\d+,52\.6\d+,[\d.]+,0\.0,-45\.0&amp;t=/);
+    // The viewer opens the published scenario, compared with the area today by a before/after swipe.
+    expect(page).toContain(`scn=${publishedScenarioId}&amp;cmp=swipe`);
     expect(page).toContain(`href="/consult/${id}/text"`);
     expect(text).not.toContain('Open the 3D view');
     const tp = await getBuilding(db, TRAVIS_PERKINS);
