@@ -4,17 +4,15 @@
  * Approach yard by Oakham station with mouse clicks on the canvas, sets its storeys, and sees it rendered (the
  * pixels of its footprint change); Undo removes it (the pixels come back).
  */
-import { execFile } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { CameraView } from '@placetwin/viewer';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type ViewerWindow, waitForLoaded, waitForViewerReady } from './support/chromium';
 import { repoRoot } from './support/paths';
-import { newDataDir, type RunningPlacetwin, startPlacetwin } from './support/placetwin-server';
+import { type RunningPlacetwin, startPlacetwinWithStaff } from './support/placetwin-server';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 const VIEWPORT = { width: 1280, height: 800 };
@@ -65,7 +63,6 @@ async function changedShare(a: Buffer, b: Buffer, box: { x0: number; y0: number;
 
 describe('scenario editor (Chromium, offline Cesium)', () => {
   let server: RunningPlacetwin;
-  let dataDir: string;
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
@@ -74,21 +71,8 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
 
   beforeAll(async () => {
     await mkdir(artifacts, { recursive: true });
-    // A planner account in a fresh data directory (a copy of the sample city), made with the CLI before the server
-    // opens the database.
-    dataDir = await newDataDir('placetwin-scenario-e2e-');
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PLACETWIN_DATA_DIR: dataDir,
-      PLACETWIN_PASSWORD: PASSWORD,
-    };
-    delete env.DATABASE_URL;
-    await promisify(execFile)(
-      process.execPath,
-      [join(repoRoot, 'packages/cli/bin/placetwin.mjs'), 'user', 'add', '-e', EMAIL, '-r', 'planner'],
-      { cwd: repoRoot, env },
-    );
-    server = await startPlacetwin({ env: { PLACETWIN_DATA_DIR: dataDir } });
+    // A planner account in a fresh copy of the sample city, made with the CLI before the server opens it.
+    server = await startPlacetwinWithStaff({ email: EMAIL, password: PASSWORD, role: 'planner' });
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: VIEWPORT });
     page = await context.newPage();
@@ -101,7 +85,6 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   /** Waits until the scenario is open with this many active changes, its overlay drawn (and built, or not). */

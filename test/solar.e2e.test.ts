@@ -5,17 +5,15 @@
  * BRE 209 sentence. A share link with a sun-hours request and a published scenario (a tall block south of a
  * garden) reopens the before/after comparison: ratio, verdict, and the before/after toggle of the draped map.
  */
-import { execFile } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { CameraView } from '@placetwin/viewer';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type ViewerWindow, waitForLoaded, waitForViewerReady } from './support/chromium';
 import { repoRoot } from './support/paths';
-import { newDataDir, type RunningPlacetwin, startPlacetwin } from './support/placetwin-server';
+import { type RunningPlacetwin, staffApiHeaders, startPlacetwinWithStaff } from './support/placetwin-server';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 const VIEWPORT = { width: 1280, height: 800 };
@@ -91,7 +89,6 @@ async function luminance(png: Buffer): Promise<{ lum: Float32Array; width: numbe
 
 describe('sun and shadows (Chromium, offline Cesium)', () => {
   let server: RunningPlacetwin;
-  let dataDir: string;
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
@@ -99,20 +96,8 @@ describe('sun and shadows (Chromium, offline Cesium)', () => {
 
   beforeAll(async () => {
     await mkdir(artifacts, { recursive: true });
-    // A planner account (for the scenario), made with the CLI before the server opens the database.
-    dataDir = await newDataDir('placetwin-solar-e2e-');
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PLACETWIN_DATA_DIR: dataDir,
-      PLACETWIN_PASSWORD: PASSWORD,
-    };
-    delete env.DATABASE_URL;
-    await promisify(execFile)(
-      process.execPath,
-      [join(repoRoot, 'packages/cli/bin/placetwin.mjs'), 'user', 'add', '-e', EMAIL, '-r', 'planner'],
-      { cwd: repoRoot, env },
-    );
-    server = await startPlacetwin({ env: { PLACETWIN_DATA_DIR: dataDir } });
+    // A planner account in a fresh copy of the sample city, made with the CLI before the server opens it.
+    server = await startPlacetwinWithStaff({ email: EMAIL, password: PASSWORD, role: 'planner' });
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: VIEWPORT });
     context.on('response', (r) => {
@@ -128,7 +113,6 @@ describe('sun and shadows (Chromium, offline Cesium)', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   /** The canvas as a PNG at a given time, shadows on or off (set through the share-link fragment). */
@@ -303,18 +287,7 @@ describe('sun and shadows (Chromium, offline Cesium)', () => {
 
   it('reopens a shared before/after comparison with a scenario: ratio, verdict and the before/after map', async () => {
     // The planner publishes a scenario with a 40 m block south of the garden (through the API).
-    const login = await fetch(`${server.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
-    });
-    expect(login.status).toBe(200);
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-    const staff = {
-      cookie,
-      'x-csrf-token': (await login.json()).csrfToken,
-      'content-type': 'application/json',
-    };
+    const staff = await staffApiHeaders(server.baseUrl, EMAIL, PASSWORD);
     const api = async (path: string, body: unknown) => {
       const res = await fetch(`${server.baseUrl}${path}`, {
         method: 'POST',

@@ -5,12 +5,10 @@
  * caption shows its title), leaves with Esc, exports the committee report (the PDF's pages carry the slide titles,
  * read back with pdf.js), and opens `?story=<id>&present=1`. The story panel is checked with axe-core.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { CameraView, StoryTestState } from '@placetwin/viewer';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Browser, Page } from 'playwright-core';
@@ -18,7 +16,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type ViewerWindow, waitForLoaded, waitForViewerReady } from './support/chromium';
 import { repoRoot } from './support/paths';
-import { newDataDir, type RunningPlacetwin, startPlacetwin } from './support/placetwin-server';
+import { type RunningPlacetwin, startPlacetwinWithStaff } from './support/placetwin-server';
 
 const require = createRequire(import.meta.url);
 const artifacts = join(repoRoot, 'test-artifacts');
@@ -80,26 +78,14 @@ async function differingShare(a: Buffer, b: Buffer): Promise<number> {
 
 describe('committee stories (Chromium, offline Cesium)', () => {
   let server: RunningPlacetwin;
-  let dataDir: string;
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     await mkdir(artifacts, { recursive: true });
-    dataDir = await newDataDir('placetwin-stories-e2e-');
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      PLACETWIN_DATA_DIR: dataDir,
-      PLACETWIN_PASSWORD: PASSWORD,
-    };
-    delete env.DATABASE_URL;
-    await promisify(execFile)(
-      process.execPath,
-      [join(repoRoot, 'packages/cli/bin/placetwin.mjs'), 'user', 'add', '-e', EMAIL, '-r', 'planner'],
-      { cwd: repoRoot, env },
-    );
-    server = await startPlacetwin({ env: { PLACETWIN_DATA_DIR: dataDir } });
+    // A planner account in a fresh copy of the sample city, made with the CLI before the server opens it.
+    server = await startPlacetwinWithStaff({ email: EMAIL, password: PASSWORD, role: 'planner' });
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
     page = await context.newPage();
@@ -111,7 +97,6 @@ describe('committee stories (Chromium, offline Cesium)', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   const frames = () =>
