@@ -53,6 +53,71 @@ export function newFloorArea(
   return out;
 }
 
+export interface ScenarioCarbonOptions {
+  /** A saved lever set of the scenario's dataset; `baseline`: the grid path only. */
+  leverSet?: string;
+  completionYear?: number;
+  embodiedLevel?: EmbodiedLevel;
+  /** The site's own car vehicle-km per home per year (else the national averages). */
+  carVehicleKmPerHome?: number;
+}
+
+/** The carbon of a scenario's development (the route's answer; also printed in committee reports). */
+export async function scenarioCarbonImpact(db: Db, id: number, options: ScenarioCarbonOptions = {}) {
+  const leverName = options.leverSet ?? NO_LEVERS;
+  const completionYear = options.completionYear ?? DEFAULT_COMPLETION_YEAR;
+  const embodiedLevel = options.embodiedLevel ?? 'business-as-usual';
+  const carVehicleKmPerHome = options.carVehicleKmPerHome;
+  const { scenario, changes, baseline } = await scenarioOverlayInput(db, id);
+  const dataset = scenario.dataset;
+  const levers = await leversNamed(db, dataset, leverName);
+  const inputs = await inputsOf(db, dataset);
+  const { stock } = await areaStock(db, dataset);
+  const buildings = newFloorArea(baseline, apply(baseline, changes), completionYear);
+  const homes = Math.max(0, (await scenarioIndicators(db, scenario.id)).delta.homes);
+  const travel = homeCarTravel(homes, carVehicleKmPerHome);
+  const d = developmentImpact(
+    { startYear: inputs.startYear, stock, transport: inputs.transport, other: inputs.other },
+    levers,
+    { name: scenario.name, buildings, carVehicleKm: travel.carVehicleKm },
+    { level: embodiedLevel as EmbodiedLevel },
+  );
+  return {
+    scenarioId: scenario.id,
+    dataset,
+    name: scenario.name,
+    leverSet: leverName,
+    completionYear,
+    years: d.without.years,
+    newFloorAreaM2: buildings.reduce((a, b) => a + b.giaM2, 0),
+    homes,
+    buildings: d.embodied.buildings.map((b) => ({
+      id: b.id,
+      use: b.use,
+      gia: b.gia,
+      intensity: b.intensity,
+      embodied: b.embodied,
+    })),
+    embodied: d.embodied.total,
+    carTrips: travel.carTrips,
+    carVehicleKm: travel.carVehicleKm,
+    embodiedByYear: seriesJson(d.embodiedByYear),
+    operationalChange: seriesJson(d.operationalChange),
+    transportChange: seriesJson(d.transportChange),
+    without: seriesJson(d.without.total),
+    with: seriesJson({
+      ...d.with.total,
+      values: d.with.total.values.map((v, i) => v + d.transportChange.values[i] + d.embodiedByYear.values[i]),
+    }),
+    cumulativeChange: d.cumulativeChange,
+    notes: [
+      'Floor area: added buildings whole; modified buildings their growth (a change of use: all of it). Demolitions are not credited.',
+      'Operational energy of the new floor area is assumed per m² by use; car traffic from new homes only (jobs and visitors are not counted).',
+      '"with" adds the development’s operational, transport and embodied emissions (embodied in its completion year).',
+    ],
+  };
+}
+
 const Params = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 const Query = Type.Object(
   {
@@ -129,57 +194,13 @@ const carbonScenarioRoutes: FastifyPluginAsyncTypebox<CarbonScenarioRoutesOption
       },
     },
     async (request) => {
-      const { levers: leverName, completionYear, embodiedLevel, carVehicleKmPerHome } = request.query;
-      const { scenario, changes, baseline } = await scenarioOverlayInput(db, request.params.id);
-      const dataset = scenario.dataset;
-      const levers = await leversNamed(db, dataset, leverName);
-      const inputs = await inputsOf(db, dataset);
-      const { stock } = await areaStock(db, dataset);
-      const buildings = newFloorArea(baseline, apply(baseline, changes), completionYear);
-      const homes = Math.max(0, (await scenarioIndicators(db, scenario.id)).delta.homes);
-      const travel = homeCarTravel(homes, carVehicleKmPerHome);
-      const d = developmentImpact(
-        { startYear: inputs.startYear, stock, transport: inputs.transport, other: inputs.other },
-        levers,
-        { name: scenario.name, buildings, carVehicleKm: travel.carVehicleKm },
-        { level: embodiedLevel as EmbodiedLevel },
-      );
-      return {
-        scenarioId: scenario.id,
-        dataset,
-        name: scenario.name,
-        leverSet: leverName,
+      const { levers, completionYear, embodiedLevel, carVehicleKmPerHome } = request.query;
+      return scenarioCarbonImpact(db, request.params.id, {
+        leverSet: levers,
         completionYear,
-        years: d.without.years,
-        newFloorAreaM2: buildings.reduce((a, b) => a + b.giaM2, 0),
-        homes,
-        buildings: d.embodied.buildings.map((b) => ({
-          id: b.id,
-          use: b.use,
-          gia: b.gia,
-          intensity: b.intensity,
-          embodied: b.embodied,
-        })),
-        embodied: d.embodied.total,
-        carTrips: travel.carTrips,
-        carVehicleKm: travel.carVehicleKm,
-        embodiedByYear: seriesJson(d.embodiedByYear),
-        operationalChange: seriesJson(d.operationalChange),
-        transportChange: seriesJson(d.transportChange),
-        without: seriesJson(d.without.total),
-        with: seriesJson({
-          ...d.with.total,
-          values: d.with.total.values.map(
-            (v, i) => v + d.transportChange.values[i] + d.embodiedByYear.values[i],
-          ),
-        }),
-        cumulativeChange: d.cumulativeChange,
-        notes: [
-          'Floor area: added buildings whole; modified buildings their growth (a change of use: all of it). Demolitions are not credited.',
-          'Operational energy of the new floor area is assumed per m² by use; car traffic from new homes only (jobs and visitors are not counted).',
-          '"with" adds the development’s operational, transport and embodied emissions (embodied in its completion year).',
-        ],
-      };
+        embodiedLevel: embodiedLevel as EmbodiedLevel,
+        carVehicleKmPerHome,
+      });
     },
   );
 };

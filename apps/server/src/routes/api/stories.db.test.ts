@@ -351,6 +351,13 @@ describe('committee report PDF', () => {
     expect(pages[2]).toMatch(/Homes \(estimated\)/);
     expect(pages[2]).toMatch(/Floor area/);
     expect(pages[1]).not.toMatch(/Homes \(estimated\)/);
+    // The development's carbon, as the API gives it, on the scenario's slide only.
+    const carbon = (await as('planner', 'GET', `/api/scenarios/${publishedScenario.id}/carbon`)).json();
+    const flat = pages[2].replace(/\s+/g, ' ');
+    expect(flat).toContain('Carbon of the development');
+    expect(flat).toContain(`${Math.round(carbon.embodied.value).toLocaleString('en-GB')} tCO2e embodied`);
+    expect(pages[1]).not.toContain('Carbon of the development');
+    expect(pages[4]).toContain('Behind the carbon figures');
     expect(pages[3]).toContain('3. Winter shadows at noon');
     expect(pages[3]).toContain('21 December 2026 at 12:00');
     expect(pages[3]).toContain('No image was rendered for this slide.');

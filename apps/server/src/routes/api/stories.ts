@@ -26,7 +26,33 @@ import Type from 'typebox';
 import { sendProblem } from '../../plugins/app/problem-handler';
 import { HttpProblem, type Problem, toProblem } from '../../plugins/app/problems';
 import { ProblemSchema } from '../schemas';
-import { type ReportSource, storyReportPdf } from './story-report';
+import { scenarioCarbonImpact } from './carbon-scenario';
+import { type ReportCarbon, type ReportSource, storyReportPdf } from './story-report';
+
+/** The figures a report prints from the development's carbon (its default lever set and completion year). */
+function reportCarbon(c: Awaited<ReturnType<typeof scenarioCarbonImpact>>): ReportCarbon {
+  const at = (series: { values: (number | null)[] }, i: number) => series.values[i] ?? 0;
+  const annualYear = 2035;
+  const i = c.years.indexOf(annualYear);
+  return {
+    completionYear: c.completionYear,
+    embodiedT: c.embodied.value,
+    annualT: i < 0 ? null : at(c.operationalChange, i) + at(c.transportChange, i),
+    annualYear,
+    cumulativeT: c.cumulativeChange.value,
+    endYear: c.years[c.years.length - 1],
+    vehicleKm: c.carVehicleKm.value,
+    basis: c.cumulativeChange.basis,
+    sources: [
+      ...new Set([
+        ...c.buildings.map((b) => `Embodied carbon: ${b.intensity.source ?? ''}`),
+        `Car traffic: ${c.carVehicleKm.source ?? ''}`,
+        'Operational energy of new floor area: assumed per m² by use; grid electricity factor on its stated path.',
+      ]),
+    ],
+  };
+}
+
 import {
   ConflictProblemSchema,
   DeleteStoryQuery,
@@ -206,7 +232,11 @@ const storyRoutes: FastifyPluginAsyncTypebox<StoryRoutesOptions> = async (app, o
   const report = async (story: StoryRecord, images: (Uint8Array | null)[], reply: FastifyReply) => {
     const scenarioIds = [...new Set(story.slides.flatMap((s) => (s.scenarioId ? [s.scenarioId] : [])))];
     const indicators = new Map<number, ScenarioIndicatorsResult>();
-    for (const id of scenarioIds) indicators.set(id, await scenarioIndicators(db, id));
+    const carbon = new Map<number, ReportCarbon>();
+    for (const id of scenarioIds) {
+      indicators.set(id, await scenarioIndicators(db, id));
+      carbon.set(id, reportCarbon(await scenarioCarbonImpact(db, id)));
+    }
     const shown = new Set([...indicators.values()].map((i) => i.dataset));
     const datasets = await listDatasets(db);
     for (const d of datasets) {
@@ -219,6 +249,7 @@ const storyRoutes: FastifyPluginAsyncTypebox<StoryRoutesOptions> = async (app, o
         slide,
         image: images[i] ?? null,
         indicators: slide.scenarioId ? (indicators.get(slide.scenarioId) ?? null) : null,
+        carbon: slide.scenarioId ? (carbon.get(slide.scenarioId) ?? null) : null,
       })),
       sources,
       publisher: options.publisher ?? 'Placetwin',

@@ -14,6 +14,35 @@ export interface ReportSlide {
   image: Uint8Array | null;
   /** The scenario on show and its indicators against the baseline, or null for the baseline. */
   indicators: ScenarioIndicatorsResult | null;
+  /** The carbon of the scenario's development (see `/api/scenarios/:id/carbon`), or null. */
+  carbon?: ReportCarbon | null;
+}
+
+/** The few carbon figures a slide prints (tCO2e), with the basis and sources they rest on. */
+export interface ReportCarbon {
+  completionYear: number;
+  embodiedT: number;
+  /** Buildings in use and car traffic of the new homes, in `annualYear`. */
+  annualT: number | null;
+  annualYear: number;
+  cumulativeT: number;
+  endYear: number;
+  vehicleKm: number;
+  basis: string;
+  /** Where the figures come from, for the sources page. */
+  sources: string[];
+}
+
+const tonnes = (t: number) => `${Math.round(t).toLocaleString('en-GB')} tCO2e`;
+const signedTonnes = (t: number) => `${t >= 0 ? '+' : '-'}${tonnes(Math.abs(t))}`;
+
+/** The sentence a slide prints about its development's carbon. */
+export function carbonLine(c: ReportCarbon): string {
+  const annual =
+    c.annualT === null
+      ? ''
+      : ` ${signedTonnes(c.annualT)} a year in ${c.annualYear} from its buildings in use and its homes' car traffic (${Math.round(c.vehicleKm).toLocaleString('en-GB')} vehicle-km a year);`;
+  return `Carbon of the development (${c.basis}, complete in ${c.completionYear}): ${tonnes(c.embodiedT)} embodied;${annual} ${signedTonnes(c.cumulativeT)} to ${c.endYear} in all.`;
 }
 
 export interface ReportSource {
@@ -247,6 +276,13 @@ export function storyReportPdf(input: StoryReportInput): Promise<Buffer> {
         );
       doc.fillColor(INK);
     }
+    if (s.carbon) {
+      doc.moveDown(0.8);
+      doc
+        .font('Helvetica')
+        .fontSize(9.5)
+        .text(pdfSafe(carbonLine(s.carbon)), sideX, doc.y, { width: sideWidth });
+    }
     footer(`slide ${i + 1} of ${input.slides.length}`);
   });
 
@@ -284,6 +320,16 @@ export function storyReportPdf(input: StoryReportInput): Promise<Buffer> {
         .font('Helvetica')
         .fontSize(9)
         .text(pdfSafe(`${r.description}: ${r.value} ${r.unit} (${r.kind}). ${r.source}`), { width });
+      doc.moveDown(0.2);
+    }
+  }
+  const carbonSources = [...new Set(input.slides.flatMap((s) => s.carbon?.sources ?? []))];
+  if (carbonSources.length > 0) {
+    doc.moveDown(1);
+    doc.font('Helvetica-Bold').fontSize(13).text('Behind the carbon figures', { width });
+    doc.moveDown(0.3);
+    for (const line of carbonSources) {
+      doc.font('Helvetica').fontSize(9).text(pdfSafe(line), { width });
       doc.moveDown(0.2);
     }
   }
