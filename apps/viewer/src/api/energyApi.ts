@@ -2,6 +2,7 @@
  * Requests to the energy and carbon APIs. Each returns the parsed, checked answer (see energyTypes.ts) or throws an
  * Error carrying the server's problem detail, which the panels show as it is.
  */
+import { parseScenarioCarbon } from '../state/scenarioCarbon';
 import type { AreaInputs } from './energyTypes';
 import {
   parseAreaInputs,
@@ -66,6 +67,11 @@ export const carbonApi = {
     parseAreaInputs(await requestJson(`/api/carbon/${ds(dataset)}/area`, { signal })),
   saveArea: async (dataset: string, inputs: AreaInputs) =>
     parseAreaInputs(await put(`/api/carbon/${ds(dataset)}/area`, inputs)),
+  /** The carbon of a scenario's development under a saved lever set (`baseline`: the grid path only). */
+  scenario: async (id: number, leverSet: string, signal?: AbortSignal) =>
+    parseScenarioCarbon(
+      await requestJson(`/api/scenarios/${id}/carbon?levers=${encodeURIComponent(leverSet)}`, { signal }),
+    ),
   /** Links (not requests): CSV downloads of saved lever sets. */
   trajectoryCsvUrl: (dataset: string, name: string) =>
     `/api/carbon/${ds(dataset)}/lever-sets/${encodeURIComponent(name)}/trajectory?format=csv`,

@@ -1,24 +1,11 @@
 import type { ChartConfiguration } from 'chart.js';
 import { useMemo } from 'react';
+import { carbonApi } from '../api/energyApi';
 import { formatNumber, formatTonnes, formatTonnesSigned } from '../state/format';
-import { parseScenarioCarbon, type ScenarioCarbon, scenarioCarbonFigures } from '../state/scenarioCarbon';
+import { type ScenarioCarbon, scenarioCarbonFigures } from '../state/scenarioCarbon';
 import { ChartCanvas } from './charts/ChartCanvas';
 import { BasisTag } from './Figures';
 import { useDebouncedRequest } from './useDebouncedRequest';
-
-async function fetchCarbon(id: number, leverSet: string, signal: AbortSignal): Promise<ScenarioCarbon> {
-  const res = await fetch(`/api/scenarios/${id}/carbon?levers=${encodeURIComponent(leverSet)}`, {
-    signal,
-    headers: { accept: 'application/json' },
-  });
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const detail =
-      typeof body === 'object' && body !== null && 'detail' in body ? String(body.detail) : res.statusText;
-    throw new Error(`${res.status} ${detail}`);
-  }
-  return parseScenarioCarbon(body);
-}
 
 /** The development's own emissions each year, stacked: embodied (its completion year), buildings, cars. */
 function changeChart(c: ScenarioCarbon): ChartConfiguration {
@@ -63,7 +50,7 @@ export function ScenarioCarbonSection({
   leverSet: string;
 }) {
   const key = `${scenario.id}@${scenario.version}/${leverSet}`;
-  const req = useDebouncedRequest(key, (signal) => fetchCarbon(scenario.id, leverSet, signal), 300);
+  const req = useDebouncedRequest(key, (signal) => carbonApi.scenario(scenario.id, leverSet, signal), 300);
   const c = req.data;
   const config = useMemo(() => (c ? changeChart(c) : null), [c]);
   const f = c ? scenarioCarbonFigures(c) : null;
