@@ -150,26 +150,40 @@ export async function sunHoursPng(
 const bngToWgs = (g: SunHoursGrid): Lattice =>
   latticeTransform('EPSG:27700', 'EPSG:4326', gridBox(g), LATTICE_SPACING_M);
 
-/** The CSV header: one row per open cell (centre), hours of direct sun. */
-export const SUN_HOURS_CSV_HEADER = 'row,col,easting_m,northing_m,lon,lat,hours';
+/**
+ * What the streamed files say of each cell: whether it is written, and its values (named `names`; null = none on
+ * that side). Neighbouring cells in a row with equal values make one GeoJSON feature.
+ */
+export interface CellFields {
+  names: readonly string[];
+  include: (index: number) => boolean;
+  values: (index: number) => readonly (number | null)[];
+}
+
+const openCellHours = (g: SunHoursGrid): CellFields => ({
+  names: ['hours'],
+  include: (i) => g.cellKind[i] === CELL_OPEN,
+  values: (i) => [round(g.hours[i], 4)],
+});
 
 /**
- * One line per assessed (open) cell: grid row (0 = south) and column, its centre in BNG metres and WGS84 degrees,
- * and the hours of direct sun. Yields chunks of text, so a million cells need not sit in one string.
+ * One CSV line per included cell: grid row (0 = south) and column, its centre in BNG metres and WGS84 degrees,
+ * then its values (empty for null). Yields chunks of text, so a million cells need not sit in one string.
  */
-export function* sunHoursCsv(g: SunHoursGrid): Generator<string> {
+export function* cellsCsv(g: SunHoursGrid, header: string, fields: CellFields): Generator<string> {
   const toWgs = bngToWgs(g);
-  yield `${SUN_HOURS_CSV_HEADER}\n`;
+  yield `${header}\n`;
   let chunk: string[] = [];
   for (let row = 0; row < g.rows; row++) {
     for (let col = 0; col < g.cols; col++) {
       const i = row * g.cols + col;
-      if (g.cellKind[i] !== CELL_OPEN) continue;
+      if (!fields.include(i)) continue;
       const x = g.originX + (col + 0.5) * g.cellM;
       const y = g.originY + (row + 0.5) * g.cellM;
       const [lon, lat] = toWgs.apply(x, y);
+      const values = fields.values(i).map((v) => v ?? '');
       chunk.push(
-        `${row},${col},${round(x, 2)},${round(y, 2)},${round(lon, 7)},${round(lat, 7)},${round(g.hours[i], 4)}`,
+        `${row},${col},${round(x, 2)},${round(y, 2)},${round(lon, 7)},${round(lat, 7)},${values.join(',')}`,
       );
     }
     if (chunk.length >= 5000) {
@@ -180,16 +194,23 @@ export function* sunHoursCsv(g: SunHoursGrid): Generator<string> {
   if (chunk.length) yield `${chunk.join('\n')}\n`;
 }
 
+const sameValues = (a: readonly (number | null)[], b: readonly (number | null)[]) =>
+  a.length === b.length && a.every((v, k) => v === b[k]);
+
 /**
- * The open cells as a GeoJSON FeatureCollection in WGS84 (RFC 7946): each feature is a run of neighbouring cells
- * in one grid row with the same hours (a rectangle in BNG; its corners transformed), with `hours`, `row`,
- * `colFrom`, `cells`. Runs keep the file a fraction of one-feature-per-cell. Yields chunks of text.
- * `extra` adds foreign members (the summary) to the collection.
+ * The included cells as a GeoJSON FeatureCollection in WGS84 (RFC 7946): each feature is a run of neighbouring
+ * cells in one grid row with the same values (a rectangle in BNG; its corners transformed), with the values under
+ * their names, `row`, `colFrom`, `cells`. Runs keep the file a fraction of one-feature-per-cell. Yields chunks of
+ * text. `extra` adds foreign members (the summary) to the collection.
  */
-export function* sunHoursGeoJson(g: SunHoursGrid, extra: Record<string, unknown> = {}): Generator<string> {
+export function* cellRunsGeoJson(
+  g: SunHoursGrid,
+  fields: CellFields,
+  extra: Record<string, unknown> = {},
+): Generator<string> {
   const toWgs = bngToWgs(g);
   const head = JSON.stringify({ type: 'FeatureCollection', ...extra, features: [] });
-  yield `${head.slice(0, -2)}`;
+  yield head.slice(0, -2);
   const corner = (x: number, y: number) => {
     const [lon, lat] = toWgs.apply(x, y);
     return [round(lon, 7), round(lat, 7)];
@@ -200,25 +221,29 @@ export function* sunHoursGeoJson(g: SunHoursGrid, extra: Record<string, unknown>
     let col = 0;
     while (col < g.cols) {
       const i = row * g.cols + col;
-      if (g.cellKind[i] !== CELL_OPEN) {
+      if (!fields.include(i)) {
         col++;
         continue;
       }
-      const h = g.hours[i];
+      const values = fields.values(i);
       let end = col + 1;
       while (
         end < g.cols &&
-        g.cellKind[row * g.cols + end] === CELL_OPEN &&
-        g.hours[row * g.cols + end] === h
+        fields.include(row * g.cols + end) &&
+        sameValues(fields.values(row * g.cols + end), values)
       )
         end++;
       const x0 = g.originX + col * g.cellM;
       const x1 = g.originX + end * g.cellM;
       const y0 = g.originY + row * g.cellM;
       const y1 = y0 + g.cellM;
+      const properties: Record<string, number | null> = {};
+      fields.names.forEach((name, k) => {
+        properties[name] = values[k];
+      });
       const feature = {
         type: 'Feature',
-        properties: { hours: round(h, 4), row, colFrom: col, cells: end - col },
+        properties: { ...properties, row, colFrom: col, cells: end - col },
         geometry: {
           type: 'Polygon',
           coordinates: [[corner(x0, y0), corner(x1, y0), corner(x1, y1), corner(x0, y1), corner(x0, y0)]],
@@ -236,6 +261,17 @@ export function* sunHoursGeoJson(g: SunHoursGrid, extra: Record<string, unknown>
   if (chunk.length) yield chunk.join('');
   yield ']}';
 }
+
+/** The CSV header: one row per open cell (centre), hours of direct sun. */
+export const SUN_HOURS_CSV_HEADER = 'row,col,easting_m,northing_m,lon,lat,hours';
+
+/** One line per assessed (open) cell with its hours of direct sun (see `cellsCsv`). */
+export const sunHoursCsv = (g: SunHoursGrid): Generator<string> =>
+  cellsCsv(g, SUN_HOURS_CSV_HEADER, openCellHours(g));
+
+/** The open cells as GeoJSON runs with `hours` (see `cellRunsGeoJson`). */
+export const sunHoursGeoJson = (g: SunHoursGrid, extra: Record<string, unknown> = {}): Generator<string> =>
+  cellRunsGeoJson(g, openCellHours(g), extra);
 
 export type SunHoursFormat = 'json' | 'geojson' | 'csv' | 'png';
 export const SUN_HOURS_FORMATS: readonly SunHoursFormat[] = ['json', 'geojson', 'csv', 'png'];

@@ -4,8 +4,7 @@
  */
 import { DataError } from '@placetwin/geo';
 import { CELL_OPEN, type SunHoursGrid } from '@placetwin/solar';
-import { latticeTransform } from './solarObstacles';
-import { gridBox } from './sunHoursOutputs';
+import { type CellFields, cellRunsGeoJson, cellsCsv } from './sunHoursOutputs';
 
 const round = (v: number, digits: number) => {
   const f = 10 ** digits;
@@ -33,33 +32,20 @@ const assessed = (before: SunHoursGrid, after: SunHoursGrid, i: number) =>
 
 export const SUN_HOURS_PAIR_CSV_HEADER = 'row,col,easting_m,northing_m,lon,lat,hours_before,hours_after';
 
+/** Cells open before or after, with the hours on each side (null under a building on that side). */
+const pairFields = (before: SunHoursGrid, after: SunHoursGrid): CellFields => ({
+  names: ['hoursBefore', 'hoursAfter'],
+  include: (i) => assessed(before, after, i),
+  values: (i) => [hoursOf(before, i), hoursOf(after, i)],
+});
+
 /**
  * One line per cell open before or after: as `sunHoursCsv`, with the hours before and after (empty where the cell
  * is under a building on that side: a scenario's new building, or a demolished one's ground).
  */
-export function* sunHoursPairCsv(before: SunHoursGrid, after: SunHoursGrid): Generator<string> {
+export function sunHoursPairCsv(before: SunHoursGrid, after: SunHoursGrid): Generator<string> {
   checkPair(before, after);
-  const g = after;
-  const toWgs = latticeTransform('EPSG:27700', 'EPSG:4326', gridBox(g), 50);
-  yield `${SUN_HOURS_PAIR_CSV_HEADER}\n`;
-  let chunk: string[] = [];
-  for (let row = 0; row < g.rows; row++) {
-    for (let col = 0; col < g.cols; col++) {
-      const i = row * g.cols + col;
-      if (!assessed(before, after, i)) continue;
-      const x = g.originX + (col + 0.5) * g.cellM;
-      const y = g.originY + (row + 0.5) * g.cellM;
-      const [lon, lat] = toWgs.apply(x, y);
-      chunk.push(
-        `${row},${col},${round(x, 2)},${round(y, 2)},${round(lon, 7)},${round(lat, 7)},${hoursOf(before, i) ?? ''},${hoursOf(after, i) ?? ''}`,
-      );
-    }
-    if (chunk.length >= 5000) {
-      yield `${chunk.join('\n')}\n`;
-      chunk = [];
-    }
-  }
-  if (chunk.length) yield `${chunk.join('\n')}\n`;
+  return cellsCsv(after, SUN_HOURS_PAIR_CSV_HEADER, pairFields(before, after));
 }
 
 /**
@@ -67,61 +53,11 @@ export function* sunHoursPairCsv(before: SunHoursGrid, after: SunHoursGrid): Gen
  * before and after, with `hoursBefore`, `hoursAfter` (null under a building on that side), `row`, `colFrom`,
  * `cells`. `extra` adds foreign members (the comparison) to the collection.
  */
-export function* sunHoursPairGeoJson(
+export function sunHoursPairGeoJson(
   before: SunHoursGrid,
   after: SunHoursGrid,
   extra: Record<string, unknown> = {},
 ): Generator<string> {
   checkPair(before, after);
-  const g = after;
-  const toWgs = latticeTransform('EPSG:27700', 'EPSG:4326', gridBox(g), 50);
-  const head = JSON.stringify({ type: 'FeatureCollection', ...extra, features: [] });
-  yield head.slice(0, -2);
-  const corner = (x: number, y: number) => {
-    const [lon, lat] = toWgs.apply(x, y);
-    return [round(lon, 7), round(lat, 7)];
-  };
-  let first = true;
-  let chunk: string[] = [];
-  for (let row = 0; row < g.rows; row++) {
-    let col = 0;
-    while (col < g.cols) {
-      const i = row * g.cols + col;
-      if (!assessed(before, after, i)) {
-        col++;
-        continue;
-      }
-      const hb = hoursOf(before, i);
-      const ha = hoursOf(after, i);
-      let end = col + 1;
-      while (
-        end < g.cols &&
-        assessed(before, after, row * g.cols + end) &&
-        hoursOf(before, row * g.cols + end) === hb &&
-        hoursOf(after, row * g.cols + end) === ha
-      )
-        end++;
-      const x0 = g.originX + col * g.cellM;
-      const x1 = g.originX + end * g.cellM;
-      const y0 = g.originY + row * g.cellM;
-      const y1 = y0 + g.cellM;
-      const feature = {
-        type: 'Feature',
-        properties: { hoursBefore: hb, hoursAfter: ha, row, colFrom: col, cells: end - col },
-        geometry: {
-          type: 'Polygon',
-          coordinates: [[corner(x0, y0), corner(x1, y0), corner(x1, y1), corner(x0, y1), corner(x0, y0)]],
-        },
-      };
-      chunk.push(`${first ? '' : ','}${JSON.stringify(feature)}`);
-      first = false;
-      col = end;
-    }
-    if (chunk.length >= 2000) {
-      yield chunk.join('');
-      chunk = [];
-    }
-  }
-  if (chunk.length) yield chunk.join('');
-  yield ']}';
+  return cellRunsGeoJson(after, pairFields(before, after), extra);
 }
