@@ -207,3 +207,106 @@ describe('privacy API', () => {
     });
   });
 });
+
+describe('Personal data pages (/consult/staff/privacy)', () => {
+  const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+  const post = (url: string, headers: StaffHeaders, fields: Record<string, string>, csrf = true) =>
+    app.inject({
+      method: 'POST',
+      url,
+      headers: { ...FORM, cookie: headers.cookie },
+      payload: new URLSearchParams({
+        ...fields,
+        ...(csrf ? { _csrf: headers['x-csrf-token'] } : {}),
+      }).toString(),
+    });
+
+  it('are for admins: the public is sent to sign in, a planner refused', async () => {
+    const pub = await app.inject({ method: 'GET', url: '/consult/staff/privacy' });
+    expect([pub.statusCode, pub.headers.location]).toEqual([
+      303,
+      '/consult/staff/sign-in?next=%2Fconsult%2Fstaff%2Fprivacy',
+    ]);
+    const p = await app.inject({
+      method: 'GET',
+      url: '/consult/staff/privacy',
+      headers: { cookie: planner.cookie },
+    });
+    expect(p.statusCode).toBe(403);
+    const a = await app.inject({
+      method: 'GET',
+      url: '/consult/staff/privacy',
+      headers: { cookie: admin.cookie },
+    });
+    expect(a.statusCode).toBe(200);
+    expect(a.headers['cache-control']).toBe('no-store');
+    expect(a.body).toContain('<h1 class="govuk-heading-xl">Personal data</h1>');
+    expect(a.body).toContain('Homes by the station');
+    expect(a.body).toContain('365 days (area default)');
+    // The log so far (from the API tests above), in words.
+    expect(a.body).toContain('Erasure request');
+    const list = await app.inject({
+      method: 'GET',
+      url: '/consult/staff',
+      headers: { cookie: admin.cookie },
+    });
+    expect(list.body).toContain('href="/consult/staff/privacy"');
+    const planners = await app.inject({
+      method: 'GET',
+      url: '/consult/staff',
+      headers: { cookie: planner.cookie },
+    });
+    expect(planners.body).not.toContain('/consult/staff/privacy');
+  });
+
+  it('find, export and erase after confirming, with the CSRF token on every form', async () => {
+    const id = await comment('robin@example.org', 'approved', 'More benches, please.');
+    const noToken = await post(
+      '/consult/staff/privacy/subject',
+      admin,
+      { email: 'robin@example.org' },
+      false,
+    );
+    expect(noToken.statusCode).toBe(403);
+    expect(noToken.body).not.toContain('More benches');
+    const asPlanner = await post('/consult/staff/privacy/subject', planner, { email: 'robin@example.org' });
+    expect(asPlanner.statusCode).toBe(403);
+    const bad = await post('/consult/staff/privacy/subject', admin, { email: 'robin' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('Enter an email address in the correct format');
+
+    const found = await post('/consult/staff/privacy/subject', admin, { email: 'Robin@example.org' });
+    expect(found.statusCode).toBe(200);
+    expect(found.body).toContain('More benches, please.');
+    expect(found.body).toContain('No staff account signs in with this email address.');
+    const file = await post('/consult/staff/privacy/export', admin, { email: 'robin@example.org' });
+    expect(file.headers['content-disposition']).toMatch(/^attachment; filename="personal-data-/);
+    expect(JSON.parse(file.body).comments.map((m: { id: number }) => m.id)).toEqual([id]);
+
+    const confirm = await post('/consult/staff/privacy/erase', admin, { email: 'robin@example.org' });
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toContain('You cannot undo this.');
+    expect((await db.query('SELECT 1 FROM comments WHERE id = $1', [id])).rows).toHaveLength(1);
+    const done = await post('/consult/staff/privacy/erase', admin, {
+      email: 'robin@example.org',
+      confirm: 'yes',
+      policy: 'delete',
+    });
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe('/consult/staff/privacy?erased=1&kept=0&deleted=1&account=0');
+    expect((await db.query('SELECT 1 FROM comments WHERE id = $1', [id])).rows).toEqual([]);
+    const after = await app.inject({
+      method: 'GET',
+      url: done.headers.location,
+      headers: { cookie: admin.cookie },
+    });
+    expect(after.body).toContain('Erased: 0 approved comments kept as text only, 1 comments deleted.');
+
+    const last = await post('/consult/staff/privacy/erase', admin, {
+      email: 'admin@staff.test',
+      confirm: 'yes',
+    });
+    expect(last.statusCode).toBe(409);
+    expect(last.body).toContain('This is the only admin account');
+  });
+});
