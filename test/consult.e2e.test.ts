@@ -460,7 +460,7 @@ describe('consultation site in Chromium', () => {
       page.locator('button:has-text("Erase their data")').click(),
     ]);
     expect(await page.locator('.govuk-notification-banner').textContent()).toContain(
-      'Erased: 1 approved comments kept as text only, 0 comments deleted.',
+      'Erased: 1 approved comment kept as text only, 0 comments deleted.',
     );
     // The URL never carried the email address.
     expect(page.url()).not.toContain('alex');

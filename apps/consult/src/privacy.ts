@@ -19,7 +19,7 @@ import {
   userActor,
 } from '@placetwin/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CATEGORY_LABELS, formatNumber, ukDate, ukDateTime } from './format';
+import { CATEGORY_LABELS, formatNumber, plural, ukDate, ukDateTime } from './format';
 
 type Render = (
   request: FastifyRequest,
@@ -75,8 +75,8 @@ export async function privacyPages(app: FastifyInstance, options: PrivacyPagesOp
     const q = request.query as { erased?: string; kept?: string; deleted?: string; account?: string };
     const notice =
       q.erased === '1'
-        ? `Erased: ${formatNumber(Number(q.kept) || 0)} approved comments kept as text only, ` +
-          `${formatNumber(Number(q.deleted) || 0)} comments deleted` +
+        ? `Erased: ${plural(Number(q.kept) || 0, 'approved comment')} kept as text only, ` +
+          `${plural(Number(q.deleted) || 0, 'comment')} deleted` +
           (q.account === '1' ? ', and the staff account deleted.' : '.')
         : null;
     const totals = inv.consultations.reduce(
@@ -93,9 +93,9 @@ export async function privacyPages(app: FastifyInstance, options: PrivacyPagesOp
       backLink: { href: staff, text: 'All consultations' },
       notice,
       totals: {
-        names: formatNumber(totals.names),
-        emails: formatNumber(totals.emails),
-        points: formatNumber(totals.points),
+        names: plural(totals.names, 'comment'),
+        emails: plural(totals.emails, 'comment'),
+        points: plural(totals.points, 'comment'),
         staff: formatNumber(inv.staff.accounts),
         disabled: formatNumber(inv.staff.disabled),
         sessions: formatNumber(inv.staff.liveSessions),
@@ -240,7 +240,7 @@ export async function privacyPages(app: FastifyInstance, options: PrivacyPagesOp
         pageTitle: 'Erase a person’s data (staff)',
         backLink,
         email: data.email,
-        comments: formatNumber(data.comments.length),
+        comments: plural(data.comments.length, 'comment'),
         approved: formatNumber(data.comments.filter((m) => m.status === 'approved').length),
         account: data.staffAccount ? `${data.staffAccount.displayName} (${data.staffAccount.role})` : null,
         policy,

@@ -56,17 +56,17 @@ describe('placetwin privacy', () => {
     expect(JSON.parse(json).comments.map((m: { id: number }) => m.id)).toEqual([commentId]);
     expect((await listPrivacyLog(db))[0]).toMatchObject({ action: 'export-subject', actor: 'cli' });
     expect(await run(['privacy', 'erase', '--email', 'sam@example.org'])).toEqual([
-      'Would erase 1 comments for sam@example.org. Run again with --yes to erase.',
+      'Would erase 1 comment for sam@example.org. Run again with --yes to erase.',
     ]);
     const dry = await run(['privacy', 'retention', '--dry-run']);
     expect(dry[0]).toMatch(
-      /^Would remove: 1 comments anonymised, 0 rejected comments deleted, on 1 consultations/,
+      /^Would remove: 1 comment anonymised, 0 rejected comments deleted, on 1 consultation past/,
     );
     expect(await personal()).toEqual({ name: 'Sam Jones', email: 'sam@example.org' });
   });
 
   it('runs the retention job and erases with --yes', async () => {
-    expect((await run(['privacy', 'retention']))[0]).toMatch(/^Removed: 1 comments anonymised/);
+    expect((await run(['privacy', 'retention']))[0]).toMatch(/^Removed: 1 comment anonymised/);
     expect(await personal()).toEqual({ name: null, email: null });
     await db.query(`UPDATE comments SET email = 'jo@example.org' WHERE id = $1`, [commentId]);
     await expect(
@@ -82,7 +82,7 @@ describe('placetwin privacy', () => {
     ).rejects.toMatchObject({ type: 'conflicting-options' });
     expect(
       await run(['privacy', 'erase', '-e', 'jo@example.org', '--delete-moderated-text', '--yes']),
-    ).toEqual(['Erased jo@example.org: 0 approved comments kept as text only, 1 comments deleted']);
+    ).toEqual(['Erased jo@example.org: 0 approved comments kept as text only, 1 comment deleted']);
     expect(await personal()).toBeUndefined();
   });
 });

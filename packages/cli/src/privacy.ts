@@ -11,6 +11,8 @@ import type { Command } from 'commander';
 
 export const CLI_ACTOR = 'cli';
 
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 export function addPrivacyCommands(
   cmd: Command,
   withDb: <T>(fn: (db: Db) => Promise<T>) => Promise<T>,
@@ -30,9 +32,10 @@ export function addPrivacyCommands(
         const r = await runRetention(db, { dryRun: Boolean(o.dryRun) });
         const verb = r.dryRun ? 'Would remove' : 'Removed';
         console.log(
-          `${verb}: ${r.anonymisedComments.length} comments anonymised, ${r.deletedComments.length} rejected comments ` +
-            `deleted, on ${r.consultations.length} consultations past their retention period; ` +
-            `${r.deletedSessions} expired sessions deleted${r.dryRun ? ' (dry run: nothing changed)' : ''}`,
+          `${verb}: ${plural(r.anonymisedComments.length, 'comment')} anonymised, ` +
+            `${plural(r.deletedComments.length, 'rejected comment')} deleted, ` +
+            `on ${plural(r.consultations.length, 'consultation')} past their retention period; ` +
+            `${plural(r.deletedSessions, 'expired session')} deleted${r.dryRun ? ' (dry run: nothing changed)' : ''}`,
         );
         for (const c of r.consultations) console.log(`consultation ${c.id}\t${c.areaId}\tdue ${c.dueAt}`);
       });
@@ -50,7 +53,7 @@ export function addPrivacyCommands(
         if (o.out) {
           await writeFile(o.out, json, { mode: 0o600 });
           console.log(
-            `Wrote ${o.out}: ${data.comments.length} comments${data.staffAccount ? ' and a staff account' : ''}`,
+            `Wrote ${o.out}: ${plural(data.comments.length, 'comment')}${data.staffAccount ? ' and a staff account' : ''}`,
           );
         } else console.log(json.trimEnd());
       });
@@ -86,15 +89,15 @@ export function addPrivacyCommands(
           if (!o.yes) {
             const data = await subjectData(db, o.email);
             console.log(
-              `Would erase ${data.comments.length} comments${data.staffAccount ? ` and staff account ${data.staffAccount.id}` : ''} ` +
+              `Would erase ${plural(data.comments.length, 'comment')}${data.staffAccount ? ` and staff account ${data.staffAccount.id}` : ''} ` +
                 `for ${data.email}. Run again with --yes to erase.`,
             );
             return;
           }
           const r = await eraseSubject(db, o.email, { actor: CLI_ACTOR, keepApprovedText });
           console.log(
-            `Erased ${r.email}: ${r.anonymisedComments.length} approved comments kept as text only, ` +
-              `${r.deletedComments.length} comments deleted` +
+            `Erased ${r.email}: ${plural(r.anonymisedComments.length, 'approved comment')} kept as text only, ` +
+              `${plural(r.deletedComments.length, 'comment')} deleted` +
               (r.deletedUser ? `, staff account ${r.deletedUser} deleted` : ''),
           );
         });

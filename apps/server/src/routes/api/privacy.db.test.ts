@@ -300,7 +300,7 @@ describe('Personal data pages (/consult/staff/privacy)', () => {
       url: done.headers.location,
       headers: { cookie: admin.cookie },
     });
-    expect(after.body).toContain('Erased: 0 approved comments kept as text only, 1 comments deleted.');
+    expect(after.body).toContain('Erased: 0 approved comments kept as text only, 1 comment deleted.');
 
     const last = await post('/consult/staff/privacy/erase', admin, {
       email: 'admin@staff.test',
