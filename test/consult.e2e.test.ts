@@ -2,8 +2,8 @@
  * The public consultation site in real Chromium: every page checked with axe-core (0 serious or critical WCAG 2.2
  * AA violations), under the site's strict Content Security Policy (no violations, nothing fetched from anywhere
  * but the server), a comment sent and pinned on the map with the keyboard alone, and the staff pages (sign-in,
- * list, summary with the map of pinned comments, moderation) used with the keyboard. Screenshots in
- * test-artifacts/.
+ * list, summary with the map of pinned comments, moderation) used with the keyboard; no cookie set for the public;
+ * an admin's Personal data page (find, export, erase). Screenshots in test-artifacts/.
  *
  * The server runs in this process on a real port (buildApp + listen) over the embedded PostGIS, so the test can
  * set up staff, a published scenario and an open consultation directly; the real Rutland extract is the baseline
@@ -40,6 +40,7 @@ import { freePort } from './support/placetwin-server';
 const require = createRequire(import.meta.url);
 const artifacts = join(repoRoot, 'test-artifacts');
 const PLANNER = { email: 'planner@rutland.gov.uk', password: 'correct horse battery' };
+const ADMIN = { email: 'dpo@rutland.gov.uk', password: 'another horse battery' };
 const HASHING = { logN: 10 };
 
 function rectangle(lon: number, lat: number, widthM: number, depthM: number): FootprintGeoJson {
@@ -132,6 +133,7 @@ beforeAll(async () => {
   });
   await moderateComment(db, approved.id, 'approve', null);
   await createUser(db, { ...PLANNER, displayName: 'Pat Planner', role: 'planner' }, HASHING);
+  await createUser(db, { ...ADMIN, displayName: 'Dee Admin', role: 'admin' }, HASHING);
   await mkdir(artifacts, { recursive: true });
 
   app = buildApp({
@@ -343,6 +345,15 @@ describe('consultation site in Chromium', () => {
     ]);
   });
 
+  it('set no cookie and asked no other host for anything while the public browsed every page and commented', async () => {
+    // Privacy by design (README, Privacy): the public site needs no cookie (no session, no tracking, no consent
+    // banner), so none is set before or after sending a comment; cookies start only when staff sign in.
+    expect(await context.cookies()).toEqual([]);
+    const publicRequests = [...requests];
+    expect(publicRequests.some((u) => u.endsWith('/comment'))).toBe(true);
+    expect(publicRequests.filter((u) => new URL(u).origin !== baseUrl)).toEqual([]);
+  });
+
   it('lets a planner sign in, see the summary and map, and approve a comment, with the keyboard alone', async () => {
     const page = await newPage();
     const found: Record<string, AxeViolation[]> = {};
@@ -389,6 +400,79 @@ describe('consultation site in Chromium', () => {
     expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
     const approved = await listComments(db, consultationId, { status: 'approved' });
     expect(approved.map((c) => c.text)).toContain('Four storeys is too tall next to the station.');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('lets an admin find, export and erase a commenter’s data from the Personal data page', async () => {
+    // A separate browser profile: the planner stays signed in in the other one.
+    const admin = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+    admin.setDefaultTimeout(120_000);
+    admin.on('request', (r) => {
+      requests.push(r.url());
+    });
+    admin.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
+    const page = await admin.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const found: Record<string, AxeViolation[]> = {};
+    await page.goto(`${baseUrl}/consult/staff/sign-in`);
+    await page.locator('input[name="email"]').fill(ADMIN.email);
+    await page.locator('input[name="password"]').fill(ADMIN.password);
+    await Promise.all([page.waitForURL(`${baseUrl}/consult/staff`), page.keyboard.press('Enter')]);
+    await Promise.all([
+      page.waitForURL('**/consult/staff/privacy'),
+      page.locator('a[href="/consult/staff/privacy"]').click(),
+    ]);
+    // The comment sent with alex@example.org is counted: one name, one email address.
+    expect(await page.locator('h1').textContent()).toBe('Personal data');
+    found['personal data'] = await axeViolations(page);
+    await page.screenshot({ path: join(artifacts, 'privacy-personal-data.png'), fullPage: true });
+
+    await page.locator('input#email').fill('Alex@Example.org');
+    await Promise.all([
+      page.waitForURL('**/privacy/subject'),
+      page.locator('button:has-text("Find their data")').click(),
+    ]);
+    expect(await page.locator('main').textContent()).toContain(
+      'Four storeys is too tall next to the station.',
+    );
+    found['a person’s data'] = await axeViolations(page);
+    await page.screenshot({ path: join(artifacts, 'privacy-subject.png'), fullPage: true });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('button:has-text("Download as JSON")').click(),
+    ]);
+    const exported = JSON.parse(await readFile((await download.path())!, 'utf8'));
+    expect(exported.comments.map((c: { email: string; name: string }) => [c.name, c.email])).toEqual([
+      ['Alex Smith', 'alex@example.org'],
+    ]);
+
+    await Promise.all([
+      page.waitForURL('**/privacy/erase'),
+      page.locator('button:has-text("Erase this person’s data")').click(),
+    ]);
+    found['erase: confirm'] = await axeViolations(page);
+    await page.locator('input[name="policy"][value="keep"]').check();
+    await page.screenshot({ path: join(artifacts, 'privacy-erase-confirm.png'), fullPage: true });
+    await Promise.all([
+      page.waitForURL('**/consult/staff/privacy?erased=1*'),
+      page.locator('button:has-text("Erase their data")').click(),
+    ]);
+    expect(await page.locator('.govuk-notification-banner').textContent()).toContain(
+      'Erased: 1 approved comment kept as text only, 0 comments deleted.',
+    );
+    // The URL never carried the email address.
+    expect(page.url()).not.toContain('alex');
+    found['after erasing'] = await axeViolations(page);
+    await page.screenshot({ path: join(artifacts, 'privacy-erased.png'), fullPage: true });
+    await admin.close();
+
+    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
+    const kept = (await listComments(db, consultationId, { status: 'approved' })).find(
+      (c) => c.text === 'Four storeys is too tall next to the station.',
+    );
+    expect([kept?.name, kept?.email, kept?.point]).toEqual([null, null, null]);
     expect(pageErrors).toEqual([]);
   });
 

@@ -31,6 +31,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CATEGORY_LABELS, formatNumber, paragraphs, ukDate, ukDateTime } from './format';
 import { geometryBbox } from './places';
+import { privacyPages } from './privacy';
 
 /** How the site signs staff in and out: given by the server, which owns the session cookie. */
 export interface StaffAuth {
@@ -415,6 +416,9 @@ export async function staffPages(app: FastifyInstance, options: StaffPagesOption
       );
     },
   );
+
+  // ---- personal data (admins: the data protection officer's view) ----
+  await privacyPages(app, { db, staff, render, guard, staffContext });
 }
 
 export { NotFound as StaffPageNotFound };

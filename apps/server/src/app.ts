@@ -23,6 +23,7 @@ import consultationRoutes, {
 import datasetRoutes from './routes/api/datasets';
 import energyRoutes from './routes/api/energy';
 import healthRoutes from './routes/api/health';
+import privacyRoutes from './routes/api/privacy';
 import scenarioRoutes from './routes/api/scenarios';
 import sensorRoutes from './routes/api/sensors';
 import solarRoutes from './routes/api/solar';
@@ -61,6 +62,8 @@ export interface AppOptions {
   commentRateLimit?: CommentRateLimit;
   /** The council's name, in the consultation site's header. */
   councilName?: string;
+  /** How often the privacy retention job runs (PLACETWIN_RETENTION_HOURS); unset or 0 → no timer (tests). */
+  retentionEveryMs?: number;
   /** GTFS-Realtime vehicle positions to poll (PLACETWIN_GTFS_RT_URL); unset → none, no network. */
   gtfsRealtime?: GtfsRealtimeOptions;
 }
@@ -127,7 +130,12 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(tilesetRoutes, { tilesetsDir: options.tilesetsDir });
   app.register(basemapRoutes, { tiles: basemap });
   const commentRateLimit = options.commentRateLimit ?? COMMENT_RATE_LIMIT_DEFAULT;
-  app.register(consultationRoutes, { db: options.db, commentRateLimit });
+  app.register(consultationRoutes, {
+    db: options.db,
+    commentRateLimit,
+    retentionEveryMs: options.retentionEveryMs,
+  });
+  app.register(privacyRoutes, { db: options.db });
   app.register(consultRoutes, {
     prefix: CONSULT_PREFIX,
     db: options.db,

@@ -23,7 +23,15 @@ describe('loadConfig', () => {
       councilName: undefined,
       mqtt: undefined,
       adminToken: undefined,
+      // The retention job every 6 hours (README, Privacy).
+      retentionEveryMs: 6 * 3600_000,
     });
+  });
+
+  it('turns the retention job off with PLACETWIN_RETENTION_HOURS=0 and refuses a negative period', () => {
+    expect(loadConfig({ PLACETWIN_RETENTION_HOURS: '0' }, cwd).retentionEveryMs).toBe(0);
+    expect(loadConfig({ PLACETWIN_RETENTION_HOURS: '24' }, cwd).retentionEveryMs).toBe(86_400_000);
+    expect(() => loadConfig({ PLACETWIN_RETENTION_HOURS: '-1' }, cwd)).toThrow(/PLACETWIN_RETENTION_HOURS/);
   });
 
   it('reads the environment, with numbers converted and paths resolved against the working directory', () => {

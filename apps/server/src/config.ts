@@ -30,6 +30,8 @@ const ServerEnv = Type.Object({
   /** The imported GTFS feed those positions belong to (required with the URL). */
   PLACETWIN_GTFS_RT_FEED: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' })),
   PLACETWIN_GTFS_RT_POLL_S: Type.Integer({ minimum: 5, maximum: 3600, default: 30 }),
+  /** Hours between runs of the privacy retention job (the first runs a minute after start); 0 → never. */
+  PLACETWIN_RETENTION_HOURS: Type.Integer({ minimum: 0, maximum: 168, default: 6 }),
   /** How far ahead of the server clock a sensor reading may be stamped, seconds. */
   SENSOR_CLOCK_SKEW_S: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
 });
@@ -55,6 +57,8 @@ export interface ServerConfig {
   sensorClockSkewMs: number;
   /** Present when PLACETWIN_GTFS_RT_URL is set. */
   gtfsRealtime: { url: string; feed: string; pollMs: number } | undefined;
+  /** Between runs of the privacy retention job; 0 → never. */
+  retentionEveryMs: number;
 }
 
 /**
@@ -109,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       : undefined,
     adminToken: parsed.PLACETWIN_ADMIN_TOKEN,
     sensorClockSkewMs: parsed.SENSOR_CLOCK_SKEW_S * 1000,
+    retentionEveryMs: parsed.PLACETWIN_RETENTION_HOURS * 3600_000,
     gtfsRealtime:
       parsed.PLACETWIN_GTFS_RT_URL && parsed.PLACETWIN_GTFS_RT_FEED
         ? {

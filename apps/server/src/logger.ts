@@ -20,6 +20,17 @@ const hasModule = (name: string): boolean => {
   }
 };
 
+/** An address's `email=` query values replaced (subject access look-ups must not leave the address in logs). */
+export const redactEmailQuery = (url: string): string => url.replace(/([?&]email=)[^&#]*/gi, '$1[redacted]');
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
 /**
  * pino options: JSON lines (for log collectors), or pretty when a person watches a terminal and pino-pretty is
  * installed. Credentials never reach the log.
@@ -29,6 +40,16 @@ export function loggerOptions(level: string, stream: { isTTY?: boolean } = proce
   return {
     level,
     redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    // Fastify's own request fields, with email addresses taken out of the URL.
+    serializers: {
+      req: (req: LoggedRequest) => ({
+        method: req.method,
+        url: req.url === undefined ? undefined : redactEmailQuery(req.url),
+        host: req.host,
+        remoteAddress: req.ip,
+        remotePort: req.socket?.remotePort,
+      }),
+    },
     ...(pretty
       ? {
           transport: {

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     councilName: config.councilName,
     sensors,
     gtfsRealtime: config.gtfsRealtime,
+    retentionEveryMs: config.retentionEveryMs,
   });
   // Only with MQTT_URL: a plain `npm start` opens no outbound connection.
   const ingester = config.mqtt

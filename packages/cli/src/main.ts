@@ -7,6 +7,7 @@ import { repoRoot, resolvePaths } from './config';
 import { addImportGtfsCommand } from './gtfs';
 import { importFile, loadOstn15, tileDataset } from './pipeline';
 import { addImportPoisCommand } from './pois';
+import { addPrivacyCommands } from './privacy';
 import { progressReporter } from './progress';
 import { registerRunCommand } from './run';
 import { addSunHoursCommand } from './sunHours';
@@ -122,6 +123,7 @@ export function program(): Command {
 
   addSunHoursCommand(cmd, withDb);
   addUserCommands(cmd, withDb);
+  addPrivacyCommands(cmd, withDb);
   addImportGtfsCommand(cmd, withDb);
   addImportPoisCommand(cmd, withDb);
   addImportUprnCommand(cmd, withDb);

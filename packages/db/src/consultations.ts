@@ -11,6 +11,7 @@
  */
 import { DataError } from '@placetwin/geo';
 import type { Db } from './db';
+import { runRetention } from './privacy';
 import { getDataset } from './repositories';
 import { compareScenarios, getScenario, ScenarioNotFoundError, type ScenarioStatus } from './scenarios';
 
@@ -77,8 +78,9 @@ export interface ConsultationRecord {
   /** Open, and now is between opensAt and closesAt. */
   acceptingComments: boolean;
   privacyNotice: string;
+  /** The consultation's own period, or (when it has none) its area's. */
   retentionDays: number;
-  /** When names and email addresses will be deleted: the closing date plus the retention period. */
+  /** When names and email addresses will be deleted: the closing date (or earlier closing) plus the retention period. */
   personalDataDeletedAfter: string;
   createdAt: string;
   updatedAt: string;
@@ -96,13 +98,17 @@ export type PublicConsultation = Omit<
 const ts = (col: string) => `to_char((${col}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
 const tsOrNull = (col: string) => `CASE WHEN ${col} IS NULL THEN NULL ELSE ${ts(col)} END`;
 
+/** The consultation's own retention period, else its area's (the rule of `retentionDue` in privacy.ts). */
+const EFFECTIVE_RETENTION_DAYS =
+  '(coalesce(c.retention_days, (SELECT a.retention_days FROM areas a WHERE a.id = c.area_id)))';
+
 const CONSULTATION_COLUMNS = `
   c.id, c.title, c.summary, c.scenario_id AS "scenarioId", s.name AS "scenarioName",
   s.status AS "scenarioStatus", d.name AS dataset, c.status,
   ${ts('c.opens_at')} AS "opensAt", ${ts('c.closes_at')} AS "closesAt",
   (c.status = 'open' AND now() >= c.opens_at AND now() < c.closes_at) AS "acceptingComments",
-  c.privacy_notice AS "privacyNotice", c.retention_days AS "retentionDays",
-  ${ts('c.closes_at + make_interval(days => c.retention_days)')} AS "personalDataDeletedAfter",
+  c.privacy_notice AS "privacyNotice", ${EFFECTIVE_RETENTION_DAYS} AS "retentionDays",
+  ${ts(`least(coalesce(c.closed_at, c.closes_at), c.closes_at) + make_interval(days => ${EFFECTIVE_RETENTION_DAYS})`)} AS "personalDataDeletedAfter",
   ${ts('c.created_at')} AS "createdAt", ${ts('c.updated_at')} AS "updatedAt",
   ${tsOrNull('c.opened_at')} AS "openedAt", ${tsOrNull('c.closed_at')} AS "closedAt",
   (SELECT json_build_object(
@@ -207,8 +213,9 @@ function checkConsultation(c: Partial<ConsultationInput>, partial: boolean) {
     }
     out[key] = c[key];
   }
-  if (!partial || c.retentionDays !== undefined) {
-    const d = c.retentionDays ?? DEFAULT_RETENTION_DAYS;
+  // Omitted on a new consultation: null, the area's period (areas.retention_days, see privacy.ts).
+  if (c.retentionDays !== undefined) {
+    const d = c.retentionDays;
     if (!Number.isInteger(d) || d < L.retentionDaysMin || d > L.retentionDaysMax) {
       throw new DataError(
         'invalid-consultation',
@@ -713,22 +720,13 @@ export async function commentsByArea(db: Db, consultationId: number): Promise<Co
 /**
  * Deletes names and email addresses of comments on consultations whose retention period after closing has
  * ended, and deletes their rejected comments outright. Approved and pending comment texts stay, anonymised.
+ * The retention job (`runRetention` in privacy.ts, which also logs each change and ends expired sessions).
  */
 export async function removeExpiredPersonalData(
   db: Db,
 ): Promise<{ anonymised: number; rejectedDeleted: number }> {
-  const expired = `SELECT id FROM consultations
-    WHERE status = 'closed' AND least(coalesce(closed_at, closes_at), closes_at) + make_interval(days => retention_days) <= now()`;
-  return db.transaction(async (tx) => {
-    const deleted = await tx.query<{ id: number }>(
-      `DELETE FROM comments WHERE status = 'rejected' AND consultation_id IN (${expired}) RETURNING id`,
-    );
-    const anonymised = await tx.query<{ id: number }>(
-      `UPDATE comments SET name = NULL, email = NULL, personal_data_removed_at = now()
-       WHERE (name IS NOT NULL OR email IS NOT NULL) AND consultation_id IN (${expired}) RETURNING id`,
-    );
-    return { anonymised: anonymised.rows.length, rejectedDeleted: deleted.rows.length };
-  });
+  const r = await runRetention(db);
+  return { anonymised: r.anonymisedComments.length, rejectedDeleted: r.deletedComments.length };
 }
 
 /** The figures a resident needs about a consultation's scenario, measured against the baseline. */

@@ -19,6 +19,7 @@ export { type Db, type OpenDbOptions, openDb, openDbFromEnv } from './db';
 export { type EnergyStockQuery, type EnergyStockRow, energyStockBuildings } from './energy';
 export { migrate, migrationFiles } from './migrate';
 export * from './pois';
+export * from './privacy';
 export {
   type BuildingGeoJsonFeature,
   type BuildingRecord,

@@ -76,6 +76,8 @@ export const RETENTION_FIRST_SWEEP_MS = 60_000;
 export interface ConsultationRoutesOptions {
   db: Db;
   commentRateLimit?: CommentRateLimit;
+  /** How often the retention job runs (first RETENTION_FIRST_SWEEP_MS after start); 0 or absent: never. */
+  retentionEveryMs?: number;
 }
 
 const tags = ['consultations'];
@@ -156,12 +158,15 @@ const consultationRoutes: FastifyPluginAsyncTypebox<ConsultationRoutesOptions> =
         if (r.anonymised || r.rejectedDeleted) app.log.info(r, 'retention: personal data removed');
       })
       .catch((e) => app.log.error({ err: e }, 'retention sweep failed'));
-  // First a minute after start (not during it: a starting server has enough to do), then every 6 hours.
+  // First a minute after start (not during it: a starting server has enough to do), then every
+  // retentionEveryMs (server.ts: PLACETWIN_RETENTION_HOURS, default 6; off in tests, which run it directly).
   let first: NodeJS.Timeout | undefined;
   let sweep: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
+    const every = options.retentionEveryMs ?? 0;
+    if (every <= 0) return;
     first = setTimeout(() => void removeExpired(), RETENTION_FIRST_SWEEP_MS);
-    sweep = setInterval(() => void removeExpired(), RETENTION_SWEEP_MS);
+    sweep = setInterval(() => void removeExpired(), every);
     first.unref();
     sweep.unref();
   });
