@@ -63,6 +63,10 @@ export interface AppOptions {
   councilName?: string;
   /** GTFS-Realtime vehicle positions to poll (PLACETWIN_GTFS_RT_URL); unset → none, no network. */
   gtfsRealtime?: GtfsRealtimeOptions;
+  /** Redis for the rate-limit counters (REDIS_URL), shared by every API process; unset → in-process memory. */
+  redisUrl?: string;
+  /** Key prefix in that Redis (PLACETWIN_REDIS_PREFIX). */
+  redisPrefix?: string;
 }
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
@@ -101,7 +105,11 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
 
   app.register(helmet);
   app.register(compress);
-  app.register(rateLimit, { maxPerMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE });
+  app.register(rateLimit, {
+    maxPerMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+    redisUrl: options.redisUrl,
+    redisPrefix: options.redisPrefix,
+  });
   app.register(swagger);
   app.register(problemHandler, { pageFallback: viewer.page });
   app.register(auth, { db: options.db, secureCookies: options.secureCookies ?? true, ...options.auth });

@@ -32,6 +32,10 @@ const ServerEnv = Type.Object({
   PLACETWIN_GTFS_RT_POLL_S: Type.Integer({ minimum: 5, maximum: 3600, default: 30 }),
   /** How far ahead of the server clock a sensor reading may be stamped, seconds. */
   SENSOR_CLOCK_SKEW_S: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
+  /** Redis for rate-limit counters shared by several API processes; unset → each process counts alone. */
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** Key prefix in that Redis, so several twins can share one. */
+  PLACETWIN_REDIS_PREFIX: Type.String({ minLength: 1, maxLength: 100, default: 'placetwin-rate-limit:' }),
 });
 
 export interface ServerConfig {
@@ -55,6 +59,9 @@ export interface ServerConfig {
   sensorClockSkewMs: number;
   /** Present when PLACETWIN_GTFS_RT_URL is set. */
   gtfsRealtime: { url: string; feed: string; pollMs: number } | undefined;
+  /** Present when REDIS_URL is set. */
+  redisUrl: string | undefined;
+  redisPrefix: string;
 }
 
 /**
@@ -117,5 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
             pollMs: parsed.PLACETWIN_GTFS_RT_POLL_S * 1000,
           }
         : undefined,
+    redisUrl: parsed.REDIS_URL,
+    redisPrefix: parsed.PLACETWIN_REDIS_PREFIX,
   };
 }

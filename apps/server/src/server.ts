@@ -35,6 +35,8 @@ async function main(): Promise<void> {
     councilName: config.councilName,
     sensors,
     gtfsRealtime: config.gtfsRealtime,
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
   });
   // Only with MQTT_URL: a plain `npm start` opens no outbound connection.
   const ingester = config.mqtt
