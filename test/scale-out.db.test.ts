@@ -12,7 +12,11 @@ import { staffApiHeaders } from './support/placetwin-server';
 
 const databaseUrl = process.env.DATABASE_URL;
 const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-const staff = { email: 'scale.test@example.gov.uk', password: 'two processes, one service', role: 'admin' as const };
+const staff = {
+  email: 'scale.test@example.gov.uk',
+  password: 'two processes, one service',
+  role: 'admin' as const,
+};
 
 describe.skipIf(!databaseUrl)(
   'two API processes on one PostgreSQL and one Redis (skipped without DATABASE_URL: needs a PostgreSQL server)',

@@ -23,6 +23,7 @@ import consultationRoutes, {
 import datasetRoutes from './routes/api/datasets';
 import energyRoutes from './routes/api/energy';
 import healthRoutes from './routes/api/health';
+import jobRoutes from './routes/api/jobs';
 import scenarioRoutes from './routes/api/scenarios';
 import sensorRoutes from './routes/api/sensors';
 import solarRoutes from './routes/api/solar';
@@ -67,6 +68,8 @@ export interface AppOptions {
   redisUrl?: string;
   /** Key prefix in that Redis (PLACETWIN_REDIS_PREFIX). */
   redisPrefix?: string;
+  /** The job queue's schema (PLACETWIN_JOBS_SCHEMA, default `pgboss`), for GET /api/jobs. */
+  jobsSchema?: string;
 }
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
@@ -115,6 +118,7 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(auth, { db: options.db, secureCookies: options.secureCookies ?? true, ...options.auth });
 
   app.register(healthRoutes, { ready: options.ready ?? (() => true) });
+  app.register(jobRoutes, { db: options.db, jobsSchema: options.jobsSchema });
   app.register(authRoutes);
   app.register(datasetRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
   app.register(buildingRoutes, { db: options.db });

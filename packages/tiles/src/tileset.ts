@@ -71,6 +71,8 @@ export interface CellResult {
   largestM: number;
   /** Content-addressed file name: `<first 16 hex of sha256>.glb`. */
   name: string;
+  /** Buildings in the cell. */
+  buildings: number;
   bytes: number;
   vertices: number;
   triangles: number;
@@ -201,6 +203,7 @@ export async function buildCell(
       bounds: contentBounds,
       largestM,
       name,
+      buildings: sorted.length,
       bytes: content.glb.byteLength,
       vertices: content.vertices,
       triangles: content.triangles,
@@ -218,7 +221,7 @@ export function assembleTileset(
   }
   const opts = plan.options;
   const stats: TilesetStats = {
-    buildings: plan.leaves.reduce((n, l) => n + l.ids.length, 0),
+    buildings: results.reduce((n, r) => n + r.buildings, 0),
     rejected: plan.rejected,
     contentTiles: results.length,
     tiles: plan.tiles,
@@ -230,7 +233,7 @@ export function assembleTileset(
   const build = (cell: TilePlanCell): Built => {
     if (cell.children.length === 0) {
       const r = results[cell.leaf as number];
-      return { tile: structuredClone(r.tile), bounds: r.bounds, largestM: r.largestM };
+      return { tile: contentTile(r.tile), bounds: r.bounds, largestM: r.largestM };
     }
     const children = cell.children.map(build);
     const bounds = children.reduce((acc, c) => extendBounds(acc, c.bounds), emptyBounds());
@@ -254,6 +257,17 @@ export function assembleTileset(
   };
   return { tileset, stats };
 }
+
+/**
+ * A content tile rebuilt with its keys in the order `buildCell` writes them: a result that went through a store
+ * which reorders keys (PostgreSQL jsonb does) must still give the same tileset.json bytes.
+ */
+const contentTile = (t: Tile): Tile => ({
+  boundingVolume: { region: [...t.boundingVolume.region] as Region },
+  geometricError: t.geometricError,
+  ...(t.transform ? { transform: [...t.transform] } : {}),
+  ...(t.content ? { content: { uri: t.content.uri } } : {}),
+});
 
 interface Built {
   tile: Tile;
