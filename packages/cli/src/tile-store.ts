@@ -209,11 +209,18 @@ export function tileStoreConfig(tilesetsDir: string, env: NodeJS.ProcessEnv = pr
     };
   }
   const endpoint = env.PLACETWIN_S3_ENDPOINT?.trim() || undefined;
+  const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim();
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY?.trim();
   const client = new S3Client({
     region: env.PLACETWIN_S3_REGION?.trim() || env.AWS_REGION || 'eu-west-2',
     endpoint,
     // MinIO and most S3-compatible servers want path-style URLs.
     forcePathStyle: Boolean(endpoint),
+    // Checksums only where S3 requires them: not every S3-compatible server knows the newer CRC headers.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    // Keys from this environment when given, else the SDK's usual chain (instance role, ~/.aws, …).
+    ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
   });
   const prefix = (env.PLACETWIN_S3_PREFIX ?? 'tilesets/').trim();
   const base = (env.PLACETWIN_TILES_PUBLIC_URL?.trim() || `/${prefix}`).replace(/\/+$/, '');
