@@ -134,7 +134,11 @@ export default async function scale(): Promise<BenchResult[]> {
         await Promise.all(
           workers.map(
             (w) =>
-              new Promise((r) => (w.exitCode !== null ? r(null) : (w.once('exit', r), w.kill('SIGTERM')))),
+              new Promise<void>((resolve) => {
+                if (w.exitCode !== null) return resolve();
+                w.once('exit', () => resolve());
+                w.kill('SIGTERM');
+              }),
           ),
         );
         const rate = TARGET / s;
