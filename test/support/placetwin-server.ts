@@ -78,6 +78,8 @@ export async function startPlacetwin({
   };
   // The embedded database: this test must not depend on, or write to, a PostgreSQL server CI may have set up.
   delete childEnv.DATABASE_URL;
+  // Nor share rate-limit counters in a Redis CI set up for the scale-out tests (test/scale-out.db.test.ts).
+  if (env.REDIS_URL === undefined) delete childEnv.REDIS_URL;
   const child = spawn(process.execPath, [join(repoRoot, 'scripts/start.mjs')], {
     cwd: repoRoot,
     env: childEnv,

@@ -23,6 +23,7 @@ import consultationRoutes, {
 import datasetRoutes from './routes/api/datasets';
 import energyRoutes from './routes/api/energy';
 import healthRoutes from './routes/api/health';
+import jobRoutes from './routes/api/jobs';
 import privacyRoutes from './routes/api/privacy';
 import scenarioRoutes from './routes/api/scenarios';
 import sensorRoutes from './routes/api/sensors';
@@ -66,6 +67,12 @@ export interface AppOptions {
   retentionEveryMs?: number;
   /** GTFS-Realtime vehicle positions to poll (PLACETWIN_GTFS_RT_URL); unset → none, no network. */
   gtfsRealtime?: GtfsRealtimeOptions;
+  /** Redis for the rate-limit counters (REDIS_URL), shared by every API process; unset → in-process memory. */
+  redisUrl?: string;
+  /** Key prefix in that Redis (PLACETWIN_REDIS_PREFIX). */
+  redisPrefix?: string;
+  /** The job queue's schema (PLACETWIN_JOBS_SCHEMA, default `pgboss`), for GET /api/jobs. */
+  jobsSchema?: string;
 }
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
@@ -104,12 +111,17 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
 
   app.register(helmet);
   app.register(compress);
-  app.register(rateLimit, { maxPerMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE });
+  app.register(rateLimit, {
+    maxPerMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+    redisUrl: options.redisUrl,
+    redisPrefix: options.redisPrefix,
+  });
   app.register(swagger);
   app.register(problemHandler, { pageFallback: viewer.page });
   app.register(auth, { db: options.db, secureCookies: options.secureCookies ?? true, ...options.auth });
 
   app.register(healthRoutes, { ready: options.ready ?? (() => true) });
+  app.register(jobRoutes, { db: options.db, jobsSchema: options.jobsSchema });
   app.register(authRoutes);
   app.register(datasetRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
   app.register(buildingRoutes, { db: options.db });

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       adminToken: undefined,
       // The retention job every 6 hours (README, Privacy).
       retentionEveryMs: 6 * 3600_000,
+      redisPrefix: 'placetwin-rate-limit:',
     });
   });
 
@@ -102,5 +103,14 @@ describe('loadConfig', () => {
     });
     expect(() => loadConfig({ MQTT_URL: 'http://broker' }, cwd)).toThrow(/MQTT_URL/);
     expect(() => loadConfig({ PLACETWIN_ADMIN_TOKEN: 'short' }, cwd)).toThrow(/PLACETWIN_ADMIN_TOKEN/);
+  });
+});
+
+describe('loadConfig: scale-out', () => {
+  it('reads REDIS_URL and its key prefix, and rejects a URL that is not redis://', () => {
+    expect(
+      loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', PLACETWIN_REDIS_PREFIX: 'twin-a:' }, cwd),
+    ).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'twin-a:' });
+    expect(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' }, cwd)).toThrow(/REDIS_URL/);
   });
 });

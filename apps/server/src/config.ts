@@ -34,6 +34,10 @@ const ServerEnv = Type.Object({
   PLACETWIN_RETENTION_HOURS: Type.Integer({ minimum: 0, maximum: 168, default: 6 }),
   /** How far ahead of the server clock a sensor reading may be stamped, seconds. */
   SENSOR_CLOCK_SKEW_S: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
+  /** Redis for rate-limit counters shared by several API processes; unset → each process counts alone. */
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  /** Key prefix in that Redis, so several twins can share one. */
+  PLACETWIN_REDIS_PREFIX: Type.String({ minLength: 1, maxLength: 100, default: 'placetwin-rate-limit:' }),
 });
 
 export interface ServerConfig {
@@ -59,6 +63,9 @@ export interface ServerConfig {
   gtfsRealtime: { url: string; feed: string; pollMs: number } | undefined;
   /** Between runs of the privacy retention job; 0 → never. */
   retentionEveryMs: number;
+  /** Present when REDIS_URL is set. */
+  redisUrl: string | undefined;
+  redisPrefix: string;
 }
 
 /**
@@ -122,5 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
             pollMs: parsed.PLACETWIN_GTFS_RT_POLL_S * 1000,
           }
         : undefined,
+    redisUrl: parsed.REDIS_URL,
+    redisPrefix: parsed.PLACETWIN_REDIS_PREFIX,
   };
 }

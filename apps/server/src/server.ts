@@ -36,6 +36,8 @@ async function main(): Promise<void> {
     sensors,
     gtfsRealtime: config.gtfsRealtime,
     retentionEveryMs: config.retentionEveryMs,
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
   });
   // Only with MQTT_URL: a plain `npm start` opens no outbound connection.
   const ingester = config.mqtt

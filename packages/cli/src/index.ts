@@ -6,6 +6,18 @@ export {
   MAX_SHADOW_REACH_M,
 } from './groundShadows';
 export { ensureSampleTransport, SAMPLE_GTFS_FEEDS } from './gtfs';
+export {
+  cancelJob,
+  derivedJobId,
+  enqueueTiling,
+  type JobRow,
+  jobsSchema,
+  listJobs,
+  openQueue,
+  QUEUES,
+  startWorker,
+  waitForRun,
+} from './jobs';
 export { main, program } from './main';
 export {
   ensureScenarioOverlay,
@@ -81,4 +93,15 @@ export {
   sunHoursComparisonReport,
   sunHoursScenarioToDir,
 } from './sunHoursScenario';
+export {
+  contentName,
+  FsTileStore,
+  IMMUTABLE_CACHE,
+  pruneStore,
+  S3TileStore,
+  SHORT_CACHE,
+  type TileStore,
+  type TileStoreConfig,
+  tileStoreConfig,
+} from './tile-store';
 export { importUprnFile, type UprnImportSummary, unmatchedUprnCsv } from './uprn';

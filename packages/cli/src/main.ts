@@ -5,6 +5,7 @@ import { isDataError } from '@placetwin/geo';
 import { Command, CommanderError, Option } from 'commander';
 import { repoRoot, resolvePaths } from './config';
 import { addImportGtfsCommand } from './gtfs';
+import { addJobCommands, queueTiling } from './jobCommands';
 import { importFile, loadOstn15, tileDataset } from './pipeline';
 import { addImportPoisCommand } from './pois';
 import { addPrivacyCommands } from './privacy';
@@ -94,11 +95,20 @@ export function program(): Command {
     .command('tile')
     .description('Build 3D Tiles 1.1 for a dataset (or all datasets) from the database')
     .option('-d, --dataset <name>', 'dataset to tile; default: all')
+    .option(
+      '--queue',
+      'queue it for `placetwin worker` processes (one job per quadtree cell; needs DATABASE_URL)',
+    )
+    .option('--wait', 'with --queue: follow the run until it ends')
     .action(async (o) => {
       const p = paths();
       await withDb(async (db) => {
         const names = o.dataset ? [o.dataset as string] : (await listDatasets(db)).map((d) => d.name);
         if (names.length === 0) console.log('No datasets: import one with `placetwin import <file>`.');
+        if (o.queue) {
+          process.exitCode = await queueTiling(db, names, Boolean(o.wait));
+          return;
+        }
         for (const name of names) {
           const t = await tileDataset(db, name, p.tilesetsDir);
           console.log(
@@ -127,6 +137,7 @@ export function program(): Command {
   addImportGtfsCommand(cmd, withDb);
   addImportPoisCommand(cmd, withDb);
   addImportUprnCommand(cmd, withDb);
+  addJobCommands(cmd, withDb);
   registerRunCommand(cmd, { withDb, tilesetsDir: () => paths().tilesetsDir });
 
   cmd

@@ -42,5 +42,6 @@ export * from './scenarios';
 export * from './sensors';
 export * from './stories';
 export { openTestDb } from './testing';
+export * from './tileRuns';
 export * from './transport';
 export * from './uprns';

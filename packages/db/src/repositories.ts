@@ -305,7 +305,12 @@ export async function buildingsInBbox(
 }
 
 /** Every building of a dataset, ready for the tiler (geometry decoded straight from WKB into typed arrays). */
-export async function buildingsForTiling(db: Db, datasetName: string): Promise<TilingBuilding[]> {
+export async function buildingsForTiling(
+  db: Db,
+  datasetName: string,
+  /** Only these buildings (one tiling job's cell); default: all of the dataset. */
+  options: { ids?: readonly string[] } = {},
+): Promise<TilingBuilding[]> {
   const r = await db.query<{
     id: string;
     sourceId: string;
@@ -324,7 +329,7 @@ export async function buildingsForTiling(db: Db, datasetName: string): Promise<T
        b.min_height_m AS "minHeightM", b.height_source AS "heightSource", b.height_method AS "heightMethod",
        b.storeys, b.footprint_area_m2 AS "footprintAreaM2", ST_AsBinary(b.footprint) AS wkb, b.surfaces
      FROM buildings b JOIN datasets d ON d.id = b.dataset_id
-     WHERE d.name = $1
+     WHERE d.name = $1 AND ($2::text[] IS NULL OR b.id = ANY($2::text[]))
        -- A building drawn by its parts is not drawn itself (OSM Simple 3D Buildings; CityJSON/CityGML parents):
        -- its parts name it as parent, or (OSM, no link) a part lies inside its outline.
        AND NOT (b.kind = 'building' AND EXISTS (
@@ -334,7 +339,7 @@ export async function buildingsForTiling(db: Db, datasetName: string): Promise<T
               OR (p.parent_source_id IS NULL AND p.footprint && b.footprint
                   AND ST_Contains(b.footprint, ST_PointOnSurface(p.footprint))))))
      ORDER BY b.id`,
-    [datasetName],
+    [datasetName, options.ids ? [...options.ids] : null],
   );
   return r.rows.map((b) => ({
     id: b.id,

@@ -2,7 +2,15 @@ export { TILE_EXTENSIONS } from './content';
 export { toTileable } from './feature';
 export { schemaPropertyId } from './metadata';
 export { readTileContent, type TileContentData } from './read';
-export { buildTileset } from './tileset';
+export {
+  assembleTileset,
+  buildCell,
+  buildTileset,
+  type CellResult,
+  planTileset,
+  type TilePlan,
+  type TilePlanCell,
+} from './tileset';
 export {
   type PropertyValue,
   type Region,

@@ -34,6 +34,50 @@ function checkOptions(o: TilesetOptions): void {
   }
 }
 
+/** A cell of a tileset plan: the quadtree without the buildings (which `TilePlan.leaves` lists by id). */
+export interface TilePlanCell {
+  z: number;
+  x: number;
+  y: number;
+  /** Children: empty for a content cell. */
+  children: TilePlanCell[];
+  /** For a content cell: its index in `TilePlan.leaves`. */
+  leaf?: number;
+}
+
+/**
+ * Everything needed to build a tileset cell by cell, on any machine, and to put the cells together: plain JSON
+ * (a job queue can carry it). Built by `planTileset`; each content cell by `buildCell`; `assembleTileset` last.
+ */
+export interface TilePlan {
+  options: Omit<TilesetOptions, 'onReject'>;
+  /** The property table's columns, planned over the whole dataset so that every cell has the same ones. */
+  columns: Column[];
+  root: TilePlanCell;
+  /** Content cells in depth-first order, each with its buildings' ids (sorted by id, code units). */
+  leaves: { z: number; x: number; y: number; ids: string[] }[];
+  /** Invalid buildings skipped (only with `skipInvalid`). */
+  rejected: number;
+  /** Quadtree cells in the plan (content or not). */
+  tiles: number;
+  maxDepth: number;
+}
+
+/** One built content cell, as `assembleTileset` needs it (plain JSON); its glb is stored under `name`. */
+export interface CellResult {
+  tile: Tile;
+  /** The content's bounds, unpadded. */
+  bounds: Bounds;
+  largestM: number;
+  /** Content-addressed file name: `<first 16 hex of sha256>.glb`. */
+  name: string;
+  /** Buildings in the cell. */
+  buildings: number;
+  bytes: number;
+  vertices: number;
+  triangles: number;
+}
+
 /**
  * Buildings → 3D Tiles 1.1: a quadtree of content tiles (one merged, meshopt-compressed glb each, with
  * per-building feature ids and properties) under parents without content, refine ADD.
@@ -43,12 +87,38 @@ function checkOptions(o: TilesetOptions): void {
  * max(largest building, content diagonal / geometricErrorDivisor). It never grows with depth, and the same
  * input always gives the same tileset. tileset.geometricError is the same measure over the whole dataset.
  *
- * Pure: returns tileset.json as an object and the glb files as bytes; the caller writes them.
+ * Pure: returns tileset.json as an object and the glb files as bytes; the caller writes them. The same as
+ * `planTileset`, then `buildCell` for each content cell, then `assembleTileset` (which a job queue spreads over
+ * worker processes: the bytes are the same however the cells were shared out).
  */
 export async function buildTileset(
   input: readonly TileableBuilding[],
   options: Partial<TilesetOptions> = {},
 ): Promise<TilesetResult> {
+  const { plan, buildings } = planTileset(input, options);
+  const byId = new Map(buildings.map((b) => [b.id, b]));
+  const files = new Map<string, Uint8Array>();
+  const results: CellResult[] = [];
+  for (const leaf of plan.leaves) {
+    const { result, glb } = await buildCell(
+      plan,
+      leaf.ids.map((id) => byId.get(id) as TileableBuilding),
+    );
+    files.set(result.name, glb);
+    results.push(result);
+  }
+  const { tileset, stats } = assembleTileset(plan, results);
+  return { tileset, files, stats };
+}
+
+/**
+ * Checks the buildings (rejecting or skipping invalid ones), sorts them by id, plans the property columns and
+ * partitions them into the quadtree. Returns the plan and the valid buildings, sorted.
+ */
+export function planTileset(
+  input: readonly TileableBuilding[],
+  options: Partial<TilesetOptions> = {},
+): { plan: TilePlan; buildings: TileableBuilding[] } {
   const opts: TilesetOptions = { ...TILESET_DEFAULTS, ...options };
   checkOptions(opts);
 
@@ -71,44 +141,133 @@ export async function buildTileset(
   // Sorted by id (code units, locale-free), so the output does not depend on input order.
   buildings.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
-  const bounds = buildings.map(buildingBounds);
   const points = new Float64Array(buildings.length * 2);
-  bounds.forEach((b, i) => {
+  buildings.forEach((building, i) => {
+    const b = buildingBounds(building);
     const [x, y] = mercator((b.west + b.east) / 2, (b.south + b.north) / 2);
     points[i * 2] = x;
     points[i * 2 + 1] = y;
   });
-  const columns = planColumns(buildings);
-  const stats: TilesetStats = {
-    buildings: buildings.length,
-    rejected,
-    contentTiles: 0,
-    tiles: 0,
-    maxDepth: 0,
-    bytes: 0,
-    vertices: 0,
-    triangles: 0,
+  const { onReject: _onReject, ...planOptions } = opts;
+  const leaves: TilePlan['leaves'] = [];
+  let tiles = 0;
+  let maxDepth = 0;
+  const toPlan = (cell: QuadCell, depth: number): TilePlanCell => {
+    tiles++;
+    maxDepth = Math.max(maxDepth, depth);
+    if (cell.children.length > 0) {
+      return { z: cell.z, x: cell.x, y: cell.y, children: cell.children.map((c) => toPlan(c, depth + 1)) };
+    }
+    leaves.push({ z: cell.z, x: cell.x, y: cell.y, ids: cell.items.map((i) => buildings[i].id) });
+    return { z: cell.z, x: cell.x, y: cell.y, children: [], leaf: leaves.length - 1 };
   };
-  const files = new Map<string, Uint8Array>();
-  const ctx: BuildContext = { buildings, bounds, columns, opts, files, stats };
-  const root = await buildTile(partition(points, opts.maxFeaturesPerTile), ctx, 0);
+  const root = toPlan(partition(points, opts.maxFeaturesPerTile), 0);
+  const plan: TilePlan = {
+    options: planOptions,
+    columns: planColumns(buildings),
+    root,
+    leaves,
+    rejected,
+    tiles,
+    maxDepth,
+  };
+  return { plan, buildings };
+}
+
+/**
+ * Builds one content cell: its glb and what `assembleTileset` needs of it. `members` are the cell's buildings,
+ * in any order (they are put in the plan's order); a missing or extra one is an error.
+ */
+export async function buildCell(
+  plan: Pick<TilePlan, 'options' | 'columns'>,
+  members: readonly TileableBuilding[],
+): Promise<{ result: CellResult; glb: Uint8Array }> {
+  const sorted = [...members].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const bounds = sorted.map(buildingBounds);
+  const contentBounds = bounds.reduce((acc, b) => extendBounds(acc, b), emptyBounds());
+  const largestM = bounds.reduce((m, b) => Math.max(m, buildingSizeM(b)), 0);
+  const content = await buildTileContent(sorted, contentBounds, plan.columns, plan.options);
+  const name = `${await sha256Hex16(content.glb)}.glb`;
+  // Quantisation moves a vertex by at most half a 16-bit step of the tile's extent: pad by two steps.
+  const extentM = Math.max(diagonalM(contentBounds), contentBounds.maxHeightM - contentBounds.minHeightM);
+  const padM = plan.options.compress ? extentM / 2 ** 15 : 0;
+  return {
+    glb: content.glb,
+    result: {
+      tile: {
+        boundingVolume: { region: toRegion(contentBounds, padM) },
+        geometricError: 0,
+        transform: content.transform,
+        content: { uri: name },
+      },
+      bounds: contentBounds,
+      largestM,
+      name,
+      buildings: sorted.length,
+      bytes: content.glb.byteLength,
+      vertices: content.vertices,
+      triangles: content.triangles,
+    },
+  };
+}
+
+/** Puts the built cells (`results[i]` for `plan.leaves[i]`) together into tileset.json and its statistics. */
+export function assembleTileset(
+  plan: TilePlan,
+  results: readonly CellResult[],
+): { tileset: Tileset; stats: TilesetStats } {
+  if (results.length !== plan.leaves.length) {
+    throw new Error(`assembleTileset: ${results.length} cells built of ${plan.leaves.length}`);
+  }
+  const opts = plan.options;
+  const stats: TilesetStats = {
+    buildings: results.reduce((n, r) => n + r.buildings, 0),
+    rejected: plan.rejected,
+    contentTiles: results.length,
+    tiles: plan.tiles,
+    maxDepth: plan.maxDepth,
+    bytes: results.reduce((n, r) => n + r.bytes, 0),
+    vertices: results.reduce((n, r) => n + r.vertices, 0),
+    triangles: results.reduce((n, r) => n + r.triangles, 0),
+  };
+  const build = (cell: TilePlanCell): Built => {
+    if (cell.children.length === 0) {
+      const r = results[cell.leaf as number];
+      return { tile: contentTile(r.tile), bounds: r.bounds, largestM: r.largestM };
+    }
+    const children = cell.children.map(build);
+    const bounds = children.reduce((acc, c) => extendBounds(acc, c.bounds), emptyBounds());
+    const largestM = children.reduce((m, c) => Math.max(m, c.largestM), 0);
+    return {
+      tile: {
+        boundingVolume: { region: unionRegion(children.map((c) => c.tile.boundingVolume.region)) },
+        geometricError: subtreeError(bounds, largestM, opts),
+        children: children.map((c) => c.tile),
+      },
+      bounds,
+      largestM,
+    };
+  };
+  const root = build(plan.root);
   root.tile.refine = 'ADD';
   const tileset: Tileset = {
     asset: { version: '1.1', generator: 'Placetwin @placetwin/tiles' },
     geometricError: subtreeError(root.bounds, root.largestM, opts),
     root: root.tile,
   };
-  return { tileset, files, stats };
+  return { tileset, stats };
 }
 
-interface BuildContext {
-  buildings: TileableBuilding[];
-  bounds: Bounds[];
-  columns: Column[];
-  opts: TilesetOptions;
-  files: Map<string, Uint8Array>;
-  stats: TilesetStats;
-}
+/**
+ * A content tile rebuilt with its keys in the order `buildCell` writes them: a result that went through a store
+ * which reorders keys (PostgreSQL jsonb does) must still give the same tileset.json bytes.
+ */
+const contentTile = (t: Tile): Tile => ({
+  boundingVolume: { region: [...t.boundingVolume.region] as Region },
+  geometricError: t.geometricError,
+  ...(t.transform ? { transform: [...t.transform] } : {}),
+  ...(t.content ? { content: { uri: t.content.uri } } : {}),
+});
 
 interface Built {
   tile: Tile;
@@ -118,51 +277,11 @@ interface Built {
   largestM: number;
 }
 
-const subtreeError = (b: Bounds, largestM: number, o: TilesetOptions): number =>
-  Math.max(largestM, diagonalM(b) / o.geometricErrorDivisor);
-
-async function buildTile(cell: QuadCell, ctx: BuildContext, depth: number): Promise<Built> {
-  ctx.stats.tiles++;
-  ctx.stats.maxDepth = Math.max(ctx.stats.maxDepth, depth);
-  if (cell.children.length > 0) {
-    const children: Built[] = [];
-    for (const c of cell.children) children.push(await buildTile(c, ctx, depth + 1));
-    const bounds = children.reduce((acc, c) => extendBounds(acc, c.bounds), emptyBounds());
-    const largestM = children.reduce((m, c) => Math.max(m, c.largestM), 0);
-    return {
-      tile: {
-        boundingVolume: { region: unionRegion(children.map((c) => c.tile.boundingVolume.region)) },
-        geometricError: subtreeError(bounds, largestM, ctx.opts),
-        children: children.map((c) => c.tile),
-      },
-      bounds,
-      largestM,
-    };
-  }
-  const members = cell.items.map((i) => ctx.buildings[i]);
-  const bounds = cell.items.reduce((acc, i) => extendBounds(acc, ctx.bounds[i]), emptyBounds());
-  const largestM = cell.items.reduce((m, i) => Math.max(m, buildingSizeM(ctx.bounds[i])), 0);
-  const content = await buildTileContent(members, bounds, ctx.columns, ctx.opts);
-  const name = `${await sha256Hex16(content.glb)}.glb`;
-  ctx.files.set(name, content.glb);
-  ctx.stats.contentTiles++;
-  ctx.stats.bytes += content.glb.byteLength;
-  ctx.stats.vertices += content.vertices;
-  ctx.stats.triangles += content.triangles;
-  // Quantisation moves a vertex by at most half a 16-bit step of the tile's extent: pad by two steps.
-  const extentM = Math.max(diagonalM(bounds), bounds.maxHeightM - bounds.minHeightM);
-  const padM = ctx.opts.compress ? extentM / 2 ** 15 : 0;
-  return {
-    tile: {
-      boundingVolume: { region: toRegion(bounds, padM) },
-      geometricError: 0,
-      transform: content.transform,
-      content: { uri: name },
-    },
-    bounds,
-    largestM,
-  };
-}
+const subtreeError = (
+  b: Bounds,
+  largestM: number,
+  o: Pick<TilesetOptions, 'geometricErrorDivisor'>,
+): number => Math.max(largestM, diagonalM(b) / o.geometricErrorDivisor);
 
 function toRegion(b: Bounds, padM: number): Region {
   const padRad = padM / EARTH_RADIUS_M;
