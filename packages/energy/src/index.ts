@@ -53,6 +53,19 @@ export {
 } from './flexibility';
 export { footprintMetrics } from './geometry';
 export {
+  type AssetHeadroom,
+  type Assignment,
+  assignBuildings,
+  distanceToAssetM,
+  GRID_DEFAULTS,
+  type GridAsset,
+  type GridAssetKind,
+  type GridBuilding,
+  type GridFile,
+  gridHeadroom,
+  parseGridGeoJson,
+} from './grid';
+export {
   type CarbonIntensityOptions,
   type CarbonIntensitySeries,
   carbonIntensityCsvImporter,
@@ -68,6 +81,14 @@ export {
   weatherOnYear,
 } from './importers/weather';
 export { optimiseSchedule, type ScheduleProblem, type ScheduleSolution } from './optimiser';
+export {
+  councilOwnership,
+  normaliseOrgName,
+  type Ownership,
+  type OwnershipBasis,
+  parseCouncilAssetRegister,
+  type RegisterRow,
+} from './ownership';
 export {
   type BuildingFlexibility,
   buildingFlexibility,
