@@ -22,6 +22,7 @@ import consultationRoutes, {
 } from './routes/api/consultations';
 import datasetRoutes from './routes/api/datasets';
 import energyRoutes from './routes/api/energy';
+import energyGridRoutes from './routes/api/energy-grid';
 import healthRoutes from './routes/api/health';
 import scenarioRoutes from './routes/api/scenarios';
 import sensorRoutes from './routes/api/sensors';
@@ -112,7 +113,11 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(buildingRoutes, { db: options.db });
   app.register(uprnRoutes, { db: options.db });
   app.register(scenarioRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
-  app.register(energyRoutes, { db: options.db });
+  app.register(energyRoutes, {
+    db: options.db,
+    councilNames: options.councilName ? [options.councilName] : undefined,
+  });
+  app.register(energyGridRoutes, { db: options.db });
   app.register(carbonRoutes, { db: options.db });
   app.register(carbonScenarioRoutes, { db: options.db });
   app.register(solarRoutes, { db: options.db });
