@@ -80,7 +80,7 @@ export {
   weatherImporters,
   weatherOnYear,
 } from './importers/weather';
-export { optimiseSchedule, type ScheduleProblem, type ScheduleSolution } from './optimiser';
+export { coolingForm, optimiseSchedule, type ScheduleProblem, type ScheduleSolution } from './optimiser';
 export {
   councilOwnership,
   normaliseOrgName,

@@ -122,6 +122,8 @@ export function buildingFlexibility(
       ? settledMassC(
           params,
           buildHorizon(description, params, slice(day.warmUpStartMs, 0, w), options, day.warmUpClock),
+          18,
+          options.mode ?? 'heating',
         )
       : description.profile.comfort.minC;
   const horizon = buildHorizon(
