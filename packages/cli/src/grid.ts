@@ -6,9 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Db, importGridNetwork, setCouncilOwnership } from '@placetwin/db';
-import { parseCouncilAssetRegister, parseGridGeoJson } from '@placetwin/energy';
+import { parseGridGeoJson } from '@placetwin/energy';
 import { DataError } from '@placetwin/geo';
 import type { Command } from 'commander';
+import { parseCouncilAssetRegister } from './council-register';
 import { feedNameFromPath } from './gtfs';
 
 const readText = (path: string): string => {

@@ -86,8 +86,6 @@ export {
   normaliseOrgName,
   type Ownership,
   type OwnershipBasis,
-  parseCouncilAssetRegister,
-  type RegisterRow,
 } from './ownership';
 export {
   type BuildingFlexibility,

@@ -65,6 +65,8 @@ export interface FlexibilitySettings {
   windowStart: string;
   windowEnd: string;
   capacity: CapacityChoice;
+  /** Heating (default) or a cooling day: the plant reversed, the band's maximum binding, pre-cooling. */
+  mode?: 'heating' | 'cooling';
 }
 
 /** The defaults: 19–22 °C when occupied, the evening grid peak 16:00–19:00. */
@@ -106,6 +108,7 @@ export function flexibilityRequest(buildingId: string, s: FlexibilitySettings) {
     comfort: { minC: s.minC, maxC: s.maxC },
     window: { start: s.windowStart, end: s.windowEnd },
     ...(s.capacity === 'default' ? {} : { capacityClass: s.capacity }),
+    ...(s.mode === 'cooling' ? { mode: 'cooling' } : {}),
   };
 }
 
@@ -291,6 +294,7 @@ export function portfolioRequest(
     comfort: { minC: s.minC, maxC: s.maxC },
     window: { start: s.windowStart, end: s.windowEnd },
     ...(context.grid ? { grid: context.grid } : {}),
+    ...(s.mode === 'cooling' ? { mode: 'cooling' } : {}),
   };
   if (choice === 'list') return context.ids.length ? { ...common, buildingIds: [...context.ids] } : null;
   if (!context.dataset) return null;

@@ -105,6 +105,12 @@ const FlexibilityFields = {
     }),
   ),
   carbonWeight: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+  mode: Type.Optional(
+    Type.Union([Type.Literal('heating'), Type.Literal('cooling')], {
+      description:
+        'heating (default) or cooling: a summer day, the same plant reversed as a chiller/heat pump with `cop`, pre-cooling within the band',
+    }),
+  ),
 };
 const OverrideFields = {
   capacityClass: Type.Optional(
@@ -314,6 +320,7 @@ function flexibilityOptions(b: Static<Type.TObject<typeof FlexibilityFields>>): 
   if (b.cop !== undefined) o.cop = b.cop;
   if (b.windowWeight !== undefined) o.windowWeight = b.windowWeight;
   if (b.carbonWeight !== undefined) o.carbonWeight = b.carbonWeight;
+  if (b.mode !== undefined) o.mode = b.mode;
   return o;
 }
 
