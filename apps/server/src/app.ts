@@ -22,6 +22,7 @@ import consultationRoutes, {
 } from './routes/api/consultations';
 import datasetRoutes from './routes/api/datasets';
 import energyRoutes from './routes/api/energy';
+import energyCalibrationRoutes from './routes/api/energy-calibration';
 import energyGridRoutes from './routes/api/energy-grid';
 import healthRoutes from './routes/api/health';
 import scenarioRoutes from './routes/api/scenarios';
@@ -118,6 +119,7 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
     councilNames: options.councilName ? [options.councilName] : undefined,
   });
   app.register(energyGridRoutes, { db: options.db });
+  app.register(energyCalibrationRoutes, { db: options.db });
   app.register(carbonRoutes, { db: options.db });
   app.register(carbonScenarioRoutes, { db: options.db });
   app.register(solarRoutes, { db: options.db });

@@ -167,3 +167,69 @@ describe('grid networks', () => {
     expect(res.statusCode).toBe(404);
   });
 });
+
+describe('a cooling day', () => {
+  it('pre-cools the library on 25 July (Leeds 2019 weather, 35 °C) without leaving the band', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/energy/flexibility',
+      payload: {
+        buildingId: LIBRARY,
+        date: '2023-07-25',
+        mode: 'cooling',
+        comfort: { minC: 21, maxC: 25 },
+        window: { start: '14:00', end: '17:00' },
+        capacityClass: 'heavy',
+      },
+    });
+    expect(res.statusCode).toBe(200);
+    const f = res.json();
+    expect(Math.max(...f.outdoorC)).toBeGreaterThan(33);
+    expect(f.shifted.comfortHoursViolated).toBe(0);
+    f.shifted.airC.forEach((t: number, k: number) => {
+      expect(t).toBeLessThanOrEqual(Math.max(f.highC[k], f.baseline.airC[k]) + 0.01);
+      expect(f.shifted.heatKw[k]).toBeGreaterThanOrEqual(-1e-9);
+    });
+    expect(f.figures.windowPeakKw.baseline).toBeGreaterThan(0);
+    expect(f.figures.kwRemoved).toBeGreaterThan(0);
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/energy/flexibility',
+      payload: { buildingId: LIBRARY, date: '2023-07-25', mode: 'drying' },
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+});
+
+describe('calibration to a measured record', () => {
+  it('fits the library’s model to a real measured home (blg_1, Leprince et al. 2022) better than its estimate', async () => {
+    const csv = await readFile(sample('energy', 'building-thermal', 'nl-homes-15min', 'blg_1.csv'), 'utf8');
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/energy/calibration',
+      payload: { buildingId: LIBRARY, csv, fileName: 'blg_1.csv' },
+    });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    const c = res.json();
+    expect(c.steps).toBe(4181);
+    expect(c.stepMinutes).toBe(15);
+    expect(c.heatingUnit).toBe('signal');
+    expect(c.measuredC).toHaveLength(4181);
+    expect(c.modelC).toHaveLength(4181);
+    expect(c.rmseC).toBeLessThan(c.priorRmseC);
+    // Persistence (hold yesterday's last reading) scores 2.114 °C day-ahead on this file (packages/energy tests).
+    expect(c.rmseC).toBeLessThan(2.114);
+    expect(c.parameters.map((p: { name: string }) => p.name)).toContain('cmJPerK');
+  });
+
+  it('rejects a record it cannot read, naming the problem', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/energy/calibration',
+      payload: { buildingId: LIBRARY, csv: 'time,indoor_c\n2021-01-01 00:00,20\n', fileName: 'bad.csv' },
+    });
+    expect(res.statusCode).toBeGreaterThanOrEqual(400);
+    expect(res.statusCode).toBeLessThan(500);
+    expect(res.json().detail).toMatch(/bad\.csv/);
+  });
+});
