@@ -2,10 +2,10 @@
  * The energy and carbon panels in real Chromium, on a fresh Placetwin (Rutland imported and tiled on first start,
  * the sample weather and grid intensity): the Rutland County Library's heat battery for a January day, its figures
  * against the API's own answer, the carbon plans following a lever, and the carbon of a published scenario's
- * development (a planner publishes it through the API; the public opens it from a link). Screenshots in
- * test-artifacts/.
+ * development (a planner publishes it through the API; the public opens it from a link), and the council-owned
+ * portfolio's peak headroom on the constructed sample grid (test/fixtures/README.md). Screenshots in test-artifacts/.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -202,6 +202,75 @@ describe('energy and carbon panels (Chromium)', () => {
     const chart = await dock.getByTestId('scenario-carbon-chart').screenshot();
     expect((await pixelStats(browser, chart)).distinctColours).toBeGreaterThan(12);
     await page.screenshot({ path: join(artifacts, 'energy-carbon-scenario.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('models every council-owned building on the sample grid: headroom before and after, labelled not real', async () => {
+    const staff = await staffApiHeaders(server.baseUrl, EMAIL, PASSWORD);
+    const geojson = await readFile(join(repoRoot, 'test/fixtures/rutland-grid-sample.geojson'), 'utf8');
+    const imported = await fetch(`${server.baseUrl}/api/energy/grids?name=sample`, {
+      method: 'POST',
+      headers: staff,
+      body: geojson,
+    });
+    expect(imported.status, await imported.clone().text()).toBe(201);
+    // What the panel will ask: the clock's day, the default band and window, council-owned, on the sample grid.
+    const api = (await (
+      await fetch(`${server.baseUrl}/api/energy/portfolio`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          date: '2023-01-18',
+          comfort: { minC: 19, maxC: 22 },
+          window: { start: '16:00', end: '19:00' },
+          grid: 'sample',
+          dataset: 'rutland',
+          filter: { councilOwned: true },
+          limit: 500,
+        }),
+      })
+    ).json()) as {
+      councilOwnership: { buildings: { id: string }[] };
+      grid: { assets: { id: string; headroomKw: { baseline: number; shifted: number } }[] };
+    };
+    expect(api.councilOwnership.buildings.map((b) => b.id)).toContain(LIBRARY);
+
+    await page.evaluate((hash) => {
+      window.location.hash = hash;
+      window.location.reload();
+    }, `t=${CLOCK}&panel=portfolio&cam=-0.72000,52.64300,2600.0,0.0,-45.0`);
+    await waitForViewerReady(page);
+    const dock = page.getByRole('region', { name: 'Energy and carbon analysis' });
+    await dock.getByRole('radio', { name: /All council-owned/ }).check();
+    await expect
+      .poll(() => dock.getByLabel('Grid headroom on').inputValue(), { timeout: 30_000 })
+      .toBe('sample');
+    await dock.getByRole('button', { name: 'Model the portfolio' }).click();
+    const label = dock.getByTestId('grid-label');
+    await label.waitFor({ timeout: 180_000 });
+    expect(await label.textContent()).toMatch(/^Sample grid, not real/);
+    expect(await dock.getByTestId('council-ownership').textContent()).toMatch(
+      /Council-owned \(Rutland County Council\)/,
+    );
+    const kw = (text: string | null) => {
+      const m = /([+−])([\d,.]+)/.exec(text ?? '');
+      if (!m) throw new Error(`no signed kW in "${text}"`);
+      return (m[1] === '−' ? -1 : 1) * Number(m[2].replaceAll(',', ''));
+    };
+    const row = dock.getByRole('table', { name: 'Peak headroom on grid sample' }).locator('tr', {
+      hasText: 'Oakham Substation',
+    });
+    const oakham = api.grid.assets.find((a) => a.id === 'osm-w87200019');
+    expect(kw(await row.locator('td').nth(3).textContent())).toBeCloseTo(
+      oakham?.headroomKw.baseline ?? Number.NaN,
+      1,
+    );
+    expect(kw(await row.locator('td').nth(4).textContent())).toBeCloseTo(
+      oakham?.headroomKw.shifted ?? Number.NaN,
+      1,
+    );
+    await page.waitForTimeout(2000);
+    await page.screenshot({ path: join(artifacts, 'energy-grid.png') });
     expect(pageErrors).toEqual([]);
   });
 });

@@ -22,6 +22,8 @@ import consultationRoutes, {
 } from './routes/api/consultations';
 import datasetRoutes from './routes/api/datasets';
 import energyRoutes from './routes/api/energy';
+import energyCalibrationRoutes from './routes/api/energy-calibration';
+import energyGridRoutes from './routes/api/energy-grid';
 import healthRoutes from './routes/api/health';
 import jobRoutes from './routes/api/jobs';
 import privacyRoutes from './routes/api/privacy';
@@ -127,7 +129,12 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(buildingRoutes, { db: options.db });
   app.register(uprnRoutes, { db: options.db });
   app.register(scenarioRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
-  app.register(energyRoutes, { db: options.db });
+  app.register(energyRoutes, {
+    db: options.db,
+    councilNames: options.councilName ? [options.councilName] : undefined,
+  });
+  app.register(energyGridRoutes, { db: options.db });
+  app.register(energyCalibrationRoutes, { db: options.db });
   app.register(carbonRoutes, { db: options.db });
   app.register(carbonScenarioRoutes, { db: options.db });
   app.register(solarRoutes, { db: options.db });

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useDatasets } from './api/client';
 import { CityScene, type LayerProblem } from './scene/CityScene';
+import { GridLayer } from './scene/GridLayer';
 import type { SceneProbe } from './scene/instrument';
 import { ScenarioOverlay } from './scene/ScenarioOverlay';
 import { type CaptureScene, SceneCapture } from './scene/SceneCapture';
@@ -238,6 +239,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           <SunHoursLayers tool={sunHours} />
           <TransportLayers tool={transport} hooks={probe.hooks} />
           <SensorLayer tool={sensors} hooks={probe.hooks} />
+          <GridLayer grid={energyCarbon.portfolio.result.data?.grid ?? null} />
           <ViewBounds onReady={energyCarbon.setViewBounds} />
           <ScenarioOverlay tool={scenario} view={state.view} hooks={probe.hooks} />
           <SceneCapture onReady={onCaptureReady} />

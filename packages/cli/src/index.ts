@@ -1,4 +1,5 @@
 export { ostn15GridPath, type PlacetwinPaths, repoRoot, resolvePaths } from './config';
+export { importCouncilAssetsFile, importGridFile } from './grid';
 export {
   type GroundShadows,
   type GroundShadowsRequest,

@@ -4,6 +4,7 @@ import { type Db, listDatasets, openDb } from '@placetwin/db';
 import { isDataError } from '@placetwin/geo';
 import { Command, CommanderError, Option } from 'commander';
 import { repoRoot, resolvePaths } from './config';
+import { addGridCommands } from './grid';
 import { addImportGtfsCommand } from './gtfs';
 import { addJobCommands, queueTiling } from './jobCommands';
 import { importFile, loadOstn15, tileDataset } from './pipeline';
@@ -138,6 +139,7 @@ export function program(): Command {
   addImportPoisCommand(cmd, withDb);
   addImportUprnCommand(cmd, withDb);
   addJobCommands(cmd, withDb);
+  addGridCommands(cmd, withDb);
   registerRunCommand(cmd, { withDb, tilesetsDir: () => paths().tilesetsDir });
 
   cmd

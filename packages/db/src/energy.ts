@@ -26,6 +26,8 @@ export interface EnergyStockQuery {
   uses?: readonly string[];
   /** At most this many, in id order (default 100,000). */
   limit?: number;
+  /** Only these building ids. */
+  ids?: readonly string[];
 }
 
 /**
@@ -35,7 +37,7 @@ export interface EnergyStockQuery {
 export async function energyStockBuildings(
   db: Db,
   dataset: string,
-  { bbox, uses, limit = 100_000 }: EnergyStockQuery = {},
+  { bbox, uses, limit = 100_000, ids }: EnergyStockQuery = {},
 ): Promise<EnergyStockRow[]> {
   const r = await db.query<EnergyStockRow>(
     `SELECT b.id, b.name, b.use_class AS "use", b.height_m AS "heightM", b.min_height_m AS "minHeightM",
@@ -46,8 +48,9 @@ export async function energyStockBuildings(
        AND ($2::float8 IS NULL OR (b.footprint && ST_MakeEnvelope($2, $3, $4, $5, 4326)
          AND ST_Intersects(b.footprint, ST_MakeEnvelope($2, $3, $4, $5, 4326))))
        AND ($6::text[] IS NULL OR COALESCE(b.use_class, 'unknown') = ANY($6::text[]))
+       AND ($8::text[] IS NULL OR b.id = ANY($8::text[]))
      ORDER BY b.id LIMIT $7`,
-    [dataset, ...(bbox ?? [null, null, null, null]), uses ? [...uses] : null, limit],
+    [dataset, ...(bbox ?? [null, null, null, null]), uses ? [...uses] : null, limit, ids ? [...ids] : null],
   );
   return r.rows.map((row) => ({ ...row, attributes: row.attributes ?? {} }));
 }

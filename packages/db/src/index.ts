@@ -17,6 +17,16 @@ export {
 export * from './consultations';
 export { type Db, type OpenDbOptions, openDb, openDbFromEnv } from './db';
 export { type EnergyStockQuery, type EnergyStockRow, energyStockBuildings } from './energy';
+export {
+  buildingReferencePoints,
+  type GridAssetRecord,
+  type GridNetworkSummary,
+  getGridNetwork,
+  importGridNetwork,
+  listGridNetworks,
+  ownershipCandidates,
+  setCouncilOwnership,
+} from './grid';
 export { migrate, migrationFiles } from './migrate';
 export * from './pois';
 export * from './privacy';

@@ -1,10 +1,10 @@
 import { DataError } from '@placetwin/geo';
 import type { Schedule } from './archetype';
 import type { BuildingDescription } from './building';
-import { optimiseSchedule, type ScheduleProblem } from './optimiser';
+import { coolingForm, optimiseSchedule, type ScheduleProblem } from './optimiser';
 import { affineStep, type Rc5r1c, steppedModel } from './rc-model';
 import { londonClock } from './series';
-import { type SimulationResult, simulate, type ThermalInputs } from './simulate';
+import { type HeatingControl, type SimulationResult, simulate, type ThermalInputs } from './simulate';
 
 export interface FlexibilityOptions {
   /** The grid peak to avoid, minutes of the day in UK civil time, [start, end). */
@@ -23,6 +23,11 @@ export interface FlexibilityOptions {
   windowWeight: number;
   /** Extra cost per kWh in proportion to grid carbon intensity ÷ its mean over the horizon (0 = energy only). */
   carbonWeight: number;
+  /**
+   * `heating` (the plant warms; the band's minimum binds) or `cooling` (a summer day: the same plant reversed as a
+   * chiller/heat pump with `cop` as its coefficient of performance, the band's maximum binds; pre-cooling).
+   */
+  mode: 'heating' | 'cooling';
 }
 
 export const FLEXIBILITY_DEFAULTS: FlexibilityOptions = {
@@ -32,6 +37,7 @@ export const FLEXIBILITY_DEFAULTS: FlexibilityOptions = {
   cop: 3,
   windowWeight: 10,
   carbonWeight: 0,
+  mode: 'heating',
 };
 
 /** Tolerance for comfort-hour counting (°C): the optimiser works to rounding, sensors do not. */
@@ -91,6 +97,8 @@ export function resolveFlexibilityOptions(options: Partial<FlexibilityOptions> =
         `${name} band minimum (${band.minC} °C) must be below its maximum (${band.maxC} °C)`,
       );
   if (!(o.cop > 0)) throw new DataError('invalid-option', `COP must be positive (got ${o.cop})`);
+  if (o.mode !== 'heating' && o.mode !== 'cooling')
+    throw new DataError('invalid-option', `mode must be heating or cooling (got ${String(o.mode)})`);
   if (!(o.windowWeight >= 0) || !(o.carbonWeight >= 0))
     throw new DataError('invalid-option', 'window and carbon weights must be ≥ 0');
   return o;
@@ -152,7 +160,16 @@ export function buildHorizon(
   return h;
 }
 
-/** A schedule's trajectories. Power in kW: heat delivered, and electricity drawn (heat / COP). */
+/** The normal schedule: a thermostat at the band's minimum (heating) or maximum (cooling). */
+const normalControl = (h: Horizon, mode: FlexibilityOptions['mode']): HeatingControl =>
+  mode === 'cooling'
+    ? { kind: 'cooling-thermostat', maxAirC: h.highC }
+    : { kind: 'thermostat', minAirC: h.lowC };
+
+/**
+ * A schedule's trajectories. Power in kW: heat delivered (or, on a cooling day, heat removed: always ≥ 0), and
+ * electricity drawn (thermal power / COP).
+ */
 export interface ScheduleTrace {
   airC: Float64Array;
   heatKw: Float64Array;
@@ -221,8 +238,13 @@ function trace(
 }
 
 /** Mass temperature after running the normal schedule (thermostat at the band's minimum) over a warm-up horizon. */
-export function settledMassC(params: Rc5r1c, warmUp: Horizon, initialC = 18): number {
-  const r = simulate(params, warmUp.inputs, { kind: 'thermostat', minAirC: warmUp.lowC }, initialC);
+export function settledMassC(
+  params: Rc5r1c,
+  warmUp: Horizon,
+  initialC = 18,
+  mode: FlexibilityOptions['mode'] = 'heating',
+): number {
+  const r = simulate(params, warmUp.inputs, normalControl(warmUp, mode), initialC);
   return r.massC[r.massC.length - 1];
 }
 
@@ -249,7 +271,7 @@ export function scheduleProblem(
   const badIntensity = intensityGPerKwh.findIndex((v) => !Number.isFinite(v) || v < 0);
   if (badIntensity >= 0)
     throw new DataError('missing-values', `carbon intensity is missing or negative at step ${badIntensity}`);
-  const baseline = simulate(params, h.inputs, { kind: 'thermostat', minAirC: h.lowC }, massStartC);
+  const baseline = simulate(params, h.inputs, normalControl(h, o.mode), massStartC);
   const model = steppedModel(params, h.stepS);
   const c = new Float64Array(n);
   const gamma = new Float64Array(n);
@@ -274,6 +296,24 @@ export function scheduleProblem(
     const carbon = meanIntensity > 0 ? (o.carbonWeight * intensityGPerKwh[k]) / meanIntensity : 0;
     weight[k] = (stepH / 1000 / o.cop) * (1 + (h.inWindow[k] ? o.windowWeight : 0) + carbon);
   }
+  if (o.mode === 'cooling')
+    return {
+      problem: coolingForm({
+        a: fixed.a,
+        b: fixed.b,
+        c,
+        alpha: fixed.alpha,
+        beta: fixed.beta,
+        gamma,
+        lowC,
+        highC,
+        maxW: params.heatingMaxW,
+        weight,
+        massStartC,
+        massEndMaxC: baseline.massC[n] + 1e-9,
+      }),
+      baseline,
+    };
   const problem: ScheduleProblem = {
     a: fixed.a,
     b: fixed.b,
@@ -309,9 +349,13 @@ export function peakShift(
   const stepH = h.stepS / 3600;
   const { problem, baseline: base } = scheduleProblem(params, h, intensityGPerKwh, massStartC, o);
   const sol = optimiseSchedule(problem);
-  const shiftedSim = simulate(params, h.inputs, { kind: 'power', heatingW: sol.heatingW }, massStartC);
+  // The optimiser's power is the plant's output (≥ 0): heat, or on a cooling day heat removed.
+  const cooling = o.mode === 'cooling';
+  const signedW = cooling ? sol.heatingW.map((u) => -u) : sol.heatingW;
+  const shiftedSim = simulate(params, h.inputs, { kind: 'power', heatingW: signedW }, massStartC);
+  const basePlantW = cooling ? base.heatingW.map((u) => -u) : base.heatingW;
 
-  const baseline = trace(base.airC, base.heatingW, h, o.cop, intensityGPerKwh, h.lowC, h.highC);
+  const baseline = trace(base.airC, basePlantW, h, o.cop, intensityGPerKwh, h.lowC, h.highC);
   const shifted = trace(shiftedSim.airC, sol.heatingW, h, o.cop, intensityGPerKwh, h.lowC, h.highC);
   let windowSteps = 0;
   let kwhShifted = 0;

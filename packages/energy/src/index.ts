@@ -53,6 +53,19 @@ export {
 } from './flexibility';
 export { footprintMetrics } from './geometry';
 export {
+  type AssetHeadroom,
+  type Assignment,
+  assignBuildings,
+  distanceToAssetM,
+  GRID_DEFAULTS,
+  type GridAsset,
+  type GridAssetKind,
+  type GridBuilding,
+  type GridFile,
+  gridHeadroom,
+  parseGridGeoJson,
+} from './grid';
+export {
   type CarbonIntensityOptions,
   type CarbonIntensitySeries,
   carbonIntensityCsvImporter,
@@ -67,7 +80,13 @@ export {
   weatherImporters,
   weatherOnYear,
 } from './importers/weather';
-export { optimiseSchedule, type ScheduleProblem, type ScheduleSolution } from './optimiser';
+export { coolingForm, optimiseSchedule, type ScheduleProblem, type ScheduleSolution } from './optimiser';
+export {
+  councilOwnership,
+  normaliseOrgName,
+  type Ownership,
+  type OwnershipBasis,
+} from './ownership';
 export {
   type BuildingFlexibility,
   buildingFlexibility,

@@ -34,6 +34,32 @@ export interface ScheduleProblem {
   massEndMinC: number;
 }
 
+/**
+ * Cooling as a heating problem: with s' = −s (mass) and u = cooling power ≥ 0, the step map becomes
+ * s'_{k+1} = a·s'_k + b·u_k − c_k and the air −T = α·s' + β·u − γ, so the band [low, high] becomes [−high, −low]
+ * and "end no warmer than the reference" becomes −s_n ≥ −sEndMax. The same exact DP then solves it; its
+ * `heatingW` is the cooling power and its `massC` the negated mass temperature.
+ */
+export function coolingForm(
+  p: Omit<ScheduleProblem, 'massEndMinC'> & { massEndMaxC: number },
+): ScheduleProblem {
+  const neg = (x: Float64Array) => x.map((v) => -v);
+  return {
+    a: p.a,
+    b: p.b,
+    c: neg(p.c),
+    alpha: p.alpha,
+    beta: p.beta,
+    gamma: neg(p.gamma),
+    lowC: neg(p.highC),
+    highC: neg(p.lowC),
+    maxW: p.maxW,
+    weight: p.weight,
+    massStartC: -p.massStartC,
+    massEndMinC: -p.massEndMaxC,
+  };
+}
+
 export interface ScheduleSolution {
   heatingW: Float64Array;
   /** Mass temperature at the start of each step and after the last (n + 1). */

@@ -122,6 +122,8 @@ export function buildingFlexibility(
       ? settledMassC(
           params,
           buildHorizon(description, params, slice(day.warmUpStartMs, 0, w), options, day.warmUpClock),
+          18,
+          options.mode ?? 'heating',
         )
       : description.profile.comfort.minC;
   const horizon = buildHorizon(
@@ -159,6 +161,8 @@ export interface PortfolioResult {
   /** Buildings left out, with the reason (unheated use, or a data problem). */
   skipped: { id: string; reason: string }[];
   aggregate: { baselineKw: Float64Array; shiftedKw: Float64Array; inWindow: Uint8Array };
+  /** Each modelled building's electric load per step (kW), normal and shifted: what the grid headroom sums. */
+  loads: Map<string, { baselineKw: Float64Array; shiftedKw: Float64Array }>;
   totals: {
     kwRemoved: number;
     windowPeakKw: { baseline: number; shifted: number };
@@ -188,6 +192,7 @@ export function portfolioFlexibility(
   let inWindow: Uint8Array = new Uint8Array(n);
   const rows: PortfolioRow[] = [];
   const skipped: { id: string; reason: string }[] = [];
+  const loads: PortfolioResult['loads'] = new Map();
   const totals = {
     kwRemoved: 0,
     windowPeakKw: { baseline: 0, shifted: 0 },
@@ -214,6 +219,7 @@ export function portfolioFlexibility(
     }
     const r = f.result;
     inWindow = r.inWindow;
+    loads.set(building.id, { baselineKw: r.baseline.electricKw, shiftedKw: r.shifted.electricKw });
     for (let k = 0; k < n; k++) {
       baselineKw[k] += r.baseline.electricKw[k];
       shiftedKw[k] += r.shifted.electricKw[k];
@@ -253,6 +259,7 @@ export function portfolioFlexibility(
     buildings: rows,
     skipped,
     aggregate: { baselineKw, shiftedKw, inWindow },
+    loads,
     totals,
   };
 }

@@ -21,7 +21,9 @@ export interface ThermalInputs {
 /** How the plant is run: a given heating power per step, or a thermostat holding a minimum air temperature. */
 export type HeatingControl =
   | { kind: 'power'; heatingW: Float64Array }
-  | { kind: 'thermostat'; minAirC: Float64Array };
+  | { kind: 'thermostat'; minAirC: Float64Array }
+  /** Cooling: each step gets the least cooling (up to the plant's maximum) that holds the air at the set maximum. */
+  | { kind: 'cooling-thermostat'; maxAirC: Float64Array };
 
 export interface SimulationResult {
   /** Step-mean air temperature (°C). */
@@ -31,7 +33,7 @@ export interface SimulationResult {
   massMeanC: Float64Array;
   /** Mass temperature at the start of each step and after the last (length n + 1). */
   massC: Float64Array;
-  /** Heating delivered per step (W, thermal). */
+  /** Heating delivered per step (W, thermal; negative: cooling). */
   heatingW: Float64Array;
   /** Energy terms over the horizon (J): gains + heating = losses + stored. */
   energy: { gainsJ: number; heatingJ: number; lossesJ: number; storedJ: number };
@@ -73,7 +75,12 @@ export function simulate(
   massStartC: number,
 ): SimulationResult {
   const n = checkThermalInputs(inputs);
-  const given = control.kind === 'power' ? control.heatingW : control.minAirC;
+  const given =
+    control.kind === 'power'
+      ? control.heatingW
+      : control.kind === 'thermostat'
+        ? control.minAirC
+        : control.maxAirC;
   if (given.length !== n)
     throw new DataError('invalid-series', `heating control has ${given.length} steps, expected ${n}`);
   const model = steppedModel(params, inputs.stepS);
@@ -99,10 +106,16 @@ export function simulate(
     if (control.kind === 'power') {
       step.heatingW = control.heatingW[k];
       r = model.step(mass, step);
-    } else {
+    } else if (control.kind === 'thermostat') {
       const free = model.step(mass, step);
       const need = (control.minAirC[k] - free.airMeanC) / beta;
       step.heatingW = Math.min(params.heatingMaxW, Math.max(0, need));
+      r = step.heatingW === 0 ? free : model.step(mass, step);
+    } else {
+      // Cooling with the same plant reversed (a reversible heat pump of the same thermal size).
+      const free = model.step(mass, step);
+      const need = (free.airMeanC - control.maxAirC[k]) / beta;
+      step.heatingW = -Math.min(params.heatingMaxW, Math.max(0, need));
       r = step.heatingW === 0 ? free : model.step(mass, step);
     }
     out.airC[k] = r.airMeanC;

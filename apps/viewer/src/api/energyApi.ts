@@ -12,6 +12,7 @@ import {
   parseCarbonResult,
   parseDemandTable,
   parseFlexibility,
+  parseGridNetworks,
   parseLeverSets,
   parsePortfolio,
 } from './energyTypes';
@@ -49,6 +50,8 @@ export const energyApi = {
     parseFlexibility(await post('/api/energy/flexibility', body, signal)),
   portfolio: async (body: unknown, signal?: AbortSignal) =>
     parsePortfolio(await post('/api/energy/portfolio', body, signal)),
+  grids: async (signal?: AbortSignal) =>
+    parseGridNetworks(await requestJson('/api/energy/grids', { signal })),
 };
 
 export const carbonApi = {

@@ -317,6 +317,98 @@ export interface Portfolio {
   ranked: PortfolioEntry[];
   skipped: { id: string; reason: string }[];
   credits: string;
+  /** With the council-owned selection: the council's names and why each building counts. */
+  councilOwnership: {
+    councilNames: string[];
+    rule: string;
+    buildings: { id: string; basis: string }[];
+  } | null;
+  /** With a grid network: each asset's peak headroom before and after the shift. */
+  grid: GridHeadroom | null;
+}
+
+export interface GridAssetHeadroom {
+  id: string;
+  name: string | null;
+  kind: 'substation' | 'feeder';
+  coordinates: [number, number][];
+  capacityKw: number;
+  baseLoadKw: number;
+  buildings: number;
+  peakKw: { baseline: number; shifted: number };
+  headroomKw: { baseline: number; shifted: number };
+}
+
+export interface GridHeadroom {
+  name: string;
+  label: string | null;
+  constructed: boolean;
+  attribution: string | null;
+  maxRadiusM: number;
+  rule: string;
+  assets: GridAssetHeadroom[];
+  unassigned: number;
+}
+
+export interface GridNetwork {
+  name: string;
+  label: string | null;
+  constructed: boolean;
+  substations: number;
+  feeders: number;
+}
+
+export function parseGridNetworks(body: unknown): GridNetwork[] {
+  if (!Array.isArray(body)) throw new ApiShapeError('grid networks', 'the body is not a list');
+  return body.filter(isObject).map((n) => ({
+    name: str(n.name),
+    label: typeof n.label === 'string' ? n.label : null,
+    constructed: n.constructed === true,
+    substations: num(n.substations, 'grid networks', 'substations'),
+    feeders: num(n.feeders, 'grid networks', 'feeders'),
+  }));
+}
+
+function parseGridHeadroom(v: unknown): GridHeadroom | null {
+  if (!isObject(v)) return null;
+  const what = 'grid headroom';
+  if (!Array.isArray(v.assets)) throw new ApiShapeError(what, 'assets is not a list');
+  return {
+    name: str(v.name),
+    label: typeof v.label === 'string' ? v.label : null,
+    constructed: v.constructed === true,
+    attribution: typeof v.attribution === 'string' ? v.attribution : null,
+    maxRadiusM: num(v.maxRadiusM, what, 'maxRadiusM'),
+    rule: str(v.rule),
+    unassigned: num(v.unassigned, what, 'unassigned'),
+    assets: v.assets.map((a, i) => {
+      const e = obj(a, what, `assets[${i}]`);
+      const peak = obj(e.peakKw, what, `assets[${i}].peakKw`);
+      const head = obj(e.headroomKw, what, `assets[${i}].headroomKw`);
+      if (!Array.isArray(e.coordinates))
+        throw new ApiShapeError(what, `assets[${i}].coordinates is not a list`);
+      return {
+        id: str(e.id),
+        name: typeof e.name === 'string' ? e.name : null,
+        kind: e.kind === 'feeder' ? ('feeder' as const) : ('substation' as const),
+        coordinates: e.coordinates.map((c, j) => {
+          const xy = numbers(c, what, `assets[${i}].coordinates[${j}]`, 2);
+          return [xy[0], xy[1]] as [number, number];
+        }),
+        capacityKw: num(e.capacityKw, what, `assets[${i}].capacityKw`),
+        baseLoadKw: num(e.baseLoadKw, what, `assets[${i}].baseLoadKw`),
+        buildings: num(e.buildings, what, `assets[${i}].buildings`),
+        peakKw: {
+          baseline: num(peak.baseline, what, 'peakKw.baseline'),
+          shifted: num(peak.shifted, what, 'peakKw.shifted'),
+        },
+        headroomKw: {
+          baseline: num(head.baseline, what, 'headroomKw.baseline'),
+          shifted: num(head.shifted, what, 'headroomKw.shifted'),
+        },
+      };
+    }),
+  };
 }
 
 export function parsePortfolio(body: unknown): Portfolio {
@@ -373,6 +465,18 @@ export function parsePortfolio(body: unknown): Portfolio {
       ? b.skipped.filter(isObject).map((s) => ({ id: str(s.id), reason: str(s.reason) }))
       : [],
     credits: str(b.credits),
+    councilOwnership: isObject(b.councilOwnership)
+      ? {
+          councilNames: strings(b.councilOwnership.councilNames, what, 'councilOwnership.councilNames'),
+          rule: str(b.councilOwnership.rule),
+          buildings: Array.isArray(b.councilOwnership.buildings)
+            ? b.councilOwnership.buildings
+                .filter(isObject)
+                .map((o) => ({ id: str(o.id), basis: str(o.basis) }))
+            : [],
+        }
+      : null,
+    grid: parseGridHeadroom(b.grid),
   };
 }
 

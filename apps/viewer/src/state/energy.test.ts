@@ -165,6 +165,20 @@ describe('portfolio requests', () => {
     expect(portfolioRequest('view', settings, context)).toMatchObject({ filter: { bbox: context.viewBbox } });
   });
 
+  it('asks for a cooling day only when cooling is chosen', () => {
+    expect(portfolioRequest('public', { ...settings, mode: 'cooling' }, context)).toMatchObject({ mode: 'cooling' });
+    expect(portfolioRequest('public', settings, context)).not.toHaveProperty('mode');
+    expect(flexibilityRequest('rutland:w1', { ...settings, mode: 'cooling' })).toMatchObject({ mode: 'cooling' });
+  });
+
+  it('asks for the council-owned buildings by the ownership filter, with the grid when one is chosen', () => {
+    const body = portfolioRequest('council', settings, { ...context, grid: 'sample' });
+    expect(body).toMatchObject({ dataset: 'rutland', filter: { councilOwned: true }, grid: 'sample' });
+    expect(body?.filter).not.toHaveProperty('use');
+    expect(portfolioRequest('public', settings, { ...context, grid: null })).not.toHaveProperty('grid');
+    expect(portfolioRequest('council', settings, { ...context, dataset: null })).toBeNull();
+  });
+
   it('sends nothing it cannot: no view, no dataset, an empty list', () => {
     expect(portfolioRequest('view', settings, { ...context, viewBbox: null })).toBeNull();
     expect(portfolioRequest('public', settings, { ...context, dataset: null })).toBeNull();

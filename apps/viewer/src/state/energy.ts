@@ -65,6 +65,8 @@ export interface FlexibilitySettings {
   windowStart: string;
   windowEnd: string;
   capacity: CapacityChoice;
+  /** Heating (default) or a cooling day: the plant reversed, the band's maximum binding, pre-cooling. */
+  mode?: 'heating' | 'cooling';
 }
 
 /** The defaults: 19–22 °C when occupied, the evening grid peak 16:00–19:00. */
@@ -106,6 +108,7 @@ export function flexibilityRequest(buildingId: string, s: FlexibilitySettings) {
     comfort: { minC: s.minC, maxC: s.maxC },
     window: { start: s.windowStart, end: s.windowEnd },
     ...(s.capacity === 'default' ? {} : { capacityClass: s.capacity }),
+    ...(s.mode === 'cooling' ? { mode: 'cooling' } : {}),
   };
 }
 
@@ -268,7 +271,7 @@ export function portfolioFigures(p: Portfolio, window: { windowStart: string; wi
 }
 
 /** How a portfolio is chosen. */
-export type PortfolioChoice = 'public' | 'view' | 'list';
+export type PortfolioChoice = 'public' | 'view' | 'list' | 'council';
 
 /** Council-type public buildings: schools and colleges, civic buildings (libraries, halls, offices), health care. */
 export const PUBLIC_USES = ['education', 'civic', 'healthcare'] as const;
@@ -281,6 +284,8 @@ export function portfolioRequest(
     dataset: string | null;
     viewBbox: [number, number, number, number] | null;
     ids: readonly string[];
+    /** A grid network whose headroom to report, if any. */
+    grid?: string | null;
   },
   limit = 500,
 ): Record<string, unknown> | null {
@@ -288,11 +293,15 @@ export function portfolioRequest(
     date: s.date,
     comfort: { minC: s.minC, maxC: s.maxC },
     window: { start: s.windowStart, end: s.windowEnd },
+    ...(context.grid ? { grid: context.grid } : {}),
+    ...(s.mode === 'cooling' ? { mode: 'cooling' } : {}),
   };
   if (choice === 'list') return context.ids.length ? { ...common, buildingIds: [...context.ids] } : null;
   if (!context.dataset) return null;
   if (choice === 'public')
     return { ...common, dataset: context.dataset, filter: { use: [...PUBLIC_USES] }, limit };
+  if (choice === 'council')
+    return { ...common, dataset: context.dataset, filter: { councilOwned: true }, limit };
   if (!context.viewBbox) return null;
   return { ...common, dataset: context.dataset, filter: { bbox: context.viewBbox }, limit };
 }

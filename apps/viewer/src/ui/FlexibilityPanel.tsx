@@ -121,6 +121,16 @@ export function FlexibilityFields({
           <input type="time" value={form.windowEnd} onChange={(e) => set({ windowEnd: e.target.value })} />
         </label>
       </div>
+      <label className="field">
+        Plant
+        <select
+          value={form.mode ?? 'heating'}
+          onChange={(e) => set({ mode: e.target.value === 'cooling' ? 'cooling' : 'heating' })}
+        >
+          <option value="heating">Heating (heat pump)</option>
+          <option value="cooling">Cooling (summer day, pre-cooling)</option>
+        </select>
+      </label>
       {withCapacity && (
         <label className="field">
           Thermal mass (ISO 13790 class)

@@ -1,5 +1,5 @@
 import { type Dispatch, useId, useMemo, useState } from 'react';
-import type { Portfolio } from '../api/energyTypes';
+import type { GridHeadroom, Portfolio } from '../api/energyTypes';
 import { humanise } from '../state/describe';
 import { type PortfolioChoice, PUBLIC_USES, portfolioFigures, ukClock } from '../state/energy';
 import { formatNumber } from '../state/format';
@@ -19,6 +19,11 @@ const CHOICES: { value: PortfolioChoice; label: string; hint: string }[] = [
   },
   { value: 'view', label: 'All buildings in view', hint: 'what the camera shows now' },
   { value: 'list', label: 'Chosen buildings', hint: 'select on the map, then add' },
+  {
+    value: 'council',
+    label: 'All council-owned',
+    hint: 'the council’s asset register if imported, else OpenStreetMap owner/operator naming the council',
+  },
 ];
 
 const SHOWN_ROWS = 15;
@@ -86,6 +91,27 @@ export function PortfolioPanel({
             )}
           </div>
         )}
+        <label className="field">
+          <span>Grid headroom on</span>
+          <select
+            value={p.grid ?? ''}
+            onChange={(e) => p.setGrid(e.target.value === '' ? null : e.target.value)}
+            aria-describedby={`${id}-grid-hint`}
+          >
+            <option value="">No grid</option>
+            {p.grids.map((g) => (
+              <option key={g.name} value={g.name}>
+                {g.name} ({g.substations} substations, {g.feeders} feeders)
+                {g.constructed ? ' — sample, not real' : ''}
+              </option>
+            ))}
+          </select>
+          <small id={`${id}-grid-hint`}>
+            {p.grids.length === 0
+              ? 'No grid imported: npx placetwin import-grid file.geojson'
+              : 'Substations and feeders: capacity − peak load of the buildings each serves'}
+          </small>
+        </label>
         <FlexibilityFields ec={ec} view={view} dispatch={dispatch} withCapacity={false} />
         <button type="button" className="primary" disabled={p.blocked !== null} onClick={p.run}>
           Model the portfolio
@@ -213,6 +239,22 @@ function PortfolioResult({
           {all ? `Show the first ${SHOWN_ROWS}` : `Show all ${r.ranked.length}`}
         </button>
       )}
+      {r.councilOwnership && (
+        <p className="footnote" data-testid="council-ownership">
+          Council-owned ({r.councilOwnership.councilNames.join(', ')}): {r.councilOwnership.buildings.length}{' '}
+          buildings —{' '}
+          {Object.entries(
+            r.councilOwnership.buildings.reduce<Record<string, number>>((m, b) => {
+              m[b.basis] = (m[b.basis] ?? 0) + 1;
+              return m;
+            }, {}),
+          )
+            .map(([k, v]) => `${v} by ${BASIS_LABEL[k] ?? k}`)
+            .join(', ')}
+          . {r.councilOwnership.rule}.
+        </p>
+      )}
+      {r.grid && <GridHeadroomTable g={r.grid} />}
       {r.skipped.length > 0 && (
         <details>
           <summary>{r.skipped.length} buildings could not be modelled</summary>
@@ -227,5 +269,64 @@ function PortfolioResult({
       )}
       <p className="footnote">{r.credits}</p>
     </>
+  );
+}
+
+const BASIS_LABEL: Record<string, string> = {
+  register: 'the asset register',
+  'osm-owner': 'OSM owner',
+  'osm-operator': 'OSM operator',
+  'osm-name': 'OSM name',
+};
+
+const signed = (kw: number) => `${kw >= 0 ? '+' : '−'}${formatNumber(Math.abs(kw), 1)}`;
+
+/** Each substation's and feeder's peak headroom before and after the shift; a constructed grid says so first. */
+function GridHeadroomTable({ g }: { g: GridHeadroom }) {
+  return (
+    <section className="grid-headroom" aria-label="Grid headroom">
+      {(g.constructed || g.label) && (
+        <p className="notice" data-testid="grid-label">
+          <strong>{g.constructed ? 'Sample grid, not real. ' : ''}</strong>
+          {g.label}
+        </p>
+      )}
+      <table className="data-table" aria-label={`Peak headroom on grid ${g.name}`}>
+        <caption>
+          Peak headroom on {g.name}: capacity − base load − peak of the portfolio’s load it serves (kW,
+          modelled)
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Asset</th>
+            <th scope="col">Capacity kW</th>
+            <th scope="col">Buildings</th>
+            <th scope="col">Peak kW normal → shifted</th>
+            <th scope="col">Headroom kW normal</th>
+            <th scope="col">Headroom kW shifted</th>
+          </tr>
+        </thead>
+        <tbody>
+          {g.assets.map((a) => (
+            <tr key={a.id} className={a.headroomKw.shifted < 0 ? 'over' : undefined}>
+              <th scope="row">
+                {a.name ?? a.id} <small>({a.kind})</small>
+              </th>
+              <td>{formatNumber(a.capacityKw, 0)}</td>
+              <td>{a.buildings}</td>
+              <td>
+                {formatNumber(a.peakKw.baseline, 1)} → {formatNumber(a.peakKw.shifted, 1)}
+              </td>
+              <td>{signed(a.headroomKw.baseline)}</td>
+              <td>{signed(a.headroomKw.shifted)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="footnote">
+        {g.rule} Radius {formatNumber(g.maxRadiusM / 1000, 1)} km; {g.unassigned} buildings beyond it.
+        {g.attribution ? ` ${g.attribution}.` : ''}
+      </p>
+    </section>
   );
 }

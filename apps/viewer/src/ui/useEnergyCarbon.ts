@@ -1,6 +1,6 @@
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { energyApi } from '../api/energyApi';
-import type { Flexibility, Portfolio } from '../api/energyTypes';
+import type { Flexibility, GridNetwork, Portfolio } from '../api/energyTypes';
 import type { DatasetInfo } from '../api/types';
 import type { ViewBbox } from '../scene/ViewBounds';
 import { leverSetOf } from '../state/carbon';
@@ -32,6 +32,10 @@ export interface PortfolioState {
   /** Why `run` cannot send anything now, or null. */
   blocked: string | null;
   result: RequestState<Portfolio>;
+  /** Grid networks to report headroom on (loaded when the panel opens) and the one chosen (null: none). */
+  grids: GridNetwork[];
+  grid: string | null;
+  setGrid: (name: string | null) => void;
   /** What the shown result was asked for, in words. */
   describedAs: string | null;
 }
@@ -83,12 +87,27 @@ export function useEnergyCarbon(view: ViewState, datasets: readonly DatasetInfo[
   const [ids, setIds] = useState<string[]>([]);
   const [portfolioKey, setPortfolioKey] = useState<string | null>(null);
   const [describedAs, setDescribedAs] = useState<string | null>(null);
+  const [grids, setGrids] = useState<GridNetwork[]>([]);
+  const [grid, setGrid] = useState<string | null>(null);
+  useEffect(() => {
+    if (view.panel !== 'portfolio') return;
+    const ac = new AbortController();
+    energyApi
+      .grids(ac.signal)
+      .then((g) => {
+        setGrids(g);
+        // A network is reported by default once one exists (its label says whether it is a sample).
+        setGrid((cur) => cur ?? g[0]?.name ?? null);
+      })
+      .catch(() => setGrids([]));
+    return () => ac.abort();
+  }, [view.panel]);
   const viewBounds = useRef<(() => ViewBbox | null) | null>(null);
   const setViewBounds = useCallback((b: (() => ViewBbox | null) | null) => {
     viewBounds.current = b;
   }, []);
   const portfolioBodyFor = (bbox: ViewBbox | null) =>
-    portfolioRequest(choice, settings, { dataset, viewBbox: bbox, ids }, PORTFOLIO_LIMIT);
+    portfolioRequest(choice, settings, { dataset, viewBbox: bbox, ids, grid }, PORTFOLIO_LIMIT);
   const blocked =
     problems.length > 0
       ? problems[0]
@@ -111,7 +130,9 @@ export function useEnergyCarbon(view: ViewState, datasets: readonly DatasetInfo[
         ? `Public buildings (schools, civic, health care) of ${dataset}, up to ${PORTFOLIO_LIMIT},`
         : choice === 'view'
           ? `Buildings in view, up to ${PORTFOLIO_LIMIT},`
-          : `${ids.length} chosen building${ids.length === 1 ? '' : 's'},`,
+          : choice === 'council'
+            ? `Council-owned buildings of ${dataset},`
+            : `${ids.length} chosen building${ids.length === 1 ? '' : 's'},`,
     );
   };
 
@@ -146,6 +167,9 @@ export function useEnergyCarbon(view: ViewState, datasets: readonly DatasetInfo[
       blocked,
       result: portfolioResult,
       describedAs,
+      grids,
+      grid,
+      setGrid,
     },
     carbon,
     setViewBounds,

@@ -29,7 +29,7 @@ import type { NodeStore, OsmData, OsmRelation, OsmTags, OsmWay } from './model';
 
 /** Tags kept as building attributes (others, e.g. `source`, `note`, are dropped). */
 const KEPT_TAG =
-  /^(name(:.+)?|alt_name|old_name|addr:.+|amenity|shop|office|craft|healthcare|tourism|historic|building(:.+)?|roof:.+|height|min_height|ref:GB:uprn|ref:GB:toid|start_date|construction_date|operator|religion|denomination|heritage(:.+)?|listed_status|wikidata|wikipedia|description|ele)$/;
+  /^(name(:.+)?|alt_name|old_name|addr:.+|amenity|shop|office|craft|healthcare|tourism|historic|building(:.+)?|roof:.+|height|min_height|ref:GB:uprn|ref:GB:toid|start_date|construction_date|operator|owner|religion|denomination|heritage(:.+)?|listed_status|wikidata|wikipedia|description|ele)$/;
 
 export function keptAttributes(tags: OsmTags): Record<string, string> {
   const out: Record<string, string> = {};

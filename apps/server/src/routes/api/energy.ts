@@ -8,12 +8,20 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { resolvePaths } from '@placetwin/cli';
-import { type Db, type EnergyStockRow, energyStockBuildings, getBuilding, getDataset } from '@placetwin/db';
+import {
+  type Db,
+  type EnergyStockRow,
+  energyStockBuildings,
+  getBuilding,
+  getDataset,
+  ownershipCandidates,
+} from '@placetwin/db';
 import {
   annualDemand,
   buildingFlexibility,
   CAPACITY_CLASSES,
   carbonIntensityCsvImporter,
+  councilOwnership,
   type DayConditions,
   dayConditions,
   describeBuilding,
@@ -34,12 +42,18 @@ import Type, { type Static } from 'typebox';
 import { HttpProblem, notFound } from '../../plugins/app/problems';
 import { DatasetNameSchema, ProblemSchema } from '../schemas';
 import { parseBboxParam } from './bbox';
+import { GridHeadroomSchema, GridNameSchema, portfolioGridHeadroom } from './energy-grid';
 
 export interface EnergyRoutesOptions {
   db: Db;
   /** Where the weather and intensity files are; default PLACETWIN_SAMPLE_DATA or ../shared/data. */
   sampleDataDir?: string;
+  /** The council's names for the council-owned selection (default: the sample city's, Rutland County Council). */
+  councilNames?: string[];
 }
+
+/** Whose buildings "All council-owned" picks when no council name is configured: the sample city's council. */
+export const SAMPLE_COUNCIL_NAMES = ['Rutland County Council'];
 
 export const ENERGY_DATA = {
   weather: 'energy/weather/leeds-hourly-weather-2019.csv',
@@ -91,6 +105,12 @@ const FlexibilityFields = {
     }),
   ),
   carbonWeight: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+  mode: Type.Optional(
+    Type.Union([Type.Literal('heating'), Type.Literal('cooling')], {
+      description:
+        'heating (default) or cooling: a summer day, the same plant reversed as a chiller/heat pump with `cop`, pre-cooling within the band',
+    }),
+  ),
 };
 const OverrideFields = {
   capacityClass: Type.Optional(
@@ -213,6 +233,14 @@ const PortfolioResponse = Type.Object(
     ),
     skipped: Type.Array(Type.Object({ id: Type.String(), reason: Type.String() })),
     credits: Type.String(),
+    councilOwnership: Type.Optional(
+      Type.Object({
+        councilNames: Type.Array(Type.String()),
+        rule: Type.String(),
+        buildings: Type.Array(Type.Object({ id: Type.String(), basis: Type.String() })),
+      }),
+    ),
+    grid: Type.Optional(GridHeadroomSchema),
   },
   { title: 'Portfolio' },
 );
@@ -226,6 +254,23 @@ const PortfolioBody = Type.Object({
     Type.Object({
       use: Type.Optional(Type.Array(Type.String({ maxLength: 40 }), { maxItems: 20 })),
       bbox: Type.Optional(Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()])),
+      councilOwned: Type.Optional(
+        Type.Boolean({
+          description:
+            'Only council-owned buildings: asset register (council_owned) first, else OSM owner, operator or name naming the council',
+        }),
+      ),
+      councilNames: Type.Optional(
+        Type.Array(Type.String({ minLength: 2, maxLength: 150 }), { minItems: 1, maxItems: 10 }),
+      ),
+    }),
+  ),
+  grid: Type.Optional(GridNameSchema),
+  maxRadiusM: Type.Optional(
+    Type.Number({
+      minimum: 1,
+      maximum: 50_000,
+      description: 'Nearest-asset radius for grid assignment (default 5000 m)',
     }),
   ),
   limit: Type.Integer({ minimum: 1, maximum: MAX_PORTFOLIO_BUILDINGS, default: 500 }),
@@ -275,6 +320,7 @@ function flexibilityOptions(b: Static<Type.TObject<typeof FlexibilityFields>>): 
   if (b.cop !== undefined) o.cop = b.cop;
   if (b.windowWeight !== undefined) o.windowWeight = b.windowWeight;
   if (b.carbonWeight !== undefined) o.carbonWeight = b.carbonWeight;
+  if (b.mode !== undefined) o.mode = b.mode;
   return o;
 }
 
@@ -316,6 +362,7 @@ function energyBuilding(row: BuildingRow, footprint: GeoJsonGeometry): EnergyBui
 
 const energyRoutes: FastifyPluginAsyncTypebox<EnergyRoutesOptions> = async (app, opts) => {
   const { db } = opts;
+  const councilNames = opts.councilNames ?? SAMPLE_COUNCIL_NAMES;
   const dataDir = opts.sampleDataDir ?? resolvePaths().sampleDataDir;
   let series: Promise<{ weather: WeatherSeries; intensity: RegularSeries }> | null = null;
   const loadSeries = () => {
@@ -553,6 +600,8 @@ const energyRoutes: FastifyPluginAsyncTypebox<EnergyRoutesOptions> = async (app,
     async (request) => {
       const body = request.body;
       let buildings: EnergyBuilding[];
+      let owned: { id: string; basis: string }[] | null = null;
+      let ownershipNames: string[] = [];
       if (body.buildingIds) {
         buildings = await Promise.all(body.buildingIds.map(loadBuilding));
       } else if (body.dataset) {
@@ -560,11 +609,23 @@ const energyRoutes: FastifyPluginAsyncTypebox<EnergyRoutesOptions> = async (app,
         if (!ds) throw notFound(`no dataset "${body.dataset}"`);
         if (!ds.bbox)
           throw new HttpProblem(400, 'empty-dataset', `dataset "${body.dataset}" has no buildings`);
+        let ids: string[] | undefined;
+        if (body.filter?.councilOwned) {
+          const names = body.filter.councilNames ?? councilNames;
+          owned = [];
+          for (const c of await ownershipCandidates(db, body.dataset)) {
+            const o = councilOwnership(c.attributes, names);
+            if (o.councilOwned) owned.push({ id: c.id, basis: o.basis as string });
+          }
+          ids = owned.map((o) => o.id);
+          ownershipNames = names;
+        }
         // The same records (tags included) as one building's route reads, so a building's figures agree.
         const rows: EnergyStockRow[] = await energyStockBuildings(db, body.dataset, {
           bbox: body.filter?.bbox as [number, number, number, number] | undefined,
           uses: body.filter?.use,
           limit: body.limit,
+          ids,
         });
         buildings = rows.map((row) => energyBuilding(row, row.footprint));
       } else
@@ -588,6 +649,27 @@ const energyRoutes: FastifyPluginAsyncTypebox<EnergyRoutesOptions> = async (app,
         ranked: p.buildings,
         skipped: p.skipped,
         credits: ENERGY_DATA.credits,
+        ...(owned
+          ? {
+              councilOwnership: {
+                councilNames: ownershipNames,
+                rule: 'council_owned from the asset register decides; else OSM owner, else operator, names the council; else the building is named as the council',
+                buildings: owned.filter((o) => buildings.some((b) => b.id === o.id)),
+              },
+            }
+          : {}),
+        ...(body.grid
+          ? {
+              grid: await portfolioGridHeadroom(
+                db,
+                body.grid,
+                p.loads,
+                buildings,
+                day.daySteps,
+                body.maxRadiusM,
+              ),
+            }
+          : {}),
       };
     },
   );
