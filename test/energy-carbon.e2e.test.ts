@@ -199,6 +199,16 @@ describe('energy and carbon panels (Chromium)', () => {
       Math.round(carbon.carVehicleKm.value),
     );
     expect(await cell('Embodied carbon').textContent()).toContain('assumed');
+    // The trips of the development by mode: six modes, the car drivers' vehicle-km as the API says; Oakham is
+    // outside every sample GTFS feed, so the national bus share is used and the panel says so.
+    const travel = dock.getByTestId('scenario-travel');
+    expect(await travel.locator('tbody tr').count()).toBe(6);
+    expect(
+      number(await travel.locator('tr', { hasText: 'Car driver' }).locator('td').nth(3).textContent()),
+    ).toBe(Math.round(carbon.carVehicleKm.value));
+    expect(await dock.getByTestId('scenario-travel-access').textContent()).toContain(
+      'outside every imported GTFS feed',
+    );
     const chart = await dock.getByTestId('scenario-carbon-chart').screenshot();
     expect((await pixelStats(browser, chart)).distinctColours).toBeGreaterThan(12);
     await page.screenshot({ path: join(artifacts, 'energy-carbon-scenario.png') });

@@ -8,14 +8,18 @@
  * Lean on purpose (SwiftShader on two loaded cores): one page, one server, no waiting on building tiles (there are
  * none in Newport).
  */
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { CameraView, PlacetwinTestHooks } from '@placetwin/viewer';
+import GtfsRealtimeBindings from 'gtfs-realtime-bindings';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type ViewerWindow, waitForViewerReady } from './support/chromium';
-import { repoRoot } from './support/paths';
+import { repoRoot, sampleDataDir } from './support/paths';
 import { type RunningPlacetwin, startPlacetwin } from './support/placetwin-server';
 
 type TransportState = ReturnType<NonNullable<PlacetwinTestHooks['transport']>>;
@@ -27,6 +31,11 @@ const NEWPORT_CENTRE = { lon: -2.9977, lat: 51.5886 };
 /** The Newport feed starts on Monday 2023-06-05; today is outside it, so rush hour is Tuesday 08:00 BST. */
 const RUSH_HOUR = '2023-06-06T07:00:00Z';
 const M_PER_DEG_LAT = 111_195;
+/** The recorded Metro Transit VehiclePositions message (route 2, 2019-05-01), served by a local HTTP server. */
+const RT_PB = join(
+  sampleDataDir,
+  'transport/gtfs-rt/minneapolis-metrotransit-route2-20190501/vehicle_positions.pb',
+);
 
 const hooks = (page: Page) => ({
   transport: () =>
@@ -51,9 +60,26 @@ describe('public transport (Chromium, offline Cesium, Newport GTFS)', () => {
   const pageErrors: string[] = [];
   const badResponses: string[] = [];
 
+  let rtServer: Server;
+  let rtRequests = 0;
+
   beforeAll(async () => {
     await mkdir(artifacts, { recursive: true });
-    server = await startPlacetwin();
+    // A local stand-in for a GTFS-Realtime endpoint (no internet): it answers the recorded message.
+    const pb = readFileSync(RT_PB);
+    rtServer = createServer((_req, res) => {
+      rtRequests++;
+      res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(pb);
+    });
+    await new Promise<void>((r) => rtServer.listen(0, '127.0.0.1', r));
+    const rtUrl = `http://127.0.0.1:${(rtServer.address() as AddressInfo).port}/vehicle-positions`;
+    server = await startPlacetwin({
+      env: {
+        PLACETWIN_GTFS_RT_URL: rtUrl,
+        PLACETWIN_GTFS_RT_FEED: 'minneapolis-route-2',
+        PLACETWIN_GTFS_RT_POLL_S: '5',
+      },
+    });
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: VIEWPORT });
     context.on('response', (r) => {
@@ -68,6 +94,7 @@ describe('public transport (Chromium, offline Cesium, Newport GTFS)', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    await new Promise((r) => rtServer?.close(r));
   });
 
   it('flies to the chosen feed and moves its buses on the twin’s clock', async () => {
@@ -233,6 +260,9 @@ describe('public transport (Chromium, offline Cesium, Newport GTFS)', () => {
       .poll(async () => (await hooks(page).transport())?.scoreCellsDrawn ?? 0, { timeout: 120_000 })
       .toBeGreaterThan(50);
     expect(await page.getByTestId('score-map-summary').textContent()).toContain('on foot only');
+    expect(await page.getByTestId('score-map-summary').textContent()).toContain(
+      'outside every imported GTFS feed’s area',
+    );
     expect(await page.getByTestId('score-legend').getByRole('listitem').count()).toBe(8);
     const at = await hooks(page).worldToScreen(OAKHAM.lon, OAKHAM.lat, 0);
     const canvas = await page.locator('.scene canvas').boundingBox();
@@ -243,8 +273,86 @@ describe('public transport (Chromium, offline Cesium, Newport GTFS)', () => {
       .poll(() => page.getByTestId('point-score').textContent(), { timeout: 60_000 })
       .toMatch(/\d of 7 services within 15 minutes/);
     expect((await hooks(page).transport())?.pointScore).toBeGreaterThan(0.5); // a county town's centre
+    // Oakham has no bus feed: the panel says plainly that transit is not available there.
+    await expect
+      .poll(() => page.getByTestId('transit-unavailable').textContent())
+      .toContain('public transport is not available here, so this score is walking only');
     await page.screenshot({ path: join(artifacts, 'transport-fifteen-minute.png') });
     expect(pageErrors).toEqual([]);
     expect(badResponses.filter((r) => r.includes('/api/transport/'))).toEqual([]);
   });
+  // Behind a flag until it has passed end to end once: on a loaded machine its assertions passed and its screenshot
+  // timed out (see the branch's report). Run with PLACETWIN_E2E_LIVE_RT=1.
+  it.skipIf(process.env.PLACETWIN_E2E_LIVE_RT !== '1')(
+    'shows the live GTFS-Realtime vehicles at their recorded positions instead of the timetable’s',
+    async () => {
+      // The recorded message, decoded here with the bindings directly (not through the twin's decoder).
+      const message = GtfsRealtimeBindings.transit_realtime.FeedMessage.decode(readFileSync(RT_PB));
+      const messageAt = new Date(Number(message.header.timestamp) * 1000).toISOString();
+      const recorded = new Map<string, { longitude: number; latitude: number }>(
+        message.entity.flatMap((e) =>
+          e.vehicle?.position ? [[`live:${e.vehicle.vehicle?.id ?? e.id}`, e.vehicle.position] as const] : [],
+        ),
+      );
+      expect(recorded.size).toBe(11);
+      await expect
+        .poll(
+          async () =>
+            (
+              (await (await fetch(`${server.baseUrl}/api/transport/realtime`)).json()) as {
+                messageAt: string | null;
+              }
+            ).messageAt,
+          { timeout: 60_000 },
+        )
+        .toBe(messageAt);
+      expect(rtRequests).toBeGreaterThan(0);
+
+      await page.getByLabel('GTFS feed').selectOption('minneapolis-route-2');
+      // The clock goes to the latest message and the live vehicles replace the scheduled ones.
+      await expect
+        .poll(async () => Date.parse((await hooks(page).state()).time ?? ''), { timeout: 60_000 })
+        .toBe(Date.parse(messageAt));
+      await expect
+        .poll(async () => (await hooks(page).transport())?.vehiclesLive, { timeout: 120_000, interval: 500 })
+        .toBe(true);
+      const live = (await hooks(page).transport()) as TransportState;
+      expect(live.vehicles.map((v) => v.runId).sort()).toEqual([...recorded.keys()].sort());
+      for (const v of live.vehicles) {
+        const p = recorded.get(v.runId);
+        if (!p) throw new Error(`${v.runId} is not in the recorded message`);
+        // Drawn where the message puts it (the API rounds to 6 decimals: < 0.2 m). Speeds are 0 in this message, so
+        // dead reckoning leaves every bus where it was seen.
+        expect(Math.abs(v.lon - p.longitude)).toBeLessThan(2e-6);
+        expect(Math.abs(v.lat - p.latitude)).toBeLessThan(2e-6);
+      }
+      await expect
+        .poll(() => page.getByTestId('transport-status').textContent())
+        .toContain('11 vehicles on the road (live, GTFS-Realtime)');
+      await expect
+        .poll(() => page.getByTestId('transport-live').textContent())
+        .toContain(messageAt.replace('.000Z', 'Z'));
+      // Frame the buses (route 2 runs east–west across Minneapolis) and look.
+      const lons = live.vehicles.map((v) => v.lon);
+      const lats = live.vehicles.map((v) => v.lat);
+      await hooks(page).cameraTo({
+        lon: (Math.min(...lons) + Math.max(...lons)) / 2,
+        lat: (Math.min(...lats) + Math.max(...lats)) / 2 - 0.03,
+        heightM: 6000,
+        headingDeg: 0,
+        pitchDeg: -60,
+      });
+      await page.waitForTimeout(2000);
+      const canvas = await page.locator('.scene canvas').boundingBox();
+      if (!canvas) throw new Error('no Cesium canvas');
+      await page.screenshot({ path: join(artifacts, 'transport-live-gtfs-rt.png'), clip: canvas });
+      // Every recorded bus is on screen where the hooks say it is.
+      for (const v of live.vehicles) {
+        const at = await hooks(page).worldToScreen(v.lon, v.lat, 0);
+        expect(at).not.toBeNull();
+      }
+      expect(pageErrors).toEqual([]);
+      expect(badResponses.filter((r) => r.includes('/api/transport/'))).toEqual([]);
+    },
+  );
 });

@@ -102,12 +102,28 @@ export {
   trajectoryReference,
 } from './trajectory';
 export {
+  busShareFactor,
   CAR_TRIP_KM,
   CAR_VEHICLE_KM_PER_HOME,
+  CENSUS_2011_TRAVEL_TO_WORK,
+  CENSUS_2021_EMPLOYMENT,
   CENSUS_2021_PERSONS_PER_HOUSEHOLD,
+  COMMUTING_TRIPS_PER_WORKER,
+  type DevelopmentTravel,
+  developmentTravel,
+  HOME_TRIP_RATES,
   type HomeTrips,
   homeCarTravel,
+  JOB_TRIP_RATES,
+  type ModeTravel,
   NTS_2023,
+  NTS_2023_COMMUTING_SHARE,
+  type OriginTravel,
+  type SiteTransitAccess,
+  TRAVEL_MODES,
+  TRIP_KM,
+  type TravelMode,
+  type TripRateTable,
 } from './trips';
 export {
   BASES,

@@ -4,7 +4,14 @@ import { developmentImpact } from './embodied';
 import { emissionFactors } from './factors';
 import { GRID_PATHS } from './grid';
 import { compileStock } from './stock';
-import { CAR_TRIP_KM, homeCarTravel } from './trips';
+import {
+  busShareFactor,
+  CAR_TRIP_KM,
+  COMMUTING_TRIPS_PER_WORKER,
+  developmentTravel,
+  homeCarTravel,
+  TRIP_KM,
+} from './trips';
 
 describe('car travel of new homes (NTS 2023, Census 2021)', () => {
   it('derives the mean car trip from the NTS shares: 0.78 × 5,974 mi ÷ (0.60 × 915) = 8.488 mi = 13.66 km', () => {
@@ -75,5 +82,78 @@ describe('a development’s added car traffic in its carbon impact', () => {
     const i2032 = 2032 - 2025;
     expect(ev.transportChange.values[i2032]).toBeLessThan(plain.transportChange.values[i2032]);
     expect(ev.transportChange.values[i2032]).toBeGreaterThan(0);
+  });
+});
+
+describe('trips of a development’s homes and jobs by mode (NTS 2023, Census 2021 and 2011)', () => {
+  const byMode = (t: ReturnType<typeof developmentTravel>, origin: 'homes' | 'jobs') =>
+    Object.fromEntries(
+      (t.origins.find((o) => o.origin === origin)?.modes ?? []).map((m) => [m.mode, m]),
+    ) as Record<string, { trips: number; personKm: number; vehicleKm: number }>;
+
+  it('derives the trip lengths from NTS0303’s rounded shares of trips and of distance', () => {
+    // bus 3% of 5,974 mi over 4% of 915 trips = 4.8967 mi; rail 8%/2% = 26.116 mi; walk 4%/29% = 0.90055 mi;
+    // cycle 1%/2% = 3.2645 mi.
+    expect(TRIP_KM.bus).toBeCloseTo(4.8967 * 1.609344, 3);
+    expect(TRIP_KM.rail).toBeCloseTo(26.1158 * 1.609344, 2);
+    expect(TRIP_KM.walk).toBeCloseTo(0.90055 * 1.609344, 3);
+    expect(TRIP_KM.cycle).toBeCloseTo(3.2645 * 1.609344, 3);
+    expect(TRIP_KM.carDriver).toBeCloseTo(CAR_TRIP_KM, 9);
+  });
+
+  it('gives a job 0.13 × 915 × 59,597,300 ÷ 27.8 million = 255.0 commuting trips, split as Census 2011', () => {
+    expect(COMMUTING_TRIPS_PER_WORKER).toBeCloseTo(255.0, 1);
+    const t = developmentTravel({ homes: 0, jobs: 100 });
+    const jobs = byMode(t, 'jobs');
+    // 57.5% of the 92.6% who travelled drove; 7.3% went by bus; 5.2% + 3.9% by rail.
+    expect(jobs.carDriver.trips).toBeCloseTo((100 * 255.0037 * 57.5) / 92.6, 1); // 15,834
+    expect(jobs.bus.trips).toBeCloseTo((100 * 255.0037 * 7.3) / 92.6, 1);
+    expect(jobs.rail.trips).toBeCloseTo((100 * 255.0037 * 9.1) / 92.6, 1);
+    expect(jobs.carDriver.vehicleKm).toBeCloseTo(15_834.4 * 13.6596, -1); // ≈ 216,290 vehicle-km/yr
+    expect(jobs.carPassenger.vehicleKm).toBe(0);
+    expect(jobs.bus.vehicleKm).toBe(0);
+    expect(jobs.walk.personKm).toBeCloseTo(((100 * 255.0037 * 10.7) / 92.6) * 0.90055 * 1.609344, 0);
+    const all = Object.values(jobs).reduce((a, m) => a + m.trips, 0);
+    expect(all).toBeCloseTo(100 * 255.0037, 1);
+    expect(t.carVehicleKm.value).toBeCloseTo(jobs.carDriver.vehicleKm, 6);
+    expect(t.access).toBeNull();
+  });
+
+  it('keeps the homes’ car traffic of homeCarTravel and adds the other modes per resident', () => {
+    const t = developmentTravel({ homes: 10, jobs: 0 });
+    const homes = byMode(t, 'homes');
+    expect(homes.carDriver.trips).toBeCloseTo(23.6 * 363, 6); // 8,566.8
+    expect(homes.carPassenger.trips).toBeCloseTo(23.6 * 185, 6);
+    expect(homes.walk.trips).toBeCloseTo(23.6 * 263, 6);
+    expect(homes.bus.trips).toBeCloseTo(23.6 * 0.04 * 915, 6); // 863.76
+    expect(t.carVehicleKm.value).toBeCloseTo(homeCarTravel(10).carVehicleKm.value, 6);
+    expect(t.carVehicleKm.basis).toBe('assumed');
+  });
+
+  it('moves bus trips from or to car drivers by the stated rule where the site is in a feed', () => {
+    expect([0, 0.5, 1, 3, 4, 7, 8, 40].map(busShareFactor)).toEqual([0.5, 0.5, 1, 1, 1.5, 1.5, 2, 2]);
+    const access = { feed: 'f', date: '2023-06-07', stopsWithin400m: 3 };
+    const good = byMode(
+      developmentTravel({ homes: 10, jobs: 0, access: { ...access, departuresPerHour: 5 } }),
+      'homes',
+    );
+    expect(good.bus.trips).toBeCloseTo(863.76 * 1.5, 6);
+    expect(good.carDriver.trips).toBeCloseTo(8566.8 - 431.88, 6); // 8,134.92
+    const none = developmentTravel({ homes: 10, jobs: 0, access: { ...access, departuresPerHour: 0 } });
+    expect(byMode(none, 'homes').carDriver.trips).toBeCloseTo(8566.8 + 431.88, 6);
+    expect(none.carVehicleKm.value).toBeCloseTo(8998.68 * CAR_TRIP_KM, 3);
+    expect(none.access?.busFactor).toBe(0.5);
+    // Total trips are kept: only the split moves.
+    const sum = (o: Record<string, { trips: number }>) => Object.values(o).reduce((a, m) => a + m.trips, 0);
+    expect(sum(good)).toBeCloseTo(sum(byMode(developmentTravel({ homes: 10, jobs: 0 }), 'homes')), 6);
+  });
+
+  it('takes the site’s own figure per home for the homes, the model for the jobs; refuses bad input', () => {
+    const t = developmentTravel({ homes: 40, jobs: 0, carVehicleKmPerHome: 6500 });
+    expect(t.carVehicleKm).toMatchObject({ value: 260_000, basis: 'modelled' });
+    const both = developmentTravel({ homes: 40, jobs: 10, carVehicleKmPerHome: 6500 });
+    expect(both.carVehicleKm.value).toBeCloseTo(260_000 + byMode(both, 'jobs').carDriver.vehicleKm, 6);
+    expect(() => developmentTravel({ homes: -1, jobs: 0 })).toThrow(/homes/);
+    expect(() => developmentTravel({ homes: 0, jobs: Number.NaN })).toThrow(/jobs/);
   });
 });

@@ -45,7 +45,12 @@ export {
 } from './osm-walk';
 export { feedDateRange, GTFS_REQUIRED, parseGtfs } from './parse';
 export { gtfsFilesFromZip } from './read';
-export { decodeVehiclePositions, type VehicleObservation, type VehiclePositionsMessage } from './realtime';
+export {
+  decodeVehiclePositions,
+  extrapolatePosition,
+  type VehicleObservation,
+  type VehiclePositionsMessage,
+} from './realtime';
 export {
   type Arrivals,
   buildTimetable,
@@ -70,6 +75,7 @@ export {
   type TripRun,
   tripsOnDay,
 } from './schedule';
+export { representativeWeekday, SITE_ACCESS_DEFAULTS, type SiteAccess, siteAccess } from './site-access';
 export {
   addDays,
   assertServiceDate,

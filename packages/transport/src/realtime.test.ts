@@ -4,7 +4,7 @@ import { DataError } from '@placetwin/geo';
 import { describe, expect, it } from 'vitest';
 import { haversineM } from './geometry';
 import { parseGtfs } from './parse';
-import { decodeVehiclePositions } from './realtime';
+import { decodeVehiclePositions, extrapolatePosition } from './realtime';
 import { compileSchedule, tripsOnDay } from './schedule';
 import { MINNEAPOLIS_DIR, minneapolisFeedFiles } from './test-fixtures';
 import { runPositionAt } from './vehicles';
@@ -67,5 +67,34 @@ describe('GTFS-Realtime VehiclePositions (recorded Metro Transit message)', () =
     expect(() => decodeVehiclePositions(new Uint8Array([0x0a, 0xff, 0xff, 0xff]), 'junk.pb')).toThrow(
       DataError,
     );
+  });
+});
+
+describe('live vehicles between polls (dead reckoning)', () => {
+  const seen = { lon: -3, lat: 51.5, bearingDeg: 90, speedMps: 10, timestampMs: 1_000_000 };
+
+  it('moves along the bearing at the reported speed: 10 m/s east for 30 s is 300 m east', () => {
+    const p = extrapolatePosition(seen, 1_030_000, 120);
+    expect(haversineM(seen.lon, seen.lat, p.lon, p.lat)).toBeCloseTo(300, 0);
+    expect(p.lat).toBeCloseTo(51.5, 6);
+    expect(p.lon).toBeGreaterThan(seen.lon);
+    // Due north: 300 m is 300 / 111,195 m per degree of latitude.
+    const n = extrapolatePosition({ ...seen, bearingDeg: 0 }, 1_030_000, 120);
+    expect(n.lat - seen.lat).toBeCloseTo(300 / 111_195, 6);
+    expect(n.lon).toBeCloseTo(seen.lon, 9);
+  });
+
+  it('stops at maxAheadS, never goes backwards, and holds still without speed (the recorded message)', () => {
+    const far = extrapolatePosition(seen, 1_000_000 + 3_600_000, 60);
+    expect(haversineM(seen.lon, seen.lat, far.lon, far.lat)).toBeCloseTo(600, 0);
+    expect(extrapolatePosition(seen, 900_000, 60)).toEqual({ lon: seen.lon, lat: seen.lat });
+    const recorded = decodeVehiclePositions(
+      new Uint8Array(readFileSync(join(MINNEAPOLIS_DIR, 'vehicle_positions.pb'))),
+      'vehicle_positions.pb',
+    );
+    for (const v of recorded.vehicles) {
+      expect(v.speedMps).toBe(0); // Metro Transit reported no speeds in this message
+      expect(extrapolatePosition(v, recorded.timestampMs + 30_000, 60)).toEqual({ lon: v.lon, lat: v.lat });
+    }
   });
 });

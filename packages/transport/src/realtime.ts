@@ -88,3 +88,25 @@ export function decodeVehiclePositions(bytes: Uint8Array, source: string): Vehic
     vehicles,
   };
 }
+
+const EARTH_RADIUS_M = 6_371_008.8;
+
+/**
+ * Where an observed vehicle should be drawn at `tMs`: moved from its observed position along its reported bearing
+ * at its reported speed for the time since its own observation, at most `maxAheadS` (never backwards in time).
+ * Dead reckoning in a straight line, so between two polls live vehicles move smoothly instead of jumping; without
+ * a speed or bearing (or at speed 0, as in the recorded Metro Transit message) the observed position stands.
+ */
+export function extrapolatePosition(
+  v: Pick<VehicleObservation, 'lon' | 'lat' | 'bearingDeg' | 'speedMps' | 'timestampMs'>,
+  tMs: number,
+  maxAheadS: number,
+): { lon: number; lat: number } {
+  if (!v.speedMps || v.bearingDeg === null || !(v.speedMps > 0)) return { lon: v.lon, lat: v.lat };
+  const dt = Math.min(Math.max((tMs - v.timestampMs) / 1000, 0), maxAheadS);
+  const d = v.speedMps * dt;
+  const b = (v.bearingDeg * Math.PI) / 180;
+  const dLat = ((d * Math.cos(b)) / EARTH_RADIUS_M) * (180 / Math.PI);
+  const dLon = ((d * Math.sin(b)) / (EARTH_RADIUS_M * Math.cos((v.lat * Math.PI) / 180))) * (180 / Math.PI);
+  return { lon: v.lon + dLon, lat: v.lat + dLat };
+}

@@ -90,3 +90,25 @@ export const fetchScoreMap = async (
       signal,
     ),
   );
+
+/** The server's GTFS-Realtime poller (PLACETWIN_GTFS_RT_URL): which feed it is for and its latest message time. */
+export interface RealtimeStatus {
+  configured: boolean;
+  feed: string | null;
+  messageAt: string | null;
+  vehicles: number;
+  pollS: number | null;
+}
+
+export const fetchRealtime = async (signal: AbortSignal): Promise<RealtimeStatus> => {
+  const body = (await getJson('/api/transport/realtime', signal)) as Partial<RealtimeStatus> | null;
+  if (typeof body !== 'object' || body === null || typeof body.configured !== 'boolean')
+    throw new Error('/api/transport/realtime: not a realtime status');
+  return {
+    configured: body.configured,
+    feed: body.feed ?? null,
+    messageAt: body.messageAt ?? null,
+    vehicles: body.vehicles ?? 0,
+    pollS: body.pollS ?? null,
+  };
+};

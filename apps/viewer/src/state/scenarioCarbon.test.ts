@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseScenarioCarbon, scenarioCarbonFigures } from './scenarioCarbon';
+import { accessSentence, parseScenarioCarbon, scenarioCarbonFigures } from './scenarioCarbon';
 
 const q = (value: number, unit = 'tCO2e') => ({ value, unit, basis: 'assumed' as const });
 const s = (values: number[]) => ({ unit: 'tCO2e/yr', basis: 'assumed' as const, values });
@@ -36,5 +36,31 @@ describe('the carbon of a scenario’s development in the panel', () => {
     expect(f.annualIn(2023)).toBe(0);
     expect(f.annualIn(2050)).toBeNull();
     expect(f.embodiedShare).toBeCloseTo(2688 / 2836, 9);
+  });
+});
+
+describe('the development’s trips: how the bus share was set', () => {
+  const travel = {
+    site: { lon: -0.7333, lat: 52.6734 },
+    residents: 0,
+    origins: [],
+    modes: [],
+    notes: [],
+  };
+  it('says when the site is outside every feed, and the rule applied inside one', () => {
+    expect(accessSentence({ ...travel, access: null })).toMatch(/outside every imported GTFS feed/);
+    const s = accessSentence({
+      ...travel,
+      access: {
+        feed: 'site-bus',
+        date: '2024-01-03',
+        departuresPerHour: 4,
+        stopsWithin400m: 1,
+        busFactor: 1.5,
+      },
+    });
+    expect(s).toContain('4 buses an hour');
+    expect(s).toContain('bus share × 1.5');
+    expect(s).toContain('site-bus');
   });
 });

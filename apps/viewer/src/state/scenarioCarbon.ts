@@ -22,6 +22,8 @@ export interface ScenarioCarbon {
   years: number[];
   newFloorAreaM2: number;
   homes: number;
+  /** New jobs (floor area by use ÷ the stated job densities). */
+  jobs?: number;
   embodied: Quantity;
   carVehicleKm: Quantity;
   operationalChange: SeriesJson;
@@ -30,7 +32,49 @@ export interface ScenarioCarbon {
   without: SeriesJson;
   with: SeriesJson;
   cumulativeChange: Quantity;
+  /** Trips of the new homes and jobs by mode, and the site's bus service where it lies in a GTFS feed. */
+  travel?: DevelopmentTravel;
   notes: string[];
+}
+
+export type TravelMode = 'carDriver' | 'carPassenger' | 'bus' | 'rail' | 'walk' | 'cycle';
+
+export interface ModeTravel {
+  mode: TravelMode;
+  trips: number;
+  personKm: number;
+  vehicleKm: number;
+}
+
+export interface DevelopmentTravel {
+  site: { lon: number; lat: number } | null;
+  residents: number;
+  access: {
+    feed: string;
+    date: string;
+    departuresPerHour: number;
+    stopsWithin400m: number;
+    busFactor: number;
+  } | null;
+  origins: { origin: 'homes' | 'jobs'; units: number; per: string; modes: ModeTravel[]; source: string }[];
+  modes: ModeTravel[];
+  notes: string[];
+}
+
+export const TRAVEL_MODE_LABELS: Record<TravelMode, string> = {
+  carDriver: 'Car driver',
+  carPassenger: 'Car passenger',
+  bus: 'Bus',
+  rail: 'Rail',
+  walk: 'Walk',
+  cycle: 'Cycle',
+};
+
+/** One sentence on how the site's bus share was set (the stated rule), for the panel. */
+export function accessSentence(t: DevelopmentTravel): string {
+  const a = t.access;
+  if (!a) return 'The site is outside every imported GTFS feed: the national bus share is used.';
+  return `${a.departuresPerHour} buses an hour (08:00–09:00, ${a.date}) leave ${a.stopsWithin400m} stops within 400 m in feed “${a.feed}”: bus share × ${a.busFactor}, the difference taken from car drivers.`;
 }
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;

@@ -65,7 +65,7 @@ export function FifteenMinutePanel({ tool }: { tool: FifteenMinuteTool }) {
             {map.data.cells.length} cells of {map.data.cellM} m scored;{' '}
             {map.data.feeds.length
               ? `by bus (${map.data.feeds.join(', ')}) and on foot.`
-              : 'on foot only (no GTFS feed has stops here).'}
+              : 'on foot only: this view lies outside every imported GTFS feed’s area (no stops within reach), so public transport is not available here.'}
             {map.data.uncoveredCells > 0 &&
               ` ${map.data.uncoveredCells} cells outside the points-of-interest data are left blank.`}{' '}
             Each cell is scored at its centre.
@@ -92,6 +92,12 @@ export function FifteenMinutePanel({ tool }: { tool: FifteenMinuteTool }) {
               ×
             </button>
           </div>
+          {point.data.mode === 'walk' && (
+            <p className="hint" role="note" data-testid="transit-unavailable">
+              Outside every imported GTFS feed’s area (no stop within a {point.data.limitMinutes}-minute
+              walk): public transport is not available here, so this score is walking only.
+            </p>
+          )}
           {point.data.score !== null && (
             <ul className="service-list">
               {point.data.services.map((s) => (

@@ -2,7 +2,13 @@ import type { ChartConfiguration } from 'chart.js';
 import { useMemo } from 'react';
 import { carbonApi } from '../api/energyApi';
 import { formatNumber, formatTonnes, formatTonnesSigned } from '../state/format';
-import { type ScenarioCarbon, scenarioCarbonFigures } from '../state/scenarioCarbon';
+import {
+  accessSentence,
+  type DevelopmentTravel,
+  type ScenarioCarbon,
+  scenarioCarbonFigures,
+  TRAVEL_MODE_LABELS,
+} from '../state/scenarioCarbon';
 import { ChartCanvas } from './charts/ChartCanvas';
 import { BasisTag } from './Figures';
 import { useDebouncedRequest } from './useDebouncedRequest';
@@ -23,7 +29,7 @@ function changeChart(c: ScenarioCarbon): ChartConfiguration {
       datasets: [
         set('Embodied (completion year)', c.embodiedByYear.values, '#912b88'),
         set('Buildings in use', c.operationalChange.values, '#f47738'),
-        set('Car traffic of the new homes', c.transportChange.values, '#1d70b8'),
+        set('Car traffic of the new homes and jobs', c.transportChange.values, '#1d70b8'),
       ],
     },
     options: {
@@ -35,6 +41,42 @@ function changeChart(c: ScenarioCarbon): ChartConfiguration {
       },
     },
   };
+}
+
+/** Trips a year of the new homes and jobs by mode, their person-km and the car vehicle-km that feed the carbon. */
+function TravelTable({ travel }: { travel: DevelopmentTravel }) {
+  const of = (origin: 'homes' | 'jobs', i: number) =>
+    travel.origins.find((o) => o.origin === origin)?.modes[i]?.trips ?? 0;
+  return (
+    <>
+      <table className="data-table" data-testid="scenario-travel">
+        <caption>Trips a year of the development by mode</caption>
+        <thead>
+          <tr>
+            <th scope="col">Mode</th>
+            <th scope="col">Homes</th>
+            <th scope="col">Jobs</th>
+            <th scope="col">Person-km</th>
+            <th scope="col">Vehicle-km</th>
+          </tr>
+        </thead>
+        <tbody>
+          {travel.modes.map((m, i) => (
+            <tr key={m.mode}>
+              <th scope="row">{TRAVEL_MODE_LABELS[m.mode]}</th>
+              <td>{formatNumber(Math.round(of('homes', i)))}</td>
+              <td>{formatNumber(Math.round(of('jobs', i)))}</td>
+              <td>{formatNumber(Math.round(m.personKm))}</td>
+              <td>{m.mode === 'carDriver' ? formatNumber(Math.round(m.vehicleKm)) : '–'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="legend-note" data-testid="scenario-travel-access">
+        {accessSentence(travel)} {travel.notes[0]}
+      </p>
+    </>
+  );
 }
 
 /**
@@ -73,8 +115,8 @@ export function ScenarioCarbonSection({
               <tr>
                 <th scope="row">New floor area</th>
                 <td>
-                  {formatNumber(c.newFloorAreaM2)} m², {formatNumber(c.homes)} homes, complete in{' '}
-                  {c.completionYear}
+                  {formatNumber(c.newFloorAreaM2)} m², {formatNumber(c.homes)} homes
+                  {c.jobs !== undefined && `, ${formatNumber(c.jobs)} jobs`}, complete in {c.completionYear}
                 </td>
               </tr>
               <tr>
@@ -84,7 +126,7 @@ export function ScenarioCarbonSection({
                 </td>
               </tr>
               <tr>
-                <th scope="row">Car traffic of the new homes</th>
+                <th scope="row">Car traffic of the new homes and jobs</th>
                 <td title={c.carVehicleKm.source}>
                   {formatNumber(c.carVehicleKm.value)} vehicle-km/yr <BasisTag basis={c.carVehicleKm.basis} />
                 </td>
@@ -108,6 +150,7 @@ export function ScenarioCarbonSection({
               </tr>
             </tbody>
           </table>
+          {c.travel && <TravelTable travel={c.travel} />}
           <ChartCanvas
             config={config}
             className="chart-scenario-carbon"

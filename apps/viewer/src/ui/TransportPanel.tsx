@@ -100,6 +100,20 @@ export function TransportPanel({ tool, time, dispatch }: TransportPanelProps) {
               Jump to rush hour (08:00)
             </button>
           </div>
+          {tool.realtime && (
+            <div className="row" data-testid="transport-live">
+              <p className="hint grow">
+                Live GTFS-Realtime positions for this feed (latest message{' '}
+                {tool.realtime.messageAt
+                  ? isoInstant(new Date(Date.parse(tool.realtime.messageAt)))
+                  : 'not yet in'}
+                , {tool.realtime.vehicles} vehicles): they replace the timetable's within two polls of it.
+              </p>
+              <button type="button" onClick={tool.showLive}>
+                Show live vehicles
+              </button>
+            </div>
+          )}
           <label className="field">
             Find a stop
             <input

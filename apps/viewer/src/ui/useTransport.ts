@@ -9,8 +9,10 @@ import {
   fetchDepartures,
   fetchFeeds,
   fetchIsochrones,
+  fetchRealtime,
   fetchRoutes,
   fetchStops,
+  type RealtimeStatus,
   type TransportFeature,
 } from '../api/transportApi';
 import type { Action } from '../state/store';
@@ -49,6 +51,10 @@ export interface TransportTool {
   setVehicleCount(n: number, live: boolean): void;
   /** The 15-minute city score: a map of the view and single points (works without a feed: walking only). */
   fifteen: FifteenMinuteTool;
+  /** The server's GTFS-Realtime feed when one is configured for the chosen feed (else null). */
+  realtime: RealtimeStatus | null;
+  /** Moves the clock to the latest GTFS-Realtime message, so the live vehicles are drawn. */
+  showLive(): void;
 }
 
 export function useTransport(
@@ -73,6 +79,16 @@ export function useTransport(
   const flyOnLoad = useRef(false);
 
   useEffect(() => loadFeeds(fetchFeeds), [loadFeeds]);
+  // Whether the server polls a GTFS-Realtime feed: asked once (cheap), and again on "Show live vehicles".
+  const [rtStatus, loadRealtime] = useRequest<RealtimeStatus>();
+  useEffect(() => loadRealtime(fetchRealtime), [loadRealtime]);
+  const realtimeOf = useCallback(
+    (name: string | null) =>
+      rtStatus.status === 'loaded' && rtStatus.data.configured && rtStatus.data.feed === name
+        ? rtStatus.data
+        : null,
+    [rtStatus],
+  );
   const feed = useMemo(
     () => (feeds.status === 'loaded' ? (feeds.data.find((f) => f.name === feedName) ?? null) : null),
     [feeds, feedName],
@@ -126,12 +142,28 @@ export function useTransport(
       flyOnLoad.current = chosen !== undefined;
       dispatch({ type: 'setTransport', transport: name && chosen ? { feed: name } : null });
       if (!chosen) return;
+      // A live GTFS-Realtime feed for it: go to its latest message, so the live vehicles replace the timetable's.
+      const live = realtimeOf(chosen.name);
+      if (live?.messageAt) {
+        dispatch({ type: 'setTime', time: isoInstant(new Date(Date.parse(live.messageAt))) });
+        return;
+      }
       // On a day the feed runs, so that its vehicles are on the map.
       const t = timeForFeed(chosen, Date.parse(timeRef.current));
       if (t !== Date.parse(timeRef.current)) dispatch({ type: 'setTime', time: isoInstant(new Date(t)) });
     },
-    [feeds, dispatch, loadIsochrones, setVehicleCount],
+    [feeds, dispatch, loadIsochrones, setVehicleCount, realtimeOf],
   );
+
+  const realtime = realtimeOf(feedName);
+  const showLive = useCallback(() => {
+    loadRealtime(async (signal) => {
+      const s = await fetchRealtime(signal);
+      if (s.configured && s.feed === feedName && s.messageAt)
+        dispatch({ type: 'setTime', time: isoInstant(new Date(Date.parse(s.messageAt))) });
+      return s;
+    });
+  }, [loadRealtime, feedName, dispatch]);
 
   const selectStop = useCallback(
     (s: { stopId: string; name: string | null } | null) => {
@@ -180,5 +212,7 @@ export function useTransport(
     vehiclesLive: vehicles.live,
     setVehicleCount,
     fifteen,
+    realtime,
+    showLive,
   };
 }

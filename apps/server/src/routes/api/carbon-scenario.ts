@@ -5,10 +5,26 @@
  * figure), and the change to the area's trajectory. Reads follow the scenario's: drafts are staff-only.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { developmentImpact, type EmbodiedLevel, homeCarTravel, type NewBuilding } from '@placetwin/carbon';
-import { type Db, scenarioIndicators, scenarioOverlayInput } from '@placetwin/db';
+import {
+  developmentImpact,
+  developmentTravel,
+  type EmbodiedLevel,
+  type NewBuilding,
+  type SiteTransitAccess,
+  TRAVEL_MODES,
+  type TravelMode,
+} from '@placetwin/carbon';
+import {
+  type Db,
+  listGtfsFeeds,
+  loadGtfsFeed,
+  scenarioIndicators,
+  scenarioOverlayInput,
+} from '@placetwin/db';
 import { apply, footprintAreaM2, type ScenarioBuilding, storeysForFloorArea } from '@placetwin/scenario';
+import { compileSchedule, representativeWeekday, type Schedule, siteAccess } from '@placetwin/transport';
 import type { FastifyReply } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import Type from 'typebox';
 import { sendProblem } from '../../plugins/app/problem-handler';
 import { scenarioAccess } from '../../plugins/app/scenario-access';
@@ -53,6 +69,74 @@ export function newFloorArea(
   return out;
 }
 
+/** The mean of the new buildings' footprint vertices (outer rings): where the development's trips start and end. */
+export function siteCentre(
+  result: ReturnType<typeof apply>,
+  ids: readonly string[],
+): { lon: number; lat: number } | null {
+  const byId = new Map(result.buildings.map((b) => [b.id, b]));
+  let x = 0;
+  let y = 0;
+  let n = 0;
+  for (const id of ids) {
+    const b = byId.get(id);
+    if (!b) continue;
+    for (const poly of b.footprint) {
+      const ring = poly[0];
+      for (let i = 0; i + 1 < ring.length; i += 2) {
+        x += ring[i];
+        y += ring[i + 1];
+        n++;
+      }
+    }
+  }
+  return n > 0 ? { lon: x / n, lat: y / n } : null;
+}
+
+/** Compiled timetables by feed id (a re-import gets a new id), for the bus-share rule. */
+const schedules = new LRUCache<number, Promise<Schedule | null>>({ max: 2 });
+
+/**
+ * The site's peak-hour bus service in the first imported feed whose area holds it (a served stop within 800 m),
+ * on the feed's first Wednesday; null when the site lies outside every feed (the national split stands).
+ */
+export async function siteTransitAccess(
+  db: Db,
+  site: { lon: number; lat: number },
+): Promise<SiteTransitAccess | null> {
+  const MARGIN = 0.02; // degrees, more than 800 m: a feed whose stops' box misses the site by more is skipped
+  for (const f of await listGtfsFeeds(db)) {
+    const b = f.bbox;
+    if (!b || !f.startDate) continue;
+    if (
+      site.lon < b[0] - MARGIN ||
+      site.lon > b[2] + MARGIN ||
+      site.lat < b[1] - MARGIN ||
+      site.lat > b[3] + MARGIN
+    )
+      continue;
+    let entry = schedules.get(f.id);
+    if (!entry) {
+      entry = loadGtfsFeed(db, f.name).then((feed) => (feed ? compileSchedule(feed) : null));
+      schedules.set(f.id, entry);
+      entry.catch(() => schedules.delete(f.id));
+    }
+    const schedule = await entry;
+    if (!schedule) continue;
+    const date = representativeWeekday(schedule, f.startDate);
+    if (!date) continue;
+    const a = siteAccess(schedule, date, site.lon, site.lat);
+    if (a)
+      return {
+        feed: f.name,
+        date,
+        departuresPerHour: a.departuresPerHour,
+        stopsWithin400m: a.stopsWithin400m,
+      };
+  }
+  return null;
+}
+
 export interface ScenarioCarbonOptions {
   /** A saved lever set of the scenario's dataset; `baseline`: the grid path only. */
   leverSet?: string;
@@ -73,9 +157,17 @@ export async function scenarioCarbonImpact(db: Db, id: number, options: Scenario
   const levers = await leversNamed(db, dataset, leverName);
   const inputs = await inputsOf(db, dataset);
   const { stock } = await areaStock(db, dataset);
-  const buildings = newFloorArea(baseline, apply(baseline, changes), completionYear);
-  const homes = Math.max(0, (await scenarioIndicators(db, scenario.id)).delta.homes);
-  const travel = homeCarTravel(homes, carVehicleKmPerHome);
+  const result = apply(baseline, changes);
+  const buildings = newFloorArea(baseline, result, completionYear);
+  const delta = (await scenarioIndicators(db, scenario.id)).delta;
+  const homes = Math.max(0, delta.homes);
+  const jobs = Math.max(0, delta.jobs);
+  const site = siteCentre(
+    result,
+    buildings.map((b) => b.id),
+  );
+  const access = site && homes + jobs > 0 ? await siteTransitAccess(db, site) : null;
+  const travel = developmentTravel({ homes, jobs, access, carVehicleKmPerHome });
   const d = developmentImpact(
     { startYear: inputs.startYear, stock, transport: inputs.transport, other: inputs.other },
     levers,
@@ -91,6 +183,7 @@ export async function scenarioCarbonImpact(db: Db, id: number, options: Scenario
     years: d.without.years,
     newFloorAreaM2: buildings.reduce((a, b) => a + b.giaM2, 0),
     homes,
+    jobs,
     buildings: d.embodied.buildings.map((b) => ({
       id: b.id,
       use: b.use,
@@ -101,6 +194,14 @@ export async function scenarioCarbonImpact(db: Db, id: number, options: Scenario
     embodied: d.embodied.total,
     carTrips: travel.carTrips,
     carVehicleKm: travel.carVehicleKm,
+    travel: {
+      site,
+      residents: travel.residents,
+      access: travel.access,
+      origins: travel.origins,
+      modes: travel.modes,
+      notes: travel.notes,
+    },
     embodiedByYear: seriesJson(d.embodiedByYear),
     operationalChange: seriesJson(d.operationalChange),
     transportChange: seriesJson(d.transportChange),
@@ -112,7 +213,7 @@ export async function scenarioCarbonImpact(db: Db, id: number, options: Scenario
     cumulativeChange: d.cumulativeChange,
     notes: [
       'Floor area: added buildings whole; modified buildings their growth (a change of use: all of it). Demolitions are not credited.',
-      'Operational energy of the new floor area is assumed per m² by use; car traffic from new homes only (jobs and visitors are not counted).',
+      'Operational energy of the new floor area is assumed per m² by use; trips of new homes (all purposes) and new jobs (commuting; visitors and deliveries are not counted).',
       '"with" adds the development’s operational, transport and embodied emissions (embodied in its completion year).',
     ],
   };
@@ -138,6 +239,41 @@ const Query = Type.Object(
   { additionalProperties: false },
 );
 
+const ModeTravelSchema = Type.Object({
+  mode: Type.Union(TRAVEL_MODES.map((m) => Type.Literal(m)) as [ReturnType<typeof Type.Literal<TravelMode>>]),
+  trips: Type.Number({ description: 'trips/yr' }),
+  personKm: Type.Number({ description: 'person-km/yr' }),
+  vehicleKm: Type.Number({ description: 'vehicle-km/yr added to the roads (car drivers only)' }),
+});
+const TravelSchema = Type.Object(
+  {
+    site: Type.Union([Type.Object({ lon: Type.Number(), lat: Type.Number() }), Type.Null()]),
+    residents: Type.Number(),
+    access: Type.Union([
+      Type.Object({
+        feed: Type.String(),
+        date: Type.String(),
+        departuresPerHour: Type.Number(),
+        stopsWithin400m: Type.Integer(),
+        busFactor: Type.Number(),
+      }),
+      Type.Null(),
+    ]),
+    origins: Type.Array(
+      Type.Object({
+        origin: Type.Union([Type.Literal('homes'), Type.Literal('jobs')]),
+        units: Type.Number(),
+        per: Type.Union([Type.Literal('resident'), Type.Literal('job')]),
+        modes: Type.Array(ModeTravelSchema),
+        source: Type.String(),
+      }),
+    ),
+    modes: Type.Array(ModeTravelSchema),
+    notes: Type.Array(Type.String()),
+  },
+  { title: 'DevelopmentTravel' },
+);
+
 const ImpactSchema = Type.Object(
   {
     scenarioId: Type.Integer(),
@@ -148,6 +284,7 @@ const ImpactSchema = Type.Object(
     years: Type.Array(Type.Integer()),
     newFloorAreaM2: Type.Number(),
     homes: Type.Number(),
+    jobs: Type.Number({ description: 'new jobs (indicators: floor area by use ÷ the stated job densities)' }),
     buildings: Type.Array(
       Type.Object({
         id: Type.String(),
@@ -160,6 +297,7 @@ const ImpactSchema = Type.Object(
     embodied: QuantitySchema,
     carTrips: QuantitySchema,
     carVehicleKm: QuantitySchema,
+    travel: TravelSchema,
     embodiedByYear: SeriesSchema,
     operationalChange: SeriesSchema,
     transportChange: SeriesSchema,
@@ -187,7 +325,7 @@ const carbonScenarioRoutes: FastifyPluginAsyncTypebox<CarbonScenarioRoutesOption
         tags: ['carbon', 'scenarios'],
         summary: "The carbon of a scenario's development and its change to the area trajectory",
         description:
-          'Embodied carbon of the new floor area (RIBA 2030 Climate Challenge by use), its operational emissions from `completionYear` under the lever set (`baseline`: the grid path only), and the car traffic of its new homes (DfT National Travel Survey 2023 and Census 2021 averages, or `carVehicleKmPerHome`). Every number carries its unit and basis.',
+          'Embodied carbon of the new floor area (RIBA 2030 Climate Challenge by use), its operational emissions from `completionYear` under the lever set (`baseline`: the grid path only), and the trips of its new homes and jobs by mode (DfT National Travel Survey 2023, ONS Census 2021 and 2011; the bus share adjusted by the site’s peak-hour buses where it lies in an imported GTFS feed) with the car-driver vehicle-km in the transport change (`carVehicleKmPerHome` replaces the homes’ figure). Every number carries its unit and basis.',
         params: Params,
         querystring: Query,
         response: { 200: ImpactSchema, 400: ProblemSchema, 404: ProblemSchema },

@@ -3,12 +3,12 @@
  * driven through inject(); and the sample modeller's script run through the CLI's `run` command, whose
  * report must equal the API's indicators for the same scenario.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureSampleData, registerRunCommand, repoRoot, type ScenarioRunReport } from '@placetwin/cli';
-import { createConsultation, type Db, openTestDb } from '@placetwin/db';
+import { createConsultation, type Db, importGtfs, openTestDb } from '@placetwin/db';
 import { type FootprintGeoJson, localFrame } from '@placetwin/scenario';
 import { Command } from 'commander';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -502,6 +502,70 @@ describe('GET /api/scenarios/:id/carbon (the carbon of the development)', () => 
     // The site's own travel figure replaces the national averages.
     const own = (await inject(`/api/scenarios/${s.id}/carbon?carVehicleKmPerHome=5000`)).json();
     expect(own.carVehicleKm).toMatchObject({ value: c.homes * 5000, basis: 'modelled' });
+  });
+
+  it('adds the commuting trips of new jobs by mode, and adjusts the bus share where the site is in a GTFS feed', async () => {
+    const office = (id: string, lon: number, lat: number) => ({
+      op: 'add',
+      id,
+      footprint: rectangle(lon, lat, 14, 40),
+      use: 'commercial',
+      storeys: 4,
+    });
+    // Oakham (Rutland): no feed has a stop within 800 m, so the national split stands.
+    const s = await create('carbon of an office');
+    const res = await post(`/api/scenarios/${s.id}/changes`, {
+      expectedVersion: 1,
+      changes: [{ op: 'demolish', id: TRAVIS_PERKINS }, office('new/office', -0.73342, 52.67322)],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const c = (await inject(`/api/scenarios/${s.id}/carbon`)).json();
+    const indicators = (await inject(`/api/scenarios/${s.id}/indicators`)).json();
+    expect(c.jobs).toBe(indicators.delta.jobs);
+    expect(c.jobs).toBeGreaterThan(50); // 2,240 m² GIA of offices at 12 m² NIA per job
+    expect(c.homes).toBe(0);
+    expect(c.travel.access).toBeNull();
+    const jobs = c.travel.origins.find((o: { origin: string }) => o.origin === 'jobs');
+    const driver = jobs.modes.find((m: { mode: string }) => m.mode === 'carDriver');
+    // Hand-computed from the cited tables: 0.13 × 915 × 59,597,300 ÷ 27.8 M = 255.0 commuting trips per job, 57.5% of
+    // the 92.6% who travel (Census 2011) drive, 13.66 km per car trip (NTS 2023).
+    const perJobDriverKm = ((0.13 * 915 * 59_597_300) / 27_800_000) * (57.5 / 92.6) * 13.6596;
+    expect(driver.vehicleKm).toBeCloseTo(c.jobs * perJobDriverKm, -1);
+    expect(c.carVehicleKm.value).toBeCloseTo(c.jobs * perJobDriverKm, -1);
+    const bus = c.travel.modes.find((m: { mode: string }) => m.mode === 'bus');
+    expect(bus.trips).toBeGreaterThan(0);
+    expect(bus.vehicleKm).toBe(0); // not attributed: new riders on services that run anyway
+    // The jobs' car-km is what the transport change carries (the DESNZ average car factor, in tCO2e).
+    const at = c.years.indexOf(2035);
+    expect(c.transportChange.values[at]).toBeGreaterThan(0);
+    expect((c.transportChange.values[at] * 1000) / c.carVehicleKm.value).toBeCloseTo(0.16664, 4); // DESNZ 2023 average car
+
+    // The same office with a bus route beside it (a constructed feed: no real sample feed covers Rutland; see
+    // packages/transport/fixtures/README.md): 4 buses leave stop S1 between 08:00 and 09:00 on Wednesday
+    // 3 January 2024, so the stated rule gives the bus share × 1.5, the trips gained taken from car drivers.
+    const dir = join(repoRoot, 'packages/transport/fixtures/oakham-site-bus');
+    const files = new Map(
+      (await readdir(dir)).map((f) => [f, readFileSync(join(dir, f))] as [string, Uint8Array]),
+    );
+    await importGtfs(db, 'site-bus', { source: 'oakham-site-bus', files });
+    const nc = (await inject(`/api/scenarios/${s.id}/carbon`)).json();
+    expect(nc.travel.access).toEqual({
+      feed: 'site-bus',
+      date: '2024-01-03',
+      departuresPerHour: 4,
+      stopsWithin400m: 1,
+      busFactor: 1.5,
+    });
+    const nJobs = nc.travel.origins.find((o: { origin: string }) => o.origin === 'jobs').modes;
+    const perJob = (0.13 * 915 * 59_597_300) / 27_800_000 / 92.6;
+    const nationalBus = nc.jobs * perJob * 7.3;
+    expect(nJobs.find((m: { mode: string }) => m.mode === 'bus').trips).toBeCloseTo(nationalBus * 1.5, 3);
+    expect(nJobs.find((m: { mode: string }) => m.mode === 'carDriver').trips).toBeCloseTo(
+      nc.jobs * perJob * 57.5 - nationalBus * 0.5,
+      3,
+    );
+    expect(nc.carVehicleKm.value).toBeCloseTo((nc.jobs * perJob * 57.5 - nationalBus * 0.5) * 13.6596, -1);
+    expect(nc.carVehicleKm.source).toMatch(/site-bus/);
   });
 
   it('is staff-only for a draft, and refuses bad parameters and unknown lever sets', async () => {

@@ -16,6 +16,7 @@ import {
   countPointsInBands,
   type DayTrips,
   departuresAt,
+  extrapolatePosition,
   ISOCHRONE_DEFAULTS,
   isochrones,
   parseInstant,
@@ -364,11 +365,11 @@ const transportRoutes: FastifyPluginAsyncTypebox<TransportRoutesOptions> = async
           serviceDate: serviceTimeOf(ms, feed.schedule.timeZone).date,
           count: live.vehicles.length,
           stride: 3 as const,
-          positions: live.vehicles.flatMap((v) => [
-            round(v.lon),
-            round(v.lat),
-            Math.round(v.bearingDeg ?? 0),
-          ]),
+          // Dead reckoning from each observation (at most two polls ahead), so the viewer's snapshots move smoothly.
+          positions: live.vehicles.flatMap((v) => {
+            const p = extrapolatePosition(v, ms, (2 * realtime!.options.pollMs) / 1000);
+            return [round(p.lon), round(p.lat), Math.round(v.bearingDeg ?? 0)];
+          }),
           runIds: live.vehicles.map((v) => `live:${v.vehicleId ?? v.entityId}`),
           routeIds: live.vehicles.map((v) => v.routeId ?? ''),
           source: 'live' as const,
