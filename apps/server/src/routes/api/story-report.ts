@@ -125,6 +125,11 @@ export interface StoryReportInput {
 }
 
 const MARGIN = 40;
+
+interface PictureSize {
+  width: number;
+  height: number;
+}
 const INK = '#0b0c0c';
 const MUTED = '#505a5f';
 
@@ -280,8 +285,15 @@ export function storyReportPdf(input: StoryReportInput): Promise<Buffer> {
     // A slide with a sun-hours result keeps the space under its picture for it.
     const sunBlock = s.sunHours ? 150 : 0;
     const imageBox: [number, number] = [width * 0.62, doc.page.height - imageTop - MARGIN - 20 - sunBlock];
+    let imageBottom = imageTop + imageBox[1];
     if (s.image) {
-      doc.image(Buffer.from(s.image), MARGIN, imageTop, { fit: imageBox });
+      // pdfkit's openImage (documented; missing from @types/pdfkit) reads the size the fit is worked out from.
+      const picture = (doc as unknown as { openImage(src: Buffer): PictureSize }).openImage(
+        Buffer.from(s.image),
+      );
+      doc.image(picture as unknown as Buffer, MARGIN, imageTop, { fit: imageBox });
+      imageBottom =
+        imageTop + picture.height * Math.min(imageBox[0] / picture.width, imageBox[1] / picture.height);
     } else {
       doc.rect(MARGIN, imageTop, imageBox[0], imageBox[1] / 2).stroke(MUTED);
       doc
@@ -349,7 +361,8 @@ export function storyReportPdf(input: StoryReportInput): Promise<Buffer> {
     }
     if (s.sunHours) {
       const { heading, lines } = sunHoursLines(s.sunHours);
-      const y0 = imageTop + imageBox[1] + 10;
+      // Under the picture as drawn (a wide picture leaves room below its box's height).
+      const y0 = (s.image ? imageBottom : imageTop + imageBox[1] / 2) + 12;
       doc
         .font('Helvetica-Bold')
         .fontSize(10.5)
