@@ -30,6 +30,7 @@ import privacyRoutes from './routes/api/privacy';
 import scenarioRoutes from './routes/api/scenarios';
 import sensorRoutes from './routes/api/sensors';
 import solarRoutes from './routes/api/solar';
+import { SunHoursStore } from './routes/api/solar-store';
 import sunHoursRoutes from './routes/api/solar-sun-hours';
 import storyRoutes from './routes/api/stories';
 import transportRoutes from './routes/api/transport';
@@ -138,14 +139,15 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(carbonRoutes, { db: options.db });
   app.register(carbonScenarioRoutes, { db: options.db });
   app.register(solarRoutes, { db: options.db });
-  app.register(sunHoursRoutes, { db: options.db, dataDir: options.dataDir });
+  const sunHoursStore = new SunHoursStore(options.dataDir);
+  app.register(sunHoursRoutes, { db: options.db, dataDir: options.dataDir, store: sunHoursStore });
   app.register(sensorRoutes, {
     db: options.db,
     services: options.sensors ?? createSensorServices(options.db),
   });
   app.register(staRoutes, { db: options.db });
   app.register(transportRoutes, { db: options.db, gtfsRealtime: options.gtfsRealtime });
-  app.register(storyRoutes, { db: options.db, publisher: options.councilName });
+  app.register(storyRoutes, { db: options.db, publisher: options.councilName, sunHours: sunHoursStore });
   app.register(tilesetRoutes, { tilesetsDir: options.tilesetsDir });
   app.register(basemapRoutes, { tiles: basemap });
   const commentRateLimit = options.commentRateLimit ?? COMMENT_RATE_LIMIT_DEFAULT;

@@ -3,6 +3,7 @@ import { useDatasets } from './api/client';
 import { CityScene, type LayerProblem } from './scene/CityScene';
 import { GridLayer } from './scene/GridLayer';
 import type { SceneProbe } from './scene/instrument';
+import { PlaybackQuality } from './scene/PlaybackQuality';
 import { ScenarioOverlay } from './scene/ScenarioOverlay';
 import { type CaptureScene, SceneCapture } from './scene/SceneCapture';
 import { SensorLayer } from './scene/SensorLayer';
@@ -93,6 +94,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
     capture,
     hooks: probe.hooks,
     ready: startSettled && datasetsRequest.status === 'loaded',
+    sunHours,
   });
   const transport = useTransport(state.view.time, dispatch, state.view.transport);
   const sensors = useSensors(state.view.time, dispatch);
@@ -243,6 +245,13 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           <ViewBounds onReady={energyCarbon.setViewBounds} />
           <ScenarioOverlay tool={scenario} view={state.view} hooks={probe.hooks} />
           <SceneCapture onReady={onCaptureReady} />
+          <PlaybackQuality
+            active={story.presenting !== null}
+            level={story.quality.level}
+            pinned={story.quality.pinned}
+            onLevel={story.setQualityLevel}
+            shadows={state.view.shadows}
+          />
         </CityScene>
         <Presentation tool={story} />
         <div className="scene-status" role="status" aria-live="polite">

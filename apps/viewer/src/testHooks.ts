@@ -136,6 +136,11 @@ export interface StoryTestState {
   /** Slides rendered so far while making the report. */
   exporting: { done: number; total: number } | null;
   message: string | null;
+  /** Presentation quality (0 full; see playbackQuality.ts), whether the user restored it (no automatic change then),
+   * and the median frame time (ms) of the last decision, null before one. */
+  quality?: { level: number; pinned: boolean; medianMs: number | null };
+  /** The slides' sun-hours requests (null for a slide without one), as they would be saved. */
+  slideSunHours?: ({ areaName: string; date: string; scenario: number | null } | null)[];
 }
 
 export interface ScenarioTestState {

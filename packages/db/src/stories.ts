@@ -53,7 +53,29 @@ export interface StorySlide {
   scenarioId: number | null;
   /** Baseline and scenario side by side (needs a scenario). */
   compare: boolean;
+  /**
+   * The sun-hours analysis shown when the slide was saved (the viewer's Sun-hours request), or absent: the report
+   * prints its result (share with ≥ 2 h, before and after the slide's scenario, and the BRE 209 verdict).
+   */
+  sunHours?: StorySunHours;
 }
+
+/** A sun-hours request as the viewer's Sun-hours tool (and `POST /api/solar/sun-hours`) defines it. */
+export interface StorySunHours {
+  dataset: string;
+  /** GeoJSON Polygon, WGS84 longitude/latitude, closed rings. */
+  area: { type: 'Polygon'; coordinates: number[][][] };
+  /** YYYY-MM-DD (BRE 209's day is 21 March). */
+  date: string;
+  cellSizeM: number;
+  stepMinutes: number;
+  areaName: string;
+  /** Before and after this scenario: it must be the slide's own `scenarioId`. */
+  scenario?: number;
+}
+
+/** The largest sun-hours area a slide keeps (positions over all rings); the API's own limits apply on top. */
+export const STORY_SUN_HOURS_MAX_POSITIONS = 1000;
 
 /** A slide as sent: the switches may be left out (no shadows, colour by height, baseline, no compare). */
 export type StorySlideInput = Omit<StorySlide, 'shadows' | 'colourBy' | 'scenarioId' | 'compare'> &
@@ -130,6 +152,65 @@ const isIsoInstant = (v: unknown): v is string =>
 const DATASET_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const COLOUR_BY = /^[A-Za-z]{1,32}$/;
 
+/**
+ * A slide's sun-hours request, checked for its shape (the server also checks it as a sun-hours request: inside
+ * Great Britain, a simple polygon, within the cell limits). Its scenario must be the slide's.
+ */
+export function checkSlideSunHours(v: unknown, at: string, scenarioId: number | null): StorySunHours {
+  const where = `${at}.sunHours`;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalid(`${where} must be an object`);
+  const r = v as Record<string, unknown>;
+  const known = new Set(['dataset', 'area', 'date', 'cellSizeM', 'stepMinutes', 'areaName', 'scenario']);
+  const extra = Object.keys(r).find((k) => !known.has(k));
+  if (extra) throw invalid(`${where}.${extra} is not a sun-hours field`);
+  if (typeof r.dataset !== 'string' || !DATASET_NAME.test(r.dataset))
+    throw invalid(`${where}.dataset must be a dataset name`);
+  if (typeof r.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(r.date))
+    throw invalid(`${where}.date must be a day, YYYY-MM-DD`);
+  if (!finiteIn(r.cellSizeM, 0.5, 10)) throw invalid(`${where}.cellSizeM must be 0.5–10 metres`);
+  if (!finiteIn(r.stepMinutes, 1, 60) || !Number.isInteger(r.stepMinutes))
+    throw invalid(`${where}.stepMinutes must be a whole number of minutes, 1–60`);
+  if (typeof r.areaName !== 'string' || !/^[\p{L}\p{N} '’-]{1,40}$/u.test(r.areaName))
+    throw invalid(`${where}.areaName must be up to 40 letters, digits, spaces or hyphens`);
+  const area = r.area as { type?: unknown; coordinates?: unknown } | null;
+  if (
+    typeof area !== 'object' ||
+    area === null ||
+    area.type !== 'Polygon' ||
+    !Array.isArray(area.coordinates)
+  )
+    throw invalid(`${where}.area must be a GeoJSON Polygon`);
+  let positions = 0;
+  const coordinates = area.coordinates.map((ring: unknown, k: number) => {
+    if (!Array.isArray(ring) || ring.length < 4)
+      throw invalid(`${where}.area ring ${k} needs at least 4 positions`);
+    positions += ring.length;
+    return ring.map((p: unknown) => {
+      if (!Array.isArray(p) || !finiteIn(p[0], -180, 180) || !finiteIn(p[1], -90, 90))
+        throw invalid(`${where}.area ring ${k} has a position that is not [longitude, latitude]`);
+      return [p[0], p[1]];
+    });
+  });
+  if (coordinates.length === 0) throw invalid(`${where}.area must have an outer ring`);
+  if (positions > STORY_SUN_HOURS_MAX_POSITIONS)
+    throw invalid(
+      `${where}.area has ${positions} positions; a slide keeps at most ${STORY_SUN_HOURS_MAX_POSITIONS}`,
+    );
+  if (r.scenario !== undefined && r.scenario !== null && r.scenario !== scenarioId)
+    throw invalid(
+      `${where}.scenario must be the slide's own scenario (${scenarioId ?? 'none: the slide shows the baseline'})`,
+    );
+  return {
+    dataset: r.dataset,
+    area: { type: 'Polygon', coordinates },
+    date: r.date,
+    cellSizeM: r.cellSizeM,
+    stepMinutes: r.stepMinutes,
+    areaName: r.areaName,
+    ...(typeof r.scenario === 'number' ? { scenario: r.scenario } : {}),
+  };
+}
+
 /** A slide as stored: checked field by field, with names that say which slide and field is wrong. */
 export function checkSlide(s: unknown, index: number): StorySlide {
   const at = `slides[${index}]`;
@@ -179,6 +260,9 @@ export function checkSlide(s: unknown, index: number): StorySlide {
     colourBy,
     scenarioId,
     compare: slide.compare === true,
+    ...(slide.sunHours === undefined || slide.sunHours === null
+      ? {}
+      : { sunHours: checkSlideSunHours(slide.sunHours, at, scenarioId) }),
   };
 }
 

@@ -68,7 +68,7 @@ export function SceneSync({ state, dispatch, probe, picking = true }: SceneSyncP
     // A jump must also end any flight still under way (Home pressed mid-flight, a link, the test hook): setView
     // alone leaves the flight running, and its next frames would carry the camera away again.
     viewer.camera.cancelFlight();
-    if (request.fly) viewer.camera.flyTo({ ...target, duration: FLIGHT_SECONDS });
+    if (request.fly) viewer.camera.flyTo({ ...target, duration: request.durationS ?? FLIGHT_SECONDS });
     else viewer.camera.setView(target);
   }, [viewer, request]);
 

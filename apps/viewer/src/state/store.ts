@@ -11,7 +11,7 @@ export interface AppState {
    * A camera move the scene must carry out. The camera also moves under the user's mouse: those moves update
    * `view.camera` without a request, so the scene is never told to go where it already is.
    */
-  cameraRequest: { view: CameraView; fly: boolean; seq: number } | null;
+  cameraRequest: { view: CameraView; fly: boolean; seq: number; durationS?: number } | null;
   /** Whether the scene clock runs, and how many scene seconds pass per real second. */
   clock: { playing: boolean; multiplier: number };
   /** Set when the time came from the running clock (so it is not pushed back into the clock). */
@@ -20,7 +20,7 @@ export interface AppState {
 
 export type Action =
   | { type: 'cameraMoved'; camera: CameraView }
-  | { type: 'flyTo'; camera: CameraView; fly: boolean }
+  | { type: 'flyTo'; camera: CameraView; fly: boolean; durationS?: number }
   | { type: 'setTime'; time: string }
   | { type: 'clockTicked'; time: string }
   | { type: 'setPlaying'; playing: boolean }
@@ -58,7 +58,12 @@ export function reduce(s: AppState, a: Action): AppState {
     case 'flyTo':
       return {
         ...withView(s, { camera: a.camera }),
-        cameraRequest: { view: a.camera, fly: a.fly, seq: (s.cameraRequest?.seq ?? 0) + 1 },
+        cameraRequest: {
+          view: a.camera,
+          fly: a.fly,
+          seq: (s.cameraRequest?.seq ?? 0) + 1,
+          ...(a.durationS === undefined ? {} : { durationS: a.durationS }),
+        },
       };
     case 'setTime':
       return { ...withView(s, { time: a.time }), timeFromClock: false };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialAppState, reduce } from './store';
-import { moveSlide, presentationStep, slideActions, slideFromView } from './story';
+import { moveSlide, presentationStep, slideActions, slideFromView, slideSunHours } from './story';
+import { polygonOf, type SunHoursRequestBody } from './sunHours';
 import { defaultViewState, type ViewState } from './viewState';
 
 const view = (): ViewState => ({
@@ -39,6 +40,40 @@ describe('story slides', () => {
     expect(() => slideFromView({ ...view(), camera: null }, { id: null, compare: false }, 'x')).toThrow(
       /camera/,
     );
+  });
+
+  it("keep the sun-hours analysis on show when it compares the slide's own scenario (or none)", () => {
+    const request: SunHoursRequestBody = {
+      dataset: 'rutland',
+      area: polygonOf([
+        [-0.7268, 52.6693],
+        [-0.7256, 52.6693],
+        [-0.7256, 52.67],
+      ]),
+      date: '2025-03-21',
+      cellSizeM: 1,
+      stepMinutes: 10,
+      areaName: 'garden',
+      scenario: 7,
+    };
+    expect(slideFromView(view(), { id: 7, compare: false }, 'x', request).sunHours).toEqual(request);
+    // Another scenario than the slide shows: the report could not compare it, so the slide does not keep it.
+    expect(slideFromView(view(), { id: 8, compare: false }, 'x', request).sunHours).toBeUndefined();
+    expect(slideSunHours(request, { id: null, compare: false })).toBeNull();
+    const baseline = { ...request, scenario: undefined };
+    expect(slideSunHours(baseline, { id: 8, compare: false })).toBe(baseline);
+    expect(slideFromView(view(), { id: 7, compare: false }, 'x')).not.toHaveProperty('sunHours');
+  });
+
+  it('fly for the given time, or jump when it is 0 (a slow machine presenting)', () => {
+    const slide = slideFromView(view(), { id: null, compare: false }, 'x');
+    const flyTo = (seconds?: number) => slideActions(slide, [], true, seconds)[0];
+    expect(flyTo()).toEqual({ type: 'flyTo', camera: view().camera, fly: true });
+    expect(flyTo(0.75)).toEqual({ type: 'flyTo', camera: view().camera, fly: true, durationS: 0.75 });
+    expect(flyTo(0)).toEqual({ type: 'flyTo', camera: view().camera, fly: false });
+    let s = initialAppState(view());
+    s = reduce(s, flyTo(0.75));
+    expect(s.cameraRequest).toMatchObject({ fly: true, durationS: 0.75 });
   });
 
   it('reorder', () => {

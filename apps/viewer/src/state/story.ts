@@ -5,6 +5,7 @@
  */
 import type { ApiProblem } from './scenario';
 import type { Action } from './store';
+import type { SunHoursRequestBody } from './sunHours';
 import { type CameraView, COLOUR_BY_VALUES, type ColourBy, type ViewState } from './viewState';
 
 export interface StorySlide {
@@ -17,6 +18,8 @@ export interface StorySlide {
   colourBy: string;
   scenarioId: number | null;
   compare: boolean;
+  /** The sun-hours analysis on show when the slide was added: the report prints its result (BRE 209). */
+  sunHours?: SunHoursRequestBody;
 }
 
 export interface Story {
@@ -42,10 +45,30 @@ export interface ScenarioOnShow {
   compare: boolean;
 }
 
-/** A new slide from what is on screen now. */
-export function slideFromView(view: ViewState, scenario: ScenarioOnShow, title: string): StorySlide {
+/**
+ * The sun-hours request a slide keeps: the one on show, unless it compares another scenario than the slide shows
+ * (the report compares before and after the slide's own scenario).
+ */
+export function slideSunHours(
+  request: SunHoursRequestBody | null,
+  scenario: ScenarioOnShow,
+): SunHoursRequestBody | null {
+  if (!request) return null;
+  if (request.scenario !== undefined && request.scenario !== scenario.id) return null;
+  return request;
+}
+
+/** A new slide from what is on screen now (with the sun-hours analysis on show, if any: see `slideSunHours`). */
+export function slideFromView(
+  view: ViewState,
+  scenario: ScenarioOnShow,
+  title: string,
+  sunHours: SunHoursRequestBody | null = null,
+): StorySlide {
   if (!view.camera) throw new Error('the camera is not placed yet');
+  const sun = slideSunHours(sunHours, scenario);
   return {
+    ...(sun ? { sunHours: sun } : {}),
     title,
     text: '',
     camera: { ...view.camera },
@@ -62,11 +85,23 @@ export function slideFromView(view: ViewState, scenario: ScenarioOnShow, title: 
  * The store actions that put a slide on screen: the camera (a smooth flight, or a jump), then time, shadows,
  * colours and every known dataset's visibility (a dataset the slide does not list is shown, as in a link).
  */
-export function slideActions(slide: StorySlide, datasets: readonly string[], fly: boolean): Action[] {
+export function slideActions(
+  slide: StorySlide,
+  datasets: readonly string[],
+  fly: boolean,
+  flightSeconds?: number,
+): Action[] {
   const colourBy = COLOUR_BY_VALUES.find((c) => c === slide.colourBy) ?? ('height' satisfies ColourBy);
   const names = new Set([...datasets, ...Object.keys(slide.layers.buildings)]);
+  // A flight of 0 s is a jump (the reduced quality of a slow machine, see playbackQuality.ts).
+  const flight = fly && flightSeconds !== 0;
   return [
-    { type: 'flyTo', camera: { ...slide.camera }, fly },
+    {
+      type: 'flyTo',
+      camera: { ...slide.camera },
+      fly: flight,
+      ...(flight && flightSeconds !== undefined ? { durationS: flightSeconds } : {}),
+    },
     { type: 'setTime', time: slide.time },
     { type: 'setShadows', shadows: slide.shadows },
     { type: 'setColourBy', colourBy },

@@ -17,31 +17,41 @@ export function Presentation({ tool }: { tool: StoryTool }) {
   if (!slide) return null;
   const n = tool.slides.length;
   return (
-    <section
-      className="presentation-caption"
-      ref={captionRef}
-      tabIndex={-1}
-      aria-roledescription="slide"
-      aria-label={`Slide ${index + 1} of ${n}`}
-      aria-live="polite"
-    >
-      <p className="presentation-count">
-        {index + 1} / {n}
-        {tool.story ? ` · ${tool.story.title}` : ''}
-      </p>
-      <h2 className="presentation-title">{slide.title}</h2>
-      {slide.text && <p className="presentation-text">{slide.text}</p>}
-      <div className="presentation-controls">
-        <button type="button" onClick={() => tool.goTo(index - 1)} disabled={index === 0}>
-          ← Previous
-        </button>
-        <button type="button" onClick={() => tool.goTo(index + 1)} disabled={index === n - 1}>
-          Next →
-        </button>
-        <button type="button" onClick={tool.stopPresenting}>
-          Exit (Esc)
-        </button>
-      </div>
-    </section>
+    <>
+      {tool.quality.level > 0 && (
+        <p className="playback-quality" role="status">
+          Reduced quality for smooth playback{' '}
+          <button type="button" onClick={tool.restoreQuality}>
+            Restore full quality
+          </button>
+        </p>
+      )}
+      <section
+        className="presentation-caption"
+        ref={captionRef}
+        tabIndex={-1}
+        aria-roledescription="slide"
+        aria-label={`Slide ${index + 1} of ${n}`}
+        aria-live="polite"
+      >
+        <p className="presentation-count">
+          {index + 1} / {n}
+          {tool.story ? ` · ${tool.story.title}` : ''}
+        </p>
+        <h2 className="presentation-title">{slide.title}</h2>
+        {slide.text && <p className="presentation-text">{slide.text}</p>}
+        <div className="presentation-controls">
+          <button type="button" onClick={() => tool.goTo(index - 1)} disabled={index === 0}>
+            ← Previous
+          </button>
+          <button type="button" onClick={() => tool.goTo(index + 1)} disabled={index === n - 1}>
+            Next →
+          </button>
+          <button type="button" onClick={tool.stopPresenting}>
+            Exit (Esc)
+          </button>
+        </div>
+      </section>
+    </>
   );
 }

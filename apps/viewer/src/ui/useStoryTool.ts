@@ -8,6 +8,7 @@ import { type Dispatch, useCallback, useEffect, useMemo, useRef, useState } from
 import { ScenarioApiError, type StaffSession } from '../api/scenarioApi';
 import { storyApi } from '../api/storyApi';
 import type { CaptureScene } from '../scene/SceneCapture';
+import { QUALITY_LEVELS } from '../state/playbackQuality';
 import type { Action } from '../state/store';
 import {
   moveSlide as moved,
@@ -17,11 +18,13 @@ import {
   type StorySummary,
   slideActions,
   slideFromView,
+  slideSunHours,
   storyProblemMessage,
 } from '../state/story';
 import type { ViewState } from '../state/viewState';
 import type { PlacetwinTestHooks } from '../testHooks';
 import type { ScenarioTool } from './useScenarioTool';
+import type { SunHoursTool } from './useSunHoursTool';
 
 export interface StoryMessage {
   kind: 'error' | 'info';
@@ -44,6 +47,12 @@ export interface StoryTool {
   fullscreen: boolean;
   /** Slides rendered so far while making the report, or null. */
   exporting: { done: number; total: number } | null;
+  /** While presenting: the quality level (0 full; see playbackQuality.ts) and whether the user restored it. */
+  quality: { level: number; pinned: boolean; medianMs: number | null };
+  /** The scene's measurement decided a level (ignored once the user has restored full quality). */
+  setQualityLevel(level: number, medianMs: number | null): void;
+  /** Full quality again, and no automatic change for the rest of the presentation. */
+  restoreQuality(): void;
   open(id: number | null): void;
   create(title: string): void;
   setTitle(title: string): void;
@@ -73,10 +82,14 @@ export interface StoryToolOptions {
   hooks: PlacetwinTestHooks;
   /** The start view is settled (a `?story=…&present=1` link starts presenting only then). */
   ready: boolean;
+  /** The sun-hours tool: a slide keeps the analysis on show, and playing the slide shows it again. */
+  sunHours?: SunHoursTool;
 }
 
 const errorText = (e: unknown) =>
   e instanceof ScenarioApiError ? storyProblemMessage(e.problem) : e instanceof Error ? e.message : String(e);
+
+const FULL_QUALITY: StoryTool['quality'] = { level: 0, pinned: false, medianMs: null };
 
 /** How long the report waits for a slide's buildings and scenario to load before taking its picture anyway. */
 const LOAD_WAIT_MS = 30_000;
@@ -95,8 +108,13 @@ export function useStoryTool(options: StoryToolOptions): StoryTool {
   const [presenting, setPresenting] = useState<number | null>(null);
   const [fullscreen, setFullscreen] = useState(false);
   const [exporting, setExporting] = useState<StoryTool['exporting']>(null);
+  const [quality, setQuality] = useState<StoryTool['quality']>(FULL_QUALITY);
+  const qualityRef = useRef(quality);
+  qualityRef.current = quality;
 
   const refs = useRef({ options, story, slides, title, summary, presenting });
+  /** The sun-hours analysis on the map was put there by a slide. */
+  const sunFromSlide = useRef(false);
   refs.current = { options, story, slides, title, summary, presenting };
 
   const refresh = useCallback(async () => {
@@ -161,16 +179,21 @@ export function useStoryTool(options: StoryToolOptions): StoryTool {
   }, []);
 
   const addSlide = useCallback(() => {
-    const { view, scenario } = refs.current.options;
+    const { view, scenario, sunHours } = refs.current.options;
     const n = refs.current.slides.length + 1;
     try {
-      const slide = slideFromView(
-        view,
-        { id: scenario.current?.id ?? null, compare: scenario.compare },
-        `Slide ${n}`,
-      );
+      const onShow = { id: scenario.current?.id ?? null, compare: scenario.compare };
+      // The sun-hours analysis counts as shown when its result is on the map.
+      const sun = sunHours?.run.status === 'done' && sunHours.overlayShown ? sunHours.request : null;
+      const slide = slideFromView(view, onShow, `Slide ${n}`, sun);
       setSlides((list) => [...list, slide]);
       setDirty(true);
+      if (sun && !slideSunHours(sun, onShow)) {
+        setMessage({
+          kind: 'info',
+          text: `Slide added without its sun-hours analysis: it compares scenario ${sun.scenario}, and the slide shows ${onShow.id === null ? 'the baseline' : `scenario ${onShow.id}`}.`,
+        });
+      }
     } catch (e) {
       setMessage({ kind: 'error', text: errorText(e) });
     }
@@ -192,9 +215,28 @@ export function useStoryTool(options: StoryToolOptions): StoryTool {
   const apply = useCallback(
     (slide: StorySlide, fly: boolean) => {
       const { datasets, scenario } = refs.current.options;
-      for (const a of slideActions(slide, datasets, fly)) dispatch(a);
+      // While presenting on a slow machine, flights are shortened or become jumps.
+      const flight =
+        refs.current.presenting !== null
+          ? QUALITY_LEVELS[qualityRef.current.level]?.flightSeconds
+          : undefined;
+      for (const a of slideActions(slide, datasets, fly, flight)) dispatch(a);
       if ((scenario.current?.id ?? null) !== slide.scenarioId) scenario.open(slide.scenarioId);
       scenario.setCompare(slide.scenarioId !== null && slide.compare);
+      // The slide's sun-hours analysis (the server answers a computed one from its cache); a slide without one
+      // takes away an analysis another slide put on the map (and, while presenting, any analysis).
+      const sun = refs.current.options.sunHours;
+      if (sun && slide.sunHours) {
+        if (JSON.stringify(sun.request) !== JSON.stringify(slide.sunHours)) sun.restore(slide.sunHours);
+        sunFromSlide.current = true;
+      } else if (
+        sun &&
+        (sunFromSlide.current || refs.current.presenting !== null) &&
+        (sun.request !== null || sun.run.status !== 'idle')
+      ) {
+        sun.clear();
+        sunFromSlide.current = false;
+      }
     },
     [dispatch],
   );
@@ -236,14 +278,24 @@ export function useStoryTool(options: StoryToolOptions): StoryTool {
         .requestFullscreen?.()
         .then(() => setFullscreen(true))
         .catch(() => setFullscreen(false));
+      setQuality(FULL_QUALITY);
+      qualityRef.current = FULL_QUALITY;
       setPresenting(index);
+      refs.current.presenting = index;
       apply(list[index], true);
     },
     [apply],
   );
+  const setQualityLevel = useCallback((level: number, medianMs: number | null) => {
+    setQuality((q) =>
+      q.pinned || (q.level === level && q.medianMs === medianMs) ? q : { level, pinned: false, medianMs },
+    );
+  }, []);
+  const restoreQuality = useCallback(() => setQuality({ level: 0, pinned: true, medianMs: null }), []);
   const present = useCallback((from = 0) => startPresenting(refs.current.slides, from), [startPresenting]);
   const stopPresenting = useCallback(() => {
     setPresenting(null);
+    setQuality(FULL_QUALITY);
     setFullscreen(false);
     if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
   }, []);
@@ -325,7 +377,10 @@ export function useStoryTool(options: StoryToolOptions): StoryTool {
         while (performance.now() - start < LOAD_WAIT_MS) {
           const sc = hooks.scenario?.();
           const scenarioDrawn = slide.scenarioId === null || (sc?.id === slide.scenarioId && sc.overlayDrawn);
-          if (hooks.sceneLoaded() && scenarioDrawn) break;
+          const sun = refs.current.options.sunHours;
+          const sunDrawn =
+            !slide.sunHours || !sun || sun.overlayLoaded || sun.run.status === 'failed' || !sun.overlayShown;
+          if (hooks.sceneLoaded() && scenarioDrawn && sunDrawn) break;
           await sleep(200);
         }
         images.push(await capture());
@@ -355,8 +410,8 @@ export function useStoryTool(options: StoryToolOptions): StoryTool {
   const dismissMessage = useCallback(() => setMessage(null), []);
 
   // The test hook: what the panel and the presentation show.
-  const stateRef = useRef({ story, slides, presenting, fullscreen, dirty, message, exporting });
-  stateRef.current = { story, slides, presenting, fullscreen, dirty, message, exporting };
+  const stateRef = useRef({ story, slides, presenting, fullscreen, dirty, message, exporting, quality });
+  stateRef.current = { story, slides, presenting, fullscreen, dirty, message, exporting, quality };
   useEffect(() => {
     hooks.story = () => {
       const t = stateRef.current;
@@ -370,6 +425,12 @@ export function useStoryTool(options: StoryToolOptions): StoryTool {
         fullscreen: t.fullscreen && document.fullscreenElement !== null,
         exporting: t.exporting,
         message: t.message?.text ?? null,
+        quality: { ...t.quality },
+        slideSunHours: t.slides.map((s) =>
+          s.sunHours
+            ? { areaName: s.sunHours.areaName, date: s.sunHours.date, scenario: s.sunHours.scenario ?? null }
+            : null,
+        ),
       };
     };
     return () => {
@@ -390,6 +451,9 @@ export function useStoryTool(options: StoryToolOptions): StoryTool {
       presenting,
       fullscreen,
       exporting,
+      quality,
+      setQualityLevel,
+      restoreQuality,
       open,
       create,
       setTitle: setTitleEdited,
@@ -419,6 +483,9 @@ export function useStoryTool(options: StoryToolOptions): StoryTool {
       presenting,
       fullscreen,
       exporting,
+      quality,
+      setQualityLevel,
+      restoreQuality,
       open,
       create,
       setTitleEdited,

@@ -4,7 +4,6 @@
  * `:id.geojson` the files. Results are named by the hash of their inputs, so they never change: files are
  * served as immutable.
  */
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
@@ -27,13 +26,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { HttpProblem, notFound } from '../../plugins/app/problems';
 import { DatasetNameSchema, ProblemSchema } from '../schemas';
-import { type ComparisonRecord, SunHoursComparisons } from './solar-compare';
-import { type JobView, SunHoursJobs } from './solar-jobs';
+import type { ComparisonRecord } from './solar-compare';
+import type { JobView } from './solar-jobs';
+import { SunHoursStore } from './solar-store';
 
 export interface SunHoursRoutesOptions {
   db: Db;
   /** Results are kept under `<dataDir>/sun-hours`. */
   dataDir: string;
+  /** The jobs and comparisons, when shared with the committee report (else this plugin makes its own). */
+  store?: SunHoursStore;
 }
 
 /** How long a POST waits for the answer before replying 202 (a client can ask otherwise with `Prefer: wait=N`). */
@@ -143,9 +145,11 @@ function preferredWaitS(prefer: string | undefined): { seconds: number; applied:
 
 const REF = /^([0-9a-f]{32})(?:\.(json|geojson|csv|png))?$/;
 
-const sunHoursRoutes: FastifyPluginAsyncTypebox<SunHoursRoutesOptions> = async (app, { db, dataDir }) => {
-  const jobs = new SunHoursJobs({ dir: join(dataDir, 'sun-hours') });
-  const comparisons = new SunHoursComparisons(join(dataDir, 'sun-hours', 'compare'), jobs);
+const sunHoursRoutes: FastifyPluginAsyncTypebox<SunHoursRoutesOptions> = async (
+  app,
+  { db, dataDir, store },
+) => {
+  const { jobs, comparisons } = store ?? new SunHoursStore(dataDir);
   app.addHook('onClose', async () => jobs.close());
 
   const base = '/api/solar/sun-hours';

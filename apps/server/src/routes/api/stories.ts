@@ -6,6 +6,7 @@
  * token; every edit names the `expectedVersion` it was made on, and a stale one is a 409 with `currentVersion`.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { planSunHours } from '@placetwin/cli';
 import {
   createStory,
   type Db,
@@ -18,15 +19,18 @@ import {
   StoryNotFoundError,
   type StoryRecord,
   StoryStateError,
+  type StorySunHours,
   scenarioIndicators,
   updateStory,
 } from '@placetwin/db';
+import { DataError, isDataError } from '@placetwin/geo';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { sendProblem } from '../../plugins/app/problem-handler';
 import { HttpProblem, type Problem, toProblem } from '../../plugins/app/problems';
 import { ProblemSchema } from '../schemas';
 import { scenarioCarbonImpact } from './carbon-scenario';
+import type { ReportSunHours, SunHoursStore } from './solar-store';
 import { type ReportCarbon, type ReportSource, storyReportPdf } from './story-report';
 
 /** The figures a report prints from the development's carbon (its default lever set and completion year). */
@@ -69,6 +73,27 @@ export interface StoryRoutesOptions {
   db: Db;
   /** Printed in the report's footer. */
   publisher?: string;
+  /** The server's sun-hours jobs, for slides that carry a sun-hours request (none: those slides say so). */
+  sunHours?: SunHoursStore;
+}
+
+/** How long the report waits for a slide's sun-hours result that is not computed yet. */
+export const REPORT_SUN_HOURS_WAIT_MS = 60_000;
+
+/**
+ * Every slide's sun-hours request checked as the sun-hours API checks it (Great Britain, a simple polygon, the
+ * cell limits), so a story never keeps a request the report cannot compute: a 400 naming the slide.
+ */
+function checkSunHoursRequests(slides: readonly { sunHours?: StorySunHours | null }[] | undefined): void {
+  slides?.forEach((s, i) => {
+    if (!s.sunHours) return;
+    try {
+      planSunHours(s.sunHours);
+    } catch (e) {
+      if (isDataError(e)) throw new DataError(e.type, `slides[${i}].sunHours: ${e.reason}`);
+      throw e;
+    }
+  });
 }
 
 const tags = ['stories'];
@@ -172,6 +197,7 @@ const storyRoutes: FastifyPluginAsyncTypebox<StoryRoutesOptions> = async (app, o
     },
     async (request, reply) => {
       const user = (await request.staff())!;
+      checkSunHoursRequests(request.body.slides);
       return reply.code(201).send(await createStory(db, request.body, user.id));
     },
   );
@@ -200,6 +226,7 @@ const storyRoutes: FastifyPluginAsyncTypebox<StoryRoutesOptions> = async (app, o
     },
     async (request) => {
       const { expectedVersion, ...patch } = request.body;
+      checkSunHoursRequests(patch.slides);
       return updateStory(db, request.params.id, expectedVersion, patch);
     },
   );
@@ -243,6 +270,20 @@ const storyRoutes: FastifyPluginAsyncTypebox<StoryRoutesOptions> = async (app, o
       if (story.slides.some((s) => s.layers.buildings[d.name] !== false)) shown.add(d.name);
     }
     const sources: ReportSource[] = datasets.filter((d) => shown.has(d.name));
+    // One at a time: the sun-hours worker computes one job at once anyway.
+    const sunHours: (ReportSunHours | null)[] = [];
+    for (const slide of story.slides) {
+      const r = slide.sunHours;
+      if (!r) sunHours.push(null);
+      else if (!options.sunHours)
+        sunHours.push({
+          status: 'failed',
+          areaName: r.areaName,
+          date: r.date,
+          detail: 'no sun-hours service',
+        });
+      else sunHours.push(await options.sunHours.forSlide(db, r, REPORT_SUN_HOURS_WAIT_MS));
+    }
     const pdf = await storyReportPdf({
       story,
       slides: story.slides.map((slide, i) => ({
@@ -250,6 +291,7 @@ const storyRoutes: FastifyPluginAsyncTypebox<StoryRoutesOptions> = async (app, o
         image: images[i] ?? null,
         indicators: slide.scenarioId ? (indicators.get(slide.scenarioId) ?? null) : null,
         carbon: slide.scenarioId ? (carbon.get(slide.scenarioId) ?? null) : null,
+        sunHours: sunHours[i],
       })),
       sources,
       publisher: options.publisher ?? 'Placetwin',

@@ -7,6 +7,7 @@
  */
 import type { ScenarioIndicatorsResult, StoryRecord, StorySlide } from '@placetwin/db';
 import PDFDocument from 'pdfkit';
+import type { ReportSunHours } from './solar-store';
 
 export interface ReportSlide {
   slide: StorySlide;
@@ -16,6 +17,67 @@ export interface ReportSlide {
   indicators: ScenarioIndicatorsResult | null;
   /** The carbon of the scenario's development (see `/api/scenarios/:id/carbon`), or null. */
   carbon?: ReportCarbon | null;
+  /** The result of the slide's sun-hours request, or null when the slide carries none. */
+  sunHours?: ReportSunHours | null;
+}
+
+/** What every sun-hours section says about how the figures were made. */
+export const SUN_HOURS_METHOD =
+  "Method: hours of direct sun counted on a grid over the open ground of the area on the day, sun positions by NREL's Solar Position Algorithm, the buildings' shadows as prisms of their footprints and heights on flat ground (no trees, walls or terrain; most heights estimated). Guidance: BRE 209 (2022), Site layout planning for daylight and sunlight, 3.3: at least half of a garden or amenity area should get at least 2 hours of sun on 21 March, and not less than 0.8 times its former value.";
+
+const percent = (share: number) => `${Math.round(share * 100)}%`;
+const longDay = (date: string) =>
+  new Date(`${date}T12:00:00Z`).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+
+/** The heading and lines a slide prints for its sun-hours result (BRE 209 in plain words, then the method). */
+export function sunHoursLines(r: ReportSunHours): { heading: string; lines: string[] } {
+  const heading = `Sun on the ${r.areaName} (BRE 209)`;
+  if (r.status !== 'done') {
+    const what = r.status === 'pending' ? 'not ready' : 'could not be computed';
+    return { heading, lines: [`Sun-hours on ${longDay(r.date)} ${what}: ${r.detail}`] };
+  }
+  const lines = [
+    `Day: ${longDay(r.date)}. Threshold: at least 2 hours of direct sun. Grid ${whole.format(r.cellSizeM)} m, every ${r.stepMinutes} min; ${whole.format(r.areaM2)} m² of open ground.`,
+  ];
+  if (r.scenario && r.shareBefore !== null) {
+    lines.push(
+      `Area with at least 2 hours: ${percent(r.shareBefore)} before, ${percent(r.shareAfter)} after (scenario "${r.scenario.name}", version ${r.scenario.version}).`,
+    );
+    lines.push(
+      r.ratio === null
+        ? 'Sunlit area after ÷ before: no ratio, as no part had 2 hours before.'
+        : `Sunlit area after ÷ before: ${r.ratio.toFixed(2)} (BRE 209: at least 0.80).`,
+    );
+  } else {
+    lines.push(
+      `Area with at least 2 hours: ${percent(r.shareAfter)} (the city as it is; no scenario compared).`,
+    );
+  }
+  const b = r.bre209;
+  if (!b) {
+    lines.push(`BRE 209: not assessed. Its garden test is made for 21 March, not ${longDay(r.date)}.`);
+  } else if (b.meetsGuidance && b.meetsTwoHourTest) {
+    lines.push(
+      `BRE 209: PASS. At least half of the ${r.areaName} gets 2 hours of sun or more on 21 March${r.scenario ? ' with the development' : ''}.`,
+    );
+  } else if (b.meetsGuidance) {
+    lines.push(
+      `BRE 209: PASS. Less than half of the ${r.areaName} gets 2 hours of sun on 21 March, but the sunlit area is at least 0.8 times its former value.`,
+    );
+  } else if (r.scenario) {
+    lines.push(
+      `BRE 209: FAIL. Less than half of the ${r.areaName} gets 2 hours of sun on 21 March with the development, and the sunlit area falls below 0.8 times its former value.`,
+    );
+  } else {
+    lines.push(`BRE 209: FAIL. Less than half of the ${r.areaName} gets 2 hours of sun on 21 March.`);
+  }
+  lines.push(SUN_HOURS_METHOD);
+  return { heading, lines };
 }
 
 /** The few carbon figures a slide prints (tCO2e), with the basis and sources they rest on. */
@@ -63,6 +125,11 @@ export interface StoryReportInput {
 }
 
 const MARGIN = 40;
+
+interface PictureSize {
+  width: number;
+  height: number;
+}
 const INK = '#0b0c0c';
 const MUTED = '#505a5f';
 
@@ -215,9 +282,18 @@ export function storyReportPdf(input: StoryReportInput): Promise<Buffer> {
       );
     doc.fillColor(INK);
     const imageTop = doc.y + 6;
-    const imageBox: [number, number] = [width * 0.62, doc.page.height - imageTop - MARGIN - 20];
+    // A slide with a sun-hours result keeps the space under its picture for it.
+    const sunBlock = s.sunHours ? 150 : 0;
+    const imageBox: [number, number] = [width * 0.62, doc.page.height - imageTop - MARGIN - 20 - sunBlock];
+    let imageBottom = imageTop + imageBox[1];
     if (s.image) {
-      doc.image(Buffer.from(s.image), MARGIN, imageTop, { fit: imageBox });
+      // pdfkit's openImage (documented; missing from @types/pdfkit) reads the size the fit is worked out from.
+      const picture = (doc as unknown as { openImage(src: Buffer): PictureSize }).openImage(
+        Buffer.from(s.image),
+      );
+      doc.image(picture as unknown as Buffer, MARGIN, imageTop, { fit: imageBox });
+      imageBottom =
+        imageTop + picture.height * Math.min(imageBox[0] / picture.width, imageBox[1] / picture.height);
     } else {
       doc.rect(MARGIN, imageTop, imageBox[0], imageBox[1] / 2).stroke(MUTED);
       doc
@@ -282,6 +358,26 @@ export function storyReportPdf(input: StoryReportInput): Promise<Buffer> {
         .font('Helvetica')
         .fontSize(9.5)
         .text(pdfSafe(carbonLine(s.carbon)), sideX, doc.y, { width: sideWidth });
+    }
+    if (s.sunHours) {
+      const { heading, lines } = sunHoursLines(s.sunHours);
+      // Under the picture as drawn (a wide picture leaves room below its box's height).
+      const y0 = (s.image ? imageBottom : imageTop + imageBox[1] / 2) + 12;
+      doc
+        .font('Helvetica-Bold')
+        .fontSize(10.5)
+        .fillColor(INK)
+        .text(pdfSafe(heading), MARGIN, y0, { width: imageBox[0] });
+      doc.moveDown(0.2);
+      lines.forEach((line, k) => {
+        const method = k === lines.length - 1 && line === SUN_HOURS_METHOD;
+        doc
+          .font(line.startsWith('BRE 209:') ? 'Helvetica-Bold' : 'Helvetica')
+          .fontSize(method ? 7 : 8.5)
+          .fillColor(method ? MUTED : INK)
+          .text(pdfSafe(line), MARGIN, doc.y, { width: imageBox[0] });
+      });
+      doc.fillColor(INK);
     }
     footer(`slide ${i + 1} of ${input.slides.length}`);
   });

@@ -2,7 +2,7 @@
  * TypeBox schemas of the stories API (OpenAPI at /docs): committee stories and their slides. The repository checks
  * the same rules again (and names the slide and field), so the database never holds a slide the viewer cannot play.
  */
-import { STORY_LIMITS } from '@placetwin/db';
+import { STORY_LIMITS, STORY_SUN_HOURS_MAX_POSITIONS } from '@placetwin/db';
 import Type from 'typebox';
 import { DatasetNameSchema } from '../schemas';
 
@@ -25,6 +25,44 @@ export const StoryCameraSchema = Type.Object(
     }),
   },
   { title: 'StoryCamera', additionalProperties: false },
+);
+
+export const StorySunHoursSchema = Type.Object(
+  {
+    dataset: DatasetNameSchema,
+    area: Type.Object(
+      {
+        type: Type.Literal('Polygon'),
+        coordinates: Type.Array(
+          Type.Array(Type.Array(Type.Number(), { minItems: 2, maxItems: 3 }), {
+            minItems: 4,
+            maxItems: STORY_SUN_HOURS_MAX_POSITIONS,
+          }),
+          { minItems: 1, maxItems: 20 },
+        ),
+      },
+      { additionalProperties: false, description: 'GeoJSON Polygon, WGS84 longitude/latitude, closed rings' },
+    ),
+    date: Type.String({
+      pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+      description: 'YYYY-MM-DD; BRE 209 assesses 21 March',
+    }),
+    cellSizeM: Type.Number({ minimum: 0.5, maximum: 10 }),
+    stepMinutes: Type.Integer({ minimum: 1, maximum: 60 }),
+    areaName: Type.String({ minLength: 1, maxLength: 40, description: 'What the area is: "garden"' }),
+    scenario: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: 'Before and after this scenario: must be the slide’s scenarioId',
+      }),
+    ),
+  },
+  {
+    title: 'StorySunHours',
+    additionalProperties: false,
+    description:
+      'The sun-hours analysis on show when the slide was saved (as POST /api/solar/sun-hours takes it): the report prints its result and the BRE 209 verdict',
+  },
 );
 
 export const StorySlideSchema = Type.Object(
@@ -60,6 +98,7 @@ export const StorySlideSchema = Type.Object(
     compare: Type.Optional(
       Type.Boolean({ description: 'Baseline and scenario side by side (needs a scenario; default false)' }),
     ),
+    sunHours: Type.Optional(StorySunHoursSchema),
   },
   { title: 'StorySlide', additionalProperties: false },
 );
