@@ -166,9 +166,13 @@ describe('portfolio requests', () => {
   });
 
   it('asks for a cooling day only when cooling is chosen', () => {
-    expect(portfolioRequest('public', { ...settings, mode: 'cooling' }, context)).toMatchObject({ mode: 'cooling' });
+    expect(portfolioRequest('public', { ...settings, mode: 'cooling' }, context)).toMatchObject({
+      mode: 'cooling',
+    });
     expect(portfolioRequest('public', settings, context)).not.toHaveProperty('mode');
-    expect(flexibilityRequest('rutland:w1', { ...settings, mode: 'cooling' })).toMatchObject({ mode: 'cooling' });
+    expect(flexibilityRequest('rutland:w1', { ...settings, mode: 'cooling' })).toMatchObject({
+      mode: 'cooling',
+    });
   });
 
   it('asks for the council-owned buildings by the ownership filter, with the grid when one is chosen', () => {
