@@ -17,6 +17,7 @@ export {
 export * from './consultations';
 export { type Db, type OpenDbOptions, openDb, openDbFromEnv } from './db';
 export { type EnergyStockQuery, type EnergyStockRow, energyStockBuildings } from './energy';
+export * from './i18n';
 export { migrate, migrationFiles } from './migrate';
 export * from './pois';
 export {
