@@ -123,13 +123,13 @@ export const cy: Catalogue = {
   'privacy.default4':
     'Gallwch ofyn am weld, cywiro neu ddileu eich sylw drwy gysylltu â swyddog diogelu data’r cyngor.',
   'error.name.missing': 'Rhowch eich enw, neu dewiswch roi sylw yn ddienw',
-  'error.name.tooLong': 'Rhaid i’r enw fod yn {max, number} nod neu lai',
-  'error.email.tooLong': 'Rhaid i’r cyfeiriad e-bost fod yn {max, number} nod neu lai',
+  'error.name.tooLong': 'Rhaid i’r enw fod yn {max} nod neu lai',
+  'error.email.tooLong': 'Rhaid i’r cyfeiriad e-bost fod yn {max} nod neu lai',
   'error.email.format': 'Rhowch gyfeiriad e-bost yn y fformat cywir, fel enw@enghraifft.com',
   'error.category.missing':
     'Dewiswch a ydych yn cefnogi’r cynnig, yn ei wrthwynebu, neu fod gennych gwestiwn',
   'error.text.missing': 'Rhowch eich sylw',
-  'error.text.tooLong': 'Rhaid i’r sylw fod yn {max, number} nod neu lai',
+  'error.text.tooLong': 'Rhaid i’r sylw fod yn {max} nod neu lai',
   'error.point.invalid': 'Nid yw’r lle ar y map yn ddilys: dewiswch ef eto neu ei dynnu',
   'error.point.outside': 'Rhaid i’r lle ar y map fod yn ardal y cynnig',
   'error.point.unknown': 'Dewiswch le o’r rhestr, neu ‘Dim lle penodol’',

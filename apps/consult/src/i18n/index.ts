@@ -39,3 +39,24 @@ export const translator =
     translate(lang, key, values);
 
 export const isLang = (v: unknown): v is Lang => v === 'en' || v === 'cy';
+
+/**
+ * The words a message has of its own (its literal text, not the values put in), e.g. to check that none of the
+ * English shows on a Welsh page.
+ */
+export function messageLiterals(lang: Lang, key: MessageKey): string[] {
+  const out: string[] = [];
+  const walk = (elements: unknown[]) => {
+    for (const el of elements as {
+      type: number;
+      value?: unknown;
+      options?: Record<string, { value: unknown[] }>;
+    }[]) {
+      // intl-messageformat's TYPE.literal is 0; plurals and selects hold further elements in their options.
+      if (el.type === 0 && typeof el.value === 'string') out.push(el.value);
+      if (el.options) for (const o of Object.values(el.options)) walk(o.value);
+    }
+  };
+  walk(new IntlMessageFormat(CATALOGUES[lang][key], LOCALES[lang], undefined, { ignoreTag: true }).getAst());
+  return out;
+}
