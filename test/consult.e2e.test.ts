@@ -24,6 +24,8 @@ import {
   moderateComment,
   openConsultation,
   openDb,
+  setAreaLanguages,
+  setConsultationWelsh,
   setScenarioStatus,
   submitComment,
 } from '@placetwin/db';
@@ -42,6 +44,7 @@ const artifacts = join(repoRoot, 'test-artifacts');
 const PLANNER = { email: 'planner@rutland.gov.uk', password: 'correct horse battery' };
 const ADMIN = { email: 'dpo@rutland.gov.uk', password: 'another horse battery' };
 const HASHING = { logN: 10 };
+const WELSH_TITLE = 'Cartrefi ar Ddynesfa’r Orsaf, Oakham';
 
 function rectangle(lon: number, lat: number, widthM: number, depthM: number): FootprintGeoJson {
   const f = localFrame(lon, lat);
@@ -126,6 +129,13 @@ beforeAll(async () => {
     closesAt: new Date(Date.now() + 28 * 86_400_000).toISOString(),
   });
   consultationId = (await openConsultation(db, c.id)).id;
+  // Rutland declares English only; here its area declares Welsh too (as a Welsh council's would), with the
+  // planner's Welsh title and summary.
+  await setAreaLanguages(db, 'default', ['en', 'cy']);
+  await setConsultationWelsh(db, consultationId, {
+    titleCy: WELSH_TITLE,
+    summaryCy: 'Rydym yn cynnig bloc pedwar llawr o tua 40 o fflatiau ar iard yr adeiladwyr wrth yr orsaf.',
+  });
   const approved = await submitComment(db, consultationId, {
     name: '<script>alert("xss")</script>',
     category: 'question',
@@ -473,6 +483,80 @@ describe('consultation site in Chromium', () => {
       (c) => c.text === 'Four storeys is too tall next to the station.',
     );
     expect([kept?.name, kept?.email, kept?.point]).toEqual([null, null, null]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('serves Welsh pages, switched to with the keyboard, accessible, and sets no cookie', async () => {
+    // A visitor of its own: no staff session, nothing from the tests before.
+    const visitor = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+    visitor.setDefaultTimeout(120_000);
+    visitor.setDefaultNavigationTimeout(120_000);
+    visitor.on('request', (r) => {
+      requests.push(r.url());
+    });
+    visitor.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
+    const page = await visitor.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const id = consultationId;
+    const found: Record<string, AxeViolation[]> = {};
+    const lang = () => page.evaluate(() => document.documentElement.lang);
+
+    await page.goto(`${baseUrl}/consult/${id}`);
+    expect(await lang()).toBe('en');
+    // The toggle, with the keyboard: "Cymraeg" in the header, marked as Welsh.
+    await tabTo(page, 'a[hreflang="cy"]');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('lang'))).toBe('cy');
+    await Promise.all([page.waitForURL(`**/consult/${id}?lang=cy`), page.keyboard.press('Enter')]);
+    expect(await lang()).toBe('cy');
+    expect((await page.locator('h1').textContent())?.trim()).toBe(WELSH_TITLE);
+    expect(await page.locator('.govuk-skip-link').textContent()).toBe('Neidio i’r prif gynnwys');
+    found['consultation (cy)'] = await axeViolations(page);
+    await page.screenshot({ path: join(artifacts, 'consult-welsh.png'), fullPage: true });
+
+    // On through the site: links keep the language.
+    await tabTo(page, `a[href="/consult/${id}/comment?lang=cy"]`);
+    await Promise.all([page.waitForURL(`**/consult/${id}/comment?lang=cy`), page.keyboard.press('Enter')]);
+    expect(await lang()).toBe('cy');
+    await mapDrawn(page);
+    expect(await page.locator('#place-map-status').textContent()).toBe('Nid oes pin ar unrhyw le.');
+    await tabTo(page, 'textarea[name="text"]');
+    await page.keyboard.type('Syniad da.');
+    // GOV.UK Frontend's character count, with our Welsh message (it formats the count itself: 1990 or 1,990).
+    await expect
+      .poll(() => page.locator('.govuk-character-count__status').textContent())
+      .toMatch(/Mae gennych 1,?990 nod yn weddill/);
+    found['comment form (cy)'] = await axeViolations(page);
+    await page.screenshot({ path: join(artifacts, 'consult-welsh-form.png'), fullPage: true });
+    await tabTo(page, 'button.govuk-button:not([data-action])');
+    await Promise.all([page.waitForURL(`**/consult/${id}/comment?lang=cy`), page.keyboard.press('Enter')]);
+    await page.locator('.govuk-error-summary').waitFor();
+    expect(await page.locator('.govuk-error-summary__title').textContent()).toContain(
+      'Mae problem wedi codi',
+    );
+    found['comment form with errors (cy)'] = await axeViolations(page);
+
+    for (const [name, path] of [
+      ['list (cy)', '/consult?lang=cy'],
+      ['text-only (cy)', `/consult/${id}/text?lang=cy`],
+      ['comments (cy)', `/consult/${id}/comments?lang=cy`],
+      ['not found (cy)', '/consult/999999?lang=cy'],
+    ]) {
+      await page.goto(`${baseUrl}${path}`);
+      expect(await lang(), name).toBe('cy');
+      found[name] = await axeViolations(page);
+    }
+    // Back to English with the keyboard.
+    await page.goto(`${baseUrl}/consult?lang=cy`);
+    await tabTo(page, 'a[hreflang="en"]');
+    await Promise.all([page.waitForURL('**/consult?lang=en'), page.keyboard.press('Enter')]);
+    expect(await lang()).toBe('en');
+
+    // The choice lives in the address: no cookie of any kind was set on the way.
+    expect(await visitor.cookies()).toEqual([]);
+    await visitor.close();
+    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
     expect(pageErrors).toEqual([]);
   });
 

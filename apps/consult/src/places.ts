@@ -6,6 +6,7 @@
  */
 import { type Db, getBuilding, listChanges, type ScenarioRecord, streetsNear } from '@placetwin/db';
 import { buildingLabel } from './format';
+import { type Lang, translate } from './i18n';
 
 export interface CommentPlace {
   /** The select's value: `site`, or `building:<id>` for a building of the proposal. */
@@ -39,10 +40,14 @@ const middle = (b: [number, number, number, number]): [number, number] => [
 ];
 
 /** The proposal's places: the site, its buildings in the order the planner changed them, then nearby streets. */
-export async function commentPlaces(db: Db, scenario: ScenarioRecord): Promise<CommentPlace[]> {
+export async function commentPlaces(
+  db: Db,
+  scenario: ScenarioRecord,
+  lang: Lang = 'en',
+): Promise<CommentPlace[]> {
   const places: CommentPlace[] = [];
   const siteBox = scenario.site ? geometryBbox(scenario.site) : null;
-  if (siteBox) places.push({ value: 'site', text: 'The site of the proposal', point: middle(siteBox) });
+  if (siteBox) places.push({ value: 'site', text: translate(lang, 'place.site'), point: middle(siteBox) });
   const seen = new Set<string>();
   const boxes: [number, number, number, number][] = siteBox ? [siteBox] : [];
   for (const { change } of await listChanges(db, scenario.id)) {
@@ -54,10 +59,14 @@ export async function commentPlaces(db: Db, scenario: ScenarioRecord): Promise<C
     const box = footprint ? geometryBbox(footprint) : null;
     if (!box) continue;
     const given = change.op === 'demolish' ? undefined : change.name;
-    const label = buildingLabel(change.id, new Map([[change.id, baseline?.name ?? null]]), given);
-    const what =
-      change.op === 'demolish' ? ' (to be demolished)' : change.op === 'modify' ? ' (to be changed)' : '';
-    places.push({ value: `building:${change.id}`, text: `${label}${what}`, point: middle(box) });
+    const label = buildingLabel(change.id, new Map([[change.id, baseline?.name ?? null]]), given, lang);
+    const text =
+      change.op === 'demolish'
+        ? translate(lang, 'place.demolish', { label })
+        : change.op === 'modify'
+          ? translate(lang, 'place.modify', { label })
+          : label;
+    places.push({ value: `building:${change.id}`, text, point: middle(box) });
     boxes.push(box);
   }
   // The streets around the site (or around the buildings, for a proposal without one).
@@ -84,7 +93,7 @@ export async function commentPlaces(db: Db, scenario: ScenarioRecord): Promise<C
     for (const street of await streetsNear(db, scenario.dataset, area)) {
       places.push({
         value: `street:${street.name}`,
-        text: `${street.name} (street)`,
+        text: translate(lang, 'place.street', { name: street.name }),
         point: [Number(street.point[0].toFixed(7)), Number(street.point[1].toFixed(7))],
       });
     }

@@ -8,15 +8,20 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import {
+  ANONYMOUS,
   COMMENT_CATEGORIES,
   COMMENT_LIMITS,
   type CommentFieldError,
   CommentValidationError,
   ConsultationStateError,
+  type ConsultationWelsh,
   checkComment,
   consultationFacts,
   type Db,
+  DEFAULT_PRIVACY_NOTICE,
+  getAreaLanguages,
   getBuilding,
+  getConsultationsWelsh,
   getDataset,
   getPublicConsultation,
   getScenario,
@@ -31,16 +36,9 @@ import {
 import { decodeViewState, encodeViewState, homeView } from '@placetwin/viewer';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import nunjucks from 'nunjucks';
-import {
-  CATEGORY_LABELS,
-  describeChanges,
-  factRows,
-  formatNumber,
-  paragraphs,
-  plural,
-  ukDate,
-  ukDateTime,
-} from './format';
+import { categoryLabel, describeChanges, factRows, paragraphs, ukDate, ukDateTime } from './format';
+import { type Lang, LOCALES, type MessageKey, translate, translator } from './i18n';
+import { characterCountTexts, commentErrorText, languageLinks, pageLanguage, withLang } from './language';
 import { type CommentPlace, commentPlaces, geometryBbox } from './places';
 import { type StaffAuth, StaffPageNotFound, staffPages } from './staff';
 import { GOVUK_DIST, LEAFLET_DIST, STATIC_DIR, stylesheet } from './styles';
@@ -63,6 +61,11 @@ export interface ConsultSiteOptions {
   staffAuth?: StaffAuth;
   /** Sign-in attempts per minute per address through the staff form (default 10). */
   signInPerMinute?: number;
+  /**
+   * The area whose languages (`areas.languages`) the list and error pages are served in (default `default`); a
+   * consultation's own pages follow its area's.
+   */
+  areaId?: string;
 }
 
 export const DEFAULT_COUNCIL_NAME = 'Placetwin';
@@ -145,8 +148,11 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
         env.render(template, {
           cspNonce: nonces.get(request),
           base: home,
+          homeHref: home,
           councilName,
           serviceName: SERVICE_NAME,
+          lang: 'en',
+          t: translator('en'),
           assets: { ...assets, css: `${base}/assets/css/${cssFile}` },
           ...context,
         }),
@@ -199,37 +205,117 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
 
   // ---- pages ----
 
-  const links = (id: number) => {
-    const page = `${base}/${id}`;
+  const siteAreaId = options.areaId ?? 'default';
+  /** The languages of the list and error pages: the site's area's (English when it has none). */
+  const siteLanguages = async (): Promise<Lang[]> =>
+    (await getAreaLanguages(db, siteAreaId))?.languages ?? ['en'];
+  const siteArea = () => getAreaLanguages(db, siteAreaId);
+
+  /**
+   * Everything a public page needs for its language: `lang` (also `<html lang>`), `t` for the templates, the
+   * toggle, the home link keeping the language, and the council's name in it.
+   */
+  const i18n = (
+    request: FastifyRequest,
+    lang: Lang,
+    languages: readonly Lang[],
+    nameCy: string | null = null,
+  ) => {
+    const t = translator(lang);
+    const welshName = lang === 'cy' && nameCy;
     return {
-      pageHref: page,
-      textOnlyHref: `${page}/text`,
-      commentsHref: `${page}/comments`,
-      commentHref: `${page}/comment`,
-      sentHref: `${page}/comment/sent`,
+      lang,
+      t,
+      serviceName: t('service.name'),
+      homeHref: withLang(home, lang, languages),
+      languageNav: languageLinks(request.url, lang, languages),
+      councilName: welshName || councilName,
+      // The council's name as configured is English: marked so on a Welsh page without a Welsh name.
+      councilNameLang: welshName ? 'cy' : 'en',
+      backText: t('chrome.back'),
+      errorPrefix: t('chrome.errorPrefix'),
     };
   };
 
-  /** The consultation's dates and texts as the templates show them. */
-  const describe = (c: PublicConsultation) => ({
-    ...c,
-    closesText: ukDateTime(c.closesAt),
-    closesDate: ukDate(c.closesAt),
-    opensText: ukDateTime(c.opensAt),
-    notYetOpen: Date.parse(c.opensAt) > Date.now(),
-    deleteDate: ukDate(c.personalDataDeletedAfter),
-    summaryParagraphs: paragraphs(c.summary),
-  });
+  const links = (id: number, lang: Lang = 'en', languages: readonly Lang[] = ['en']) => {
+    const page = `${base}/${id}`;
+    const l = (href: string) => withLang(href, lang, languages);
+    return {
+      pageHref: l(page),
+      textOnlyHref: l(`${page}/text`),
+      commentsHref: l(`${page}/comments`),
+      commentHref: l(`${page}/comment`),
+      sentHref: l(`${page}/comment/sent`),
+    };
+  };
 
-  const approvedText = (n: number) =>
-    n === 0
-      ? 'No comments have been published yet.'
-      : `${plural(n, 'comment')} ${n === 1 ? 'has' : 'have'} been published.`;
+  /** The languages of a consultation's area and its Welsh texts. */
+  const welshOf = async (id: number): Promise<ConsultationWelsh | null> =>
+    (await getConsultationsWelsh(db, [id])).get(id) ?? null;
+
+  /** A planner's text in the page's language, or the English one marked lang="en" when there is no Welsh. */
+  const pick = (lang: Lang, english: string, welsh: string | null | undefined) =>
+    lang === 'cy' && welsh ? { text: welsh, lang: 'cy' as const } : { text: english, lang: 'en' as const };
+
+  /** The consultation's dates and texts as the templates show them, in the page's language. */
+  const describe = (c: PublicConsultation, lang: Lang = 'en', welsh: ConsultationWelsh | null = null) => {
+    const title = pick(lang, c.title, welsh?.titleCy);
+    const summary = pick(lang, c.summary, welsh?.summaryCy);
+    return {
+      ...c,
+      title: title.text,
+      titleLang: title.lang,
+      closesText: ukDateTime(c.closesAt, lang),
+      closesDate: ukDate(c.closesAt, lang),
+      opensText: ukDateTime(c.opensAt, lang),
+      notYetOpen: Date.parse(c.opensAt) > Date.now(),
+      deleteDate: ukDate(c.personalDataDeletedAfter, lang),
+      summaryParagraphs: paragraphs(summary.text),
+      summaryLang: summary.lang,
+    };
+  };
+
+  /**
+   * The privacy notice in the page's language: the default notice from the catalogue, a council's own in Welsh
+   * when it gave one, else its English (marked lang="en").
+   */
+  const privacyNotice = (c: PublicConsultation, lang: Lang, welsh: ConsultationWelsh | null) => {
+    if (c.privacyNotice === DEFAULT_PRIVACY_NOTICE) {
+      const keys: MessageKey[] = [
+        'privacy.default1',
+        'privacy.default2',
+        'privacy.default3',
+        'privacy.default4',
+      ];
+      return { paragraphs: keys.map((k) => translate(lang, k)), lang };
+    }
+    const notice = pick(lang, c.privacyNotice, welsh?.privacyNoticeCy);
+    return { paragraphs: paragraphs(notice.text), lang: notice.lang };
+  };
+
+  const approvedText = (n: number, lang: Lang = 'en') => translate(lang, 'comments.published', { n });
 
   const consultation = async (id: number) => {
     const c = await getPublicConsultation(db, id);
     if (!c) throw new PageNotFound();
     return c;
+  };
+
+  /** A public consultation with its area's languages, the page's language and what the templates share. */
+  const localised = async (request: FastifyRequest, id: number) => {
+    const c = await consultation(id);
+    const welsh = await welshOf(id);
+    const languages: Lang[] = welsh?.languages ?? ['en'];
+    const lang = pageLanguage(request.query, languages);
+    return {
+      c,
+      welsh,
+      lang,
+      languages,
+      i18n: i18n(request, lang, languages, welsh?.nameCy ?? null),
+      links: links(c.id, lang, languages),
+      described: describe(c, lang, welsh),
+    };
   };
 
   /**
@@ -246,8 +332,9 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
     return `${viewerPath}#${encodeViewState(view)}`;
   };
 
-  const pageContext = async (id: number) => {
-    const c = await consultation(id);
+  const pageContext = async (request: FastifyRequest, id: number) => {
+    const l = await localised(request, id);
+    const { c, lang } = l;
     const scenario = await getScenario(db, c.scenarioId);
     if (scenario?.status !== 'published') throw new PageNotFound();
     const [facts, dataset] = await Promise.all([
@@ -255,13 +342,17 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
       getDataset(db, c.dataset),
     ]);
     return {
-      c: describe(c),
-      scenario,
-      ...links(id),
-      factRows: factRows(facts).map((r) => ({ key: { text: r.key }, value: { text: r.value } })),
-      approvedText: approvedText(c.approvedComments),
-      attribution: dataset?.attribution ?? null,
-      viewerHref: await viewerHref(c, scenario),
+      l,
+      ctx: {
+        ...l.i18n,
+        c: l.described,
+        scenario,
+        ...l.links,
+        factRows: factRows(facts, lang).map((r) => ({ key: { text: r.key }, value: { text: r.value } })),
+        approvedText: approvedText(c.approvedComments, lang),
+        attribution: dataset?.attribution ?? null,
+        viewerHref: await viewerHref(c, scenario),
+      },
     };
   };
 
@@ -274,28 +365,42 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
   const hide = true;
 
   app.get('/', { schema: { hide } }, async (request, reply) => {
-    const all = (await listPublicConsultations(db)).map((c) => ({
-      ...describe(c),
-      href: `${base}/${c.id}`,
-      lead: (() => {
-        const first = paragraphs(c.summary)[0] ?? '';
-        return first.length > 300 ? `${first.slice(0, 297).trimEnd()}…` : first;
-      })(),
-    }));
+    const area = await siteArea();
+    const languages: Lang[] = area?.languages ?? ['en'];
+    const lang = pageLanguage(request.query, languages);
+    const listed = await listPublicConsultations(db);
+    const welsh =
+      lang === 'cy'
+        ? await getConsultationsWelsh(
+            db,
+            listed.map((c) => c.id),
+          )
+        : new Map();
+    const all = listed.map((c) => {
+      const d = describe(c, lang, welsh.get(c.id) ?? null);
+      const first = d.summaryParagraphs[0] ?? '';
+      return {
+        ...d,
+        href: links(c.id, lang, languages).pageHref,
+        lead: first.length > 300 ? `${first.slice(0, 297).trimEnd()}…` : first,
+      };
+    });
+    const t = translator(lang);
     return render(request, reply, 'list.njk', {
-      pageTitle: 'Consultations',
+      ...i18n(request, lang, languages, area?.nameCy ?? null),
+      pageTitle: t('list.title'),
       open: all.filter((c) => c.status === 'open'),
       closed: all.filter((c) => c.status === 'closed'),
     });
   });
 
   app.get('/:id', { schema: { hide, params: idParams } }, async (request: IdRequest, reply) => {
-    const ctx = await pageContext(request.params.id);
+    const { ctx } = await pageContext(request, request.params.id);
     return render(request, reply, 'consultation.njk', { ...ctx, pageTitle: ctx.c.title, textOnly: false });
   });
 
   app.get('/:id/text', { schema: { hide, params: idParams } }, async (request: IdRequest, reply) => {
-    const ctx = await pageContext(request.params.id);
+    const { ctx, l } = await pageContext(request, request.params.id);
     const changes = (await listChanges(db, ctx.scenario.id)).map((r) => r.change);
     const baselineIds = [
       ...new Set(changes.filter((ch) => ch.op === 'modify' || ch.op === 'demolish').map((ch) => ch.id)),
@@ -307,60 +412,71 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
     );
     return render(request, reply, 'consultation.njk', {
       ...ctx,
-      pageTitle: `${ctx.c.title} (text-only version)`,
+      pageTitle: l.i18n.t('page.textOnlyTitle', { title: ctx.c.title }),
       textOnly: true,
       textOnlyHref: null,
-      changeLines: describeChanges(changes, names),
+      changeLines: describeChanges(changes, names, l.lang),
       scenarioParagraphs: paragraphs(ctx.scenario.description),
     });
   });
 
   app.get('/:id/comments', { schema: { hide, params: idParams } }, async (request: IdRequest, reply) => {
-    const c = await consultation(request.params.id);
+    const l = await localised(request, request.params.id);
+    const { c, lang } = l;
+    const t = l.i18n.t;
     const comments = await listPublicComments(db, c.id);
     const counts = COMMENT_CATEGORIES.map((cat) => ({
       cat,
       n: comments.filter((m) => m.category === cat).length,
     }))
       .filter((x) => x.n > 0)
-      .map((x) => `${formatNumber(x.n)}: ${CATEGORY_LABELS[x.cat].toLowerCase()}`);
+      .map((x) =>
+        t('comments.count', {
+          n: x.n,
+          category: categoryLabel(x.cat, lang).toLocaleLowerCase(LOCALES[lang]),
+        }),
+      );
     return render(request, reply, 'comments.njk', {
-      c: describe(c),
-      ...links(c.id),
-      pageTitle: `Published comments: ${c.title}`,
-      backLink: { href: links(c.id).pageHref, text: 'Back' },
-      approvedText: approvedText(comments.length),
+      ...l.i18n,
+      c: l.described,
+      ...l.links,
+      pageTitle: t('comments.title', { title: l.described.title }),
+      backLink: { href: l.links.pageHref, text: t('chrome.back') },
+      approvedText: approvedText(comments.length, lang),
       counts,
       comments: comments.map((m) => ({
-        name: m.name,
-        categoryLabel: CATEGORY_LABELS[m.category],
-        dateText: ukDate(m.createdAt),
+        name: m.name === ANONYMOUS ? t('comments.anonymous') : m.name,
+        categoryLabel: categoryLabel(m.category, lang),
+        dateText: ukDate(m.createdAt, lang),
         paragraphs: paragraphs(m.text),
       })),
     });
   });
 
-  const closedPage = (request: FastifyRequest, reply: FastifyReply, c: PublicConsultation, status = 200) =>
+  type Localised = Awaited<ReturnType<typeof localised>>;
+
+  const closedPage = (request: FastifyRequest, reply: FastifyReply, l: Localised, status = 200) =>
     render(
       request,
       reply,
       'error.njk',
       {
-        pageTitle: 'This consultation is not taking comments',
-        backLink: { href: links(c.id).pageHref, text: 'Back' },
+        ...l.i18n,
+        pageTitle: l.i18n.t('closed.title'),
+        backLink: { href: l.links.pageHref, text: l.i18n.t('chrome.back') },
         lines: [
-          Date.parse(c.opensAt) > Date.now() && c.status === 'open'
-            ? `${c.title} opens for comments at ${ukDateTime(c.opensAt)}.`
-            : `${c.title} closed at ${ukDateTime(c.closesAt)}.`,
+          Date.parse(l.c.opensAt) > Date.now() && l.c.status === 'open'
+            ? l.i18n.t('dates.opensAt', { time: l.described.opensText })
+            : l.i18n.t('closed.closedAt', { time: l.described.closesText }),
         ],
       },
       status,
     );
 
   /** The places a comment can be pinned to, and what the map picker needs (area, site outline, tiles). */
-  const pinning = async (c: PublicConsultation) => {
+  const pinning = async (c: PublicConsultation, lang: Lang = 'en') => {
     const [scenario, dataset] = await Promise.all([getScenario(db, c.scenarioId), getDataset(db, c.dataset)]);
-    const places = scenario ? await commentPlaces(db, scenario) : [];
+    const places = scenario ? await commentPlaces(db, scenario, lang) : [];
     const bbox = dataset?.bbox ?? null;
     const siteBox = scenario?.site ? geometryBbox(scenario.site) : null;
     return {
@@ -372,8 +488,31 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
             outline: scenario?.site ? JSON.stringify(scenario.site) : '',
             tiles: basemapTiles,
             attribution: dataset?.attribution ?? '',
+            messages: JSON.stringify(mapMessages(lang)),
           }
         : null,
+    };
+  };
+
+  /** The map picker's words (static/map.js puts `{place}`, `{lat}` and `{lon}` in). */
+  const mapMessages = (lang: Lang) => {
+    const t = translator(lang);
+    return {
+      help: t('map.help'),
+      pinCentre: t('map.pinCentre'),
+      pinRemove: t('map.pinRemove'),
+      markedPlace: t('map.markedPlace'),
+      label: t('map.label'),
+      pin: t('map.pin'),
+      pinMoved: t('map.pinMoved'),
+      noPin: t('map.noPin'),
+      pinClicked: t('map.pinClicked'),
+      pinCentred: t('map.pinCentred'),
+      pinChosen: t('map.pinChosen'),
+      pinOn: t('map.pinOn', { place: '{place}' }),
+      position: t('map.position', { lat: '{lat}', lon: '{lon}' }),
+      zoomIn: t('map.zoomIn'),
+      zoomOut: t('map.zoomOut'),
     };
   };
 
@@ -381,32 +520,38 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
   const formPage = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    c: PublicConsultation,
+    l: Localised,
     form: FormBody,
     fieldErrors: CommentFieldError[] = [],
     pin?: Awaited<ReturnType<typeof pinning>>,
   ) => {
-    const { places, map } = pin ?? (await pinning(c));
+    const { c, lang, welsh } = l;
+    const t = l.i18n.t;
+    const { places, map } = pin ?? (await pinning(c, lang));
     // The error summary links to the field at fault (a pinned point: the place question).
     const anchor = (e: CommentFieldError) => (e.field === 'point' ? '#place' : `#${e.field}`);
+    const privacy = privacyNotice(c, lang, welsh);
     return render(
       request,
       reply,
       'comment-form.njk',
       {
-        c: describe(c),
-        ...links(c.id),
-        pageTitle: `Comment on ${c.title}`,
-        backLink: { href: links(c.id).pageHref, text: 'Back' },
-        actionHref: links(c.id).commentHref,
+        ...l.i18n,
+        c: l.described,
+        ...l.links,
+        pageTitle: t('form.title', { title: l.described.title }),
+        backLink: { href: l.links.pageHref, text: t('chrome.back') },
+        actionHref: l.links.commentHref,
         form,
-        errors: Object.fromEntries(fieldErrors.map((e) => [e.field, e.message])),
-        errorList: fieldErrors.map((e) => ({ text: e.message, href: anchor(e) })),
+        errors: Object.fromEntries(fieldErrors.map((e) => [e.field, commentErrorText(e, lang)])),
+        errorList: fieldErrors.map((e) => ({ text: commentErrorText(e, lang), href: anchor(e) })),
         textMax: COMMENT_LIMITS.textMax,
+        characterCount: characterCountTexts(lang),
         honeypot: HONEYPOT_FIELD,
-        privacyParagraphs: paragraphs(c.privacyNotice),
+        privacyParagraphs: privacy.paragraphs,
+        privacyLang: privacy.lang,
         placeItems: [
-          { value: '', text: 'No particular place' },
+          { value: '', text: t('form.noPlace') },
           ...places.map((p) => ({
             value: p.value,
             text: p.text,
@@ -434,9 +579,9 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
   };
 
   app.get('/:id/comment', { schema: { hide, params: idParams } }, async (request: IdRequest, reply) => {
-    const c = await consultation(request.params.id);
-    if (!c.acceptingComments) return closedPage(request, reply, c);
-    return formPage(request, reply, c, {});
+    const l = await localised(request, request.params.id);
+    if (!l.c.acceptingComments) return closedPage(request, reply, l);
+    return formPage(request, reply, l, {});
   });
 
   app.post(
@@ -448,8 +593,9 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
       },
     },
     async (request: FastifyRequest<{ Params: { id: number }; Body: FormBody }>, reply) => {
-      const c = await consultation(request.params.id);
-      if (!c.acceptingComments) return closedPage(request, reply, c, 409);
+      const l = await localised(request, request.params.id);
+      const { c } = l;
+      if (!c.acceptingComments) return closedPage(request, reply, l, 409);
       const form: FormBody = typeof request.body === 'object' && request.body ? request.body : {};
       if (form[HONEYPOT_FIELD]) {
         request.log.info({ consultation: c.id }, 'comment refused: honeypot filled in');
@@ -458,13 +604,14 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
           reply,
           'error.njk',
           {
-            pageTitle: 'Your comment could not be sent',
-            lines: ['It looked like it was sent automatically. If you are a person, please try again.'],
+            ...l.i18n,
+            pageTitle: l.i18n.t('bot.title'),
+            lines: [l.i18n.t('bot.line')],
           },
           400,
         );
       }
-      const pin = await pinning(c);
+      const pin = await pinning(c, l.lang);
       try {
         const { unknownPlace, ...point } = pinnedPoint(form, pin.places);
         const input = {
@@ -485,18 +632,23 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
         }
         await submitComment(db, c.id, input);
       } catch (e) {
-        if (e instanceof CommentValidationError) return formPage(request, reply, c, form, e.errors, pin);
-        if (e instanceof ConsultationStateError) return closedPage(request, reply, c, 409);
+        if (e instanceof CommentValidationError) return formPage(request, reply, l, form, e.errors, pin);
+        if (e instanceof ConsultationStateError) return closedPage(request, reply, l, 409);
         throw e;
       }
       // Post/redirect/get: reloading the confirmation does not send the comment again.
-      return reply.redirect(links(c.id).sentHref, 303);
+      return reply.redirect(l.links.sentHref, 303);
     },
   );
 
   app.get('/:id/comment/sent', { schema: { hide, params: idParams } }, async (request: IdRequest, reply) => {
-    const c = await consultation(request.params.id);
-    return render(request, reply, 'sent.njk', { c: describe(c), ...links(c.id), pageTitle: 'Comment sent' });
+    const l = await localised(request, request.params.id);
+    return render(request, reply, 'sent.njk', {
+      ...l.i18n,
+      c: l.described,
+      ...l.links,
+      pageTitle: l.i18n.t('sent.title'),
+    });
   });
 
   if (options.staffAuth) {
@@ -512,37 +664,30 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
 
   // ---- errors, as pages ----
 
-  const errorPage = (request: FastifyRequest, reply: FastifyReply, status: number) => {
+  const errorPage = async (request: FastifyRequest, reply: FastifyReply, status: number) => {
+    const staff = request.url.startsWith(`${base}/staff`);
+    // Staff pages are in English; a public error page in the language asked for, if the site offers it (or
+    // the address asked for Welsh: a Welsh reader who mistypes an address gets the answer in Welsh).
+    const offered = staff ? (['en'] as Lang[]) : await siteLanguages().catch(() => ['en'] as Lang[]);
+    const asked = (request.query as { lang?: unknown } | undefined)?.lang;
+    const languages: Lang[] = asked === 'cy' && !offered.includes('cy') ? [...offered, 'cy'] : offered;
+    const lang = pageLanguage(request.query, languages);
+    const t = translator(lang);
     const pages: Record<number, { pageTitle: string; lines: string[] }> = {
       404: {
-        pageTitle: 'Page not found',
-        lines: [
-          'If you typed the web address, check it is correct.',
-          'If you pasted the web address, check you copied the entire address.',
-          'The consultation may have been withdrawn.',
-        ],
+        pageTitle: t('error.404.title'),
+        lines: [t('error.404.typed'), t('error.404.pasted'), t('error.404.withdrawn')],
       },
-      429: {
-        pageTitle: 'You have sent too many comments',
-        lines: [
-          'To stop automated spam, we limit how many comments can be sent from one connection.',
-          'Please wait a few minutes, then try again.',
-        ],
-      },
-      400: { pageTitle: 'There is a problem with your request', lines: ['Go back and try again.'] },
-      500: {
-        pageTitle: 'Sorry, there is a problem with the service',
-        lines: ['Try again later. Your comment, if you were sending one, has not been saved.'],
-      },
+      429: { pageTitle: t('error.429.title'), lines: [t('error.429.why'), t('error.429.wait')] },
+      400: { pageTitle: t('error.400.title'), lines: [t('error.400.line')] },
+      500: { pageTitle: t('error.500.title'), lines: [t('error.500.line')] },
     };
-    if (status === 429 && request.url.startsWith(`${base}/staff`)) {
-      pages[429] = {
-        pageTitle: 'Too many attempts to sign in',
-        lines: ['Please wait a minute, then try again.'],
-      };
+    if (status === 429 && staff) {
+      pages[429] = { pageTitle: t('error.429signIn.title'), lines: [t('error.429signIn.wait')] };
     }
     const shown = pages[status] ? status : 500;
-    return render(request, reply, 'error.njk', pages[shown], shown);
+    const chrome = staff ? { lang, t } : i18n(request, lang, languages);
+    return render(request, reply, 'error.njk', { ...chrome, ...pages[shown] }, shown);
   };
 
   app.setNotFoundHandler((request, reply) => errorPage(request, reply, 404));

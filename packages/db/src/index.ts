@@ -27,6 +27,7 @@ export {
   ownershipCandidates,
   setCouncilOwnership,
 } from './grid';
+export * from './i18n';
 export { migrate, migrationFiles } from './migrate';
 export * from './pois';
 export * from './privacy';

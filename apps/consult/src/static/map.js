@@ -9,7 +9,7 @@ const json = (text) => (text ? JSON.parse(text) : null);
 const toLatLngBounds = (b) => L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
 
 /** A Leaflet map over the basemap, framed on `focus`, kept within `bounds` ([w, s, e, n] in degrees). */
-function baseMap(container, holder, label) {
+function baseMap(container, holder, label, words = PICKER_WORDS) {
   const bounds = toLatLngBounds(json(holder.dataset.bounds));
   const map = L.map(container, {
     maxBounds: bounds.pad(0.05),
@@ -18,7 +18,9 @@ function baseMap(container, holder, label) {
     maxZoom: 20,
     // Leaflet's own attribution prefix links to its website (with a flag); the data's attribution is enough.
     attributionControl: false,
+    zoomControl: false,
   });
+  L.control.zoom({ zoomInTitle: words.zoomIn, zoomOutTitle: words.zoomOut }).addTo(map);
   L.control.attribution({ prefix: false }).addTo(map);
   L.tileLayer(holder.dataset.tiles, {
     maxZoom: 20,
@@ -46,6 +48,27 @@ function button(text, action) {
   return b;
 }
 
+/** The picker's words in English, for a page that does not give its own. */
+const PICKER_WORDS = {
+  help:
+    'Click the map to put a pin on the place. With a keyboard: move the map with the arrow keys, then choose ' +
+    '‘Put the pin in the middle of the map’. When the pin has focus, the arrow keys move it.',
+  pinCentre: 'Put the pin in the middle of the map',
+  pinRemove: 'Remove the pin',
+  markedPlace: 'The place I marked on the map',
+  label: 'Map for choosing the place your comment is about',
+  pin: 'Your pin',
+  pinMoved: 'Pin moved.',
+  noPin: 'No place is pinned.',
+  pinClicked: 'Pin put where you clicked.',
+  pinCentred: 'Pin put in the middle of the map.',
+  pinChosen: 'Pin put where you chose.',
+  pinOn: 'Pin put on {place}.',
+  position: 'Latitude {lat}, longitude {lon}.',
+  zoomIn: 'Zoom in',
+  zoomOut: 'Zoom out',
+};
+
 /**
  * The comment form's place picker: a click (or tap) on the map puts the pin there; with a keyboard, move the
  * map with the arrow keys and press "Put the pin in the middle of the map", then move the pin itself with the
@@ -53,6 +76,9 @@ function button(text, action) {
  * moves the pin there.
  */
 function mapPicker(holder) {
+  // The words come from the page (data-messages, from the server's catalogue in the page's language).
+  const words = { ...PICKER_WORDS, ...json(holder.dataset.messages) };
+  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, k) => values[k] ?? '');
   const form = holder.closest('form');
   const select = document.getElementById(holder.dataset.select);
   const lonInput = document.getElementById(holder.dataset.lon);
@@ -62,16 +88,14 @@ function mapPicker(holder) {
   const help = document.createElement('p');
   help.className = 'govuk-body-s';
   help.id = 'place-map-help';
-  help.textContent =
-    'Click the map to put a pin on the place. With a keyboard: move the map with the arrow keys, then choose ' +
-    '‘Put the pin in the middle of the map’. When the pin has focus, the arrow keys move it.';
+  help.textContent = words.help;
   const container = document.createElement('div');
   container.className = 'app-map';
   container.setAttribute('aria-describedby', help.id);
   const buttons = document.createElement('div');
   buttons.className = 'govuk-button-group govuk-!-margin-top-2 govuk-!-margin-bottom-0';
-  const centre = button('Put the pin in the middle of the map', 'pin-centre');
-  const remove = button('Remove the pin', 'pin-remove');
+  const centre = button(words.pinCentre, 'pin-centre');
+  const remove = button(words.pinRemove, 'pin-remove');
   buttons.append(centre, remove);
   const status = document.createElement('p');
   status.className = 'govuk-body-s govuk-!-margin-bottom-0';
@@ -82,25 +106,25 @@ function mapPicker(holder) {
   // With the map, "the place marked on the map" is an answer of its own.
   const mapOption = document.createElement('option');
   mapOption.value = 'map';
-  mapOption.textContent = 'The place I marked on the map';
+  mapOption.textContent = words.markedPlace;
   select.append(mapOption);
 
-  const map = baseMap(container, holder, 'Map for choosing the place your comment is about');
+  const map = baseMap(container, holder, words.label, words);
   let pin = null;
 
   const show = (latlng, why) => {
     lonInput.value = latlng.lng.toFixed(6);
     latInput.value = latlng.lat.toFixed(6);
-    status.textContent = `${why} Latitude ${latlng.lat.toFixed(5)}, longitude ${latlng.lng.toFixed(5)}.`;
+    status.textContent = `${why} ${fill(words.position, { lat: latlng.lat.toFixed(5), lon: latlng.lng.toFixed(5) })}`;
   };
   const place = (latlng, why, fromList = false) => {
     if (!pin) {
-      pin = L.marker(latlng, { draggable: true, keyboard: true, title: 'Your pin', alt: 'Your pin' }).addTo(
+      pin = L.marker(latlng, { draggable: true, keyboard: true, title: words.pin, alt: words.pin }).addTo(
         map,
       );
       pin.on('dragend', () => {
         select.value = 'map';
-        show(pin.getLatLng(), 'Pin moved.');
+        show(pin.getLatLng(), words.pinMoved);
       });
       // Arrow keys move the pin (5 pixels; 25 with Shift) and not the map underneath.
       pin.getElement().addEventListener('keydown', (e) => {
@@ -115,7 +139,7 @@ function mapPicker(holder) {
         const next = map.containerPointToLatLng(p);
         pin.setLatLng(next);
         select.value = 'map';
-        show(next, 'Pin moved.');
+        show(next, words.pinMoved);
       });
     } else pin.setLatLng(latlng);
     if (!fromList) select.value = 'map';
@@ -126,11 +150,11 @@ function mapPicker(holder) {
     pin = null;
     lonInput.value = '';
     latInput.value = '';
-    status.textContent = 'No place is pinned.';
+    status.textContent = words.noPin;
   };
 
-  map.on('click', (e) => place(e.latlng, 'Pin put where you clicked.'));
-  centre.addEventListener('click', () => place(map.getCenter(), 'Pin put in the middle of the map.'));
+  map.on('click', (e) => place(e.latlng, words.pinClicked));
+  centre.addEventListener('click', () => place(map.getCenter(), words.pinCentred));
   remove.addEventListener('click', () => {
     clear();
     select.value = '';
@@ -139,7 +163,7 @@ function mapPicker(holder) {
     const option = select.selectedOptions[0];
     if (option?.dataset.lon) {
       const latlng = L.latLng(Number(option.dataset.lat), Number(option.dataset.lon));
-      place(latlng, `Pin put on ${option.textContent}.`, true);
+      place(latlng, fill(words.pinOn, { place: option.textContent }), true);
       map.panTo(latlng);
     } else if (select.value === '') clear();
   });
@@ -147,12 +171,16 @@ function mapPicker(holder) {
   // After a form with errors comes back, the pin is where it was.
   if (lonInput.value && latInput.value) {
     const latlng = L.latLng(Number(latInput.value), Number(lonInput.value));
-    place(latlng, 'Pin put where you chose.', select.value !== '' && select.value !== 'map');
+    place(latlng, words.pinChosen, select.value !== '' && select.value !== 'map');
     if (select.value === '') select.value = 'map';
   } else if (select.selectedOptions[0]?.dataset.lon) {
     const o = select.selectedOptions[0];
-    place(L.latLng(Number(o.dataset.lat), Number(o.dataset.lon)), `Pin put on ${o.textContent}.`, true);
-  } else status.textContent = 'No place is pinned.';
+    place(
+      L.latLng(Number(o.dataset.lat), Number(o.dataset.lon)),
+      fill(words.pinOn, { place: o.textContent }),
+      true,
+    );
+  } else status.textContent = words.noPin;
 }
 
 const CATEGORY_COLOURS = { support: '#00703c', object: '#d4351c', question: '#1d70b8' };

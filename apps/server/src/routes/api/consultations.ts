@@ -8,6 +8,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
+  CONSULTATION_LIMITS,
   CommentNotFoundError,
   CommentValidationError,
   ConsultationNotFoundError,
@@ -19,6 +20,7 @@ import {
   createConsultation,
   type Db,
   getConsultation,
+  getConsultationsWelsh,
   getPublicConsultation,
   getScenario,
   HONEYPOT_FIELD,
@@ -30,6 +32,7 @@ import {
   openConsultation,
   removeExpiredPersonalData,
   type ScenarioRecord,
+  setConsultationWelsh,
   submitComment,
   updateConsultation,
 } from '@placetwin/db';
@@ -357,6 +360,41 @@ const consultationRoutes: FastifyPluginAsyncTypebox<ConsultationRoutesOptions> =
       },
     },
     async (request) => updateConsultation(db, request.params.id, request.body),
+  );
+
+  // Welsh and English: the planner's title, summary and privacy notice in Welsh, for areas that declare Welsh
+  // (null removes one: the Welsh page then shows the English, marked lang="en").
+  const welshText = (max: number) => Type.Union([Type.String({ minLength: 1, maxLength: max }), Type.Null()]);
+  const WelshFields = {
+    titleCy: welshText(CONSULTATION_LIMITS.titleMax),
+    summaryCy: welshText(CONSULTATION_LIMITS.summaryMax),
+    privacyNoticeCy: welshText(CONSULTATION_LIMITS.privacyNoticeMax),
+  };
+  app.patch(
+    '/api/staff/consultations/:id/welsh',
+    {
+      preHandler: planners,
+      schema: {
+        tags: staffTags,
+        summary: 'Set the Welsh title, summary and privacy notice of a consultation (planners, admins)',
+        params: IdParams,
+        body: Type.Partial(Type.Object(WelshFields), { additionalProperties: false }),
+        response: {
+          200: Type.Object(WelshFields),
+          400: ProblemSchema,
+          401: ProblemSchema,
+          403: ProblemSchema,
+          404: ProblemSchema,
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      if (!(await setConsultationWelsh(db, id, request.body))) throw new ConsultationNotFoundError(id);
+      const w = (await getConsultationsWelsh(db, [id])).get(id);
+      if (!w) throw new ConsultationNotFoundError(id);
+      return { titleCy: w.titleCy, summaryCy: w.summaryCy, privacyNoticeCy: w.privacyNoticeCy };
+    },
   );
 
   for (const [action, summary, run] of [
