@@ -63,6 +63,8 @@ export interface ConsultSiteOptions {
   staffAuth?: StaffAuth;
   /** Sign-in attempts per minute per address through the staff form (default 10). */
   signInPerMinute?: number;
+  /** The area (council) a request shows: lists are of its consultations only (default: every area's). */
+  areaOf?: (request: FastifyRequest) => Promise<string>;
 }
 
 export const DEFAULT_COUNCIL_NAME = 'Placetwin';
@@ -274,7 +276,7 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
   const hide = true;
 
   app.get('/', { schema: { hide } }, async (request, reply) => {
-    const all = (await listPublicConsultations(db)).map((c) => ({
+    const all = (await listPublicConsultations(db, await options.areaOf?.(request))).map((c) => ({
       ...describe(c),
       href: `${base}/${c.id}`,
       lead: (() => {

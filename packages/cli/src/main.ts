@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import { type Db, listDatasets, openDb } from '@placetwin/db';
 import { isDataError } from '@placetwin/geo';
 import { Command, CommanderError, Option } from 'commander';
+import { addAreaCommands, areaOption } from './areas';
 import { repoRoot, resolvePaths } from './config';
 import { addImportGtfsCommand } from './gtfs';
 import { importFile, loadOstn15, tileDataset } from './pipeline';
 import { addImportPoisCommand } from './pois';
 import { progressReporter } from './progress';
 import { registerRunCommand } from './run';
+import { addImportSensorsCommand } from './sensors';
 import { addSunHoursCommand } from './sunHours';
 import { addImportUprnCommand } from './uprn';
 import { addUserCommands } from './users';
@@ -55,7 +57,12 @@ export function program(): Command {
     .option('--licence <text>', 'licence of the data, e.g. "OGL-UK-3.0"')
     .option('--attribution <text>', 'attribution to show with the data')
     .option('--no-tile', 'do not build 3D Tiles after importing')
+    .option(
+      '--area <id>',
+      'the council area the dataset belongs to (see `placetwin area list`); default: default',
+    )
     .action(async (file: string, o) => {
+      const areaId = areaOption(o.area);
       const p = paths();
       await loadOstn15(p.sampleDataDir);
       const progress = progressReporter(process.stderr);
@@ -70,6 +77,7 @@ export function program(): Command {
           crs: o.crs,
           skipInvalid: Boolean(o.skipInvalid),
           meta,
+          areaId,
           onProgress: progress.update,
         });
         progress.stop();
@@ -122,6 +130,8 @@ export function program(): Command {
 
   addSunHoursCommand(cmd, withDb);
   addUserCommands(cmd, withDb);
+  addAreaCommands(cmd, withDb, () => paths().sampleDataDir);
+  addImportSensorsCommand(cmd, withDb);
   addImportGtfsCommand(cmd, withDb);
   addImportPoisCommand(cmd, withDb);
   addImportUprnCommand(cmd, withDb);
