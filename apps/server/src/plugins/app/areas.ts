@@ -8,7 +8,8 @@
  * The guard: for every route, each record the request names (a path parameter such as `/api/scenarios/:id`,
  * `/api/datasets/:name`, `/api/carbon/:dataset/…`, or `dataset`, `feed`, `scenario`, `scenarioId` in the query or
  * body, and `a`/`b` of the scenario comparison) must belong to the request's area; another area's record is
- * "not found", the same answer as an id that does not exist (404, never 403: its existence is not disclosed).
+ * "not found": the guard swaps it for a reference no record has, so the route gives its own answer for an id that
+ * does not exist (404 for a record in the path; never 403: its existence is not disclosed).
  * The guard runs after the route's own checks (role, CSRF, "drafts are not found by the public"), so a request
  * the route refuses whatever the record (a councillor's write: 403; the public on a staff route: 401) is refused
  * the same way for another area's record as for a missing one. For the public it runs only when the URL names an
@@ -16,16 +17,7 @@
  * public published records only, whichever area they are in.
  * Lists are scoped by the routes themselves, with `await request.area()`.
  */
-import {
-  type AreaOwned,
-  ConsultationNotFoundError,
-  type Db,
-  DEFAULT_AREA,
-  isAreaId,
-  recordArea,
-  ScenarioNotFoundError,
-  StoryNotFoundError,
-} from '@placetwin/db';
+import { type AreaOwned, type Db, DEFAULT_AREA, isAreaId, recordArea } from '@placetwin/db';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpProblem } from './problems';
@@ -45,6 +37,12 @@ class AreaRecordNotFound extends HttpProblem {
 const areaOf = new WeakMap<FastifyRequest, Promise<string>>();
 
 /**
+ * The public's chosen area, remembered from a page visited with `?council=` (the viewer and the consultation
+ * site then ask for that area's lists without repeating it). Functional, not tracking: it holds the area id only.
+ */
+export const COUNCIL_COOKIE = 'placetwin_council';
+
+/**
  * The `council` query parameter of a URL: the area's id (`area` already means a sensor's neighbourhood), read
  * from the raw URL because route schemas may strip parameters they do not know.
  */
@@ -57,7 +55,16 @@ export function areaParam(url: string): string | null {
 interface Check {
   kind: AreaOwned;
   value: unknown;
+  /** Where the request names it (path, query or body), so another area's record can be made a missing one. */
+  at: { source: Record<string, unknown>; key: string };
 }
+
+/**
+ * A reference no record has: numeric ids are far below 2^53 - 1; names must match patterns a space never does.
+ * (Validation has already passed, so the route reads it as it would any unknown id.)
+ */
+const NO_RECORD = (v: unknown) =>
+  typeof v === 'number' || /^[0-9]+$/.test(String(v)) ? Number.MAX_SAFE_INTEGER : ' ';
 
 /** Which path parameter names which record, by the route's URL. */
 function paramKind(url: string, param: string): AreaOwned | null {
@@ -86,39 +93,29 @@ const FIELD_KINDS: Record<string, AreaOwned> = {
 export function namedRecords(request: FastifyRequest): Check[] {
   const url = request.routeOptions.url ?? '';
   const checks: Check[] = [];
-  for (const [param, value] of Object.entries((request.params ?? {}) as Record<string, unknown>)) {
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  for (const [param, value] of Object.entries(params)) {
     const kind = paramKind(url, param);
-    if (kind) checks.push({ kind, value });
+    if (kind) checks.push({ kind, value, at: { source: params, key: param } });
   }
   for (const source of [request.query, request.body]) {
     if (!source || typeof source !== 'object' || Array.isArray(source)) continue;
-    for (const [field, value] of Object.entries(source as Record<string, unknown>)) {
+    const fields = source as Record<string, unknown>;
+    for (const [field, value] of Object.entries(fields)) {
       const kind = FIELD_KINDS[field];
-      if (kind && (typeof value === 'string' || typeof value === 'number')) checks.push({ kind, value });
+      if (kind && (typeof value === 'string' || typeof value === 'number'))
+        checks.push({ kind, value, at: { source: fields, key: field } });
     }
   }
   if (url === '/api/scenarios/compare') {
     const q = (request.query ?? {}) as Record<string, unknown>;
-    for (const side of [q.a, q.b]) {
-      if (side !== undefined && side !== 'baseline') checks.push({ kind: 'scenario', value: side });
+    for (const key of ['a', 'b']) {
+      const side = q[key];
+      if (side !== undefined && side !== 'baseline')
+        checks.push({ kind: 'scenario', value: side, at: { source: q, key } });
     }
   }
   return checks;
-}
-
-/** The 404 each kind answers for an unknown record, so another area's looks the same. */
-function notFound(kind: AreaOwned, value: unknown): Error {
-  const n = Number(value);
-  switch (kind) {
-    case 'scenario':
-      return new ScenarioNotFoundError(n);
-    case 'story':
-      return new StoryNotFoundError(n);
-    case 'consultation':
-      return new ConsultationNotFoundError(n);
-    default:
-      return new AreaRecordNotFound(404, 'not-found', `no ${kind} "${String(value).slice(0, 100)}"`);
-  }
 }
 
 async function areasPlugin(app: FastifyInstance, { db }: { db: Db }) {
@@ -128,19 +125,27 @@ async function areasPlugin(app: FastifyInstance, { db }: { db: Db }) {
       a = (async () => {
         const staff = await this.staff();
         if (staff) return staff.areaId;
-        const asked = areaParam(this.url);
+        const inUrl = areaParam(this.url);
+        const remembered = this.cookies?.[COUNCIL_COOKIE];
+        const asked = inUrl ?? (remembered && isAreaId(remembered) ? remembered : null);
         if (asked === null || asked === DEFAULT_AREA) return DEFAULT_AREA;
         const known =
           isAreaId(asked) && (await db.query('SELECT 1 FROM areas WHERE id = $1', [asked])).rows.length > 0;
-        if (!known) throw new AreaRecordNotFound(404, 'unknown-area', `no area "${asked.slice(0, 60)}"`);
-        return asked;
+        if (known) return asked;
+        // A remembered area since removed: the first area. One named in the URL: not found.
+        if (inUrl === null) return DEFAULT_AREA;
+        throw new AreaRecordNotFound(404, 'unknown-area', `no area "${asked.slice(0, 60)}"`);
       })();
       areaOf.set(this, a);
     }
     return a;
   });
 
-  /** Throws the kind's 404 when a named record belongs to another area (a missing one is left to the route). */
+  /**
+   * Another area's record, wherever the request names it, is replaced by a reference no record has: the route
+   * then answers exactly as it does for a missing record (404, or whatever it answers for one: 400 for an
+   * unknown dataset in a body, 401 for a device key that fits no sensor…), so nothing tells the two apart.
+   */
   const checkNamed = async (request: FastifyRequest) => {
     const checks = namedRecords(request);
     if (checks.length === 0) return;
@@ -149,7 +154,7 @@ async function areasPlugin(app: FastifyInstance, { db }: { db: Db }) {
       const owner = await recordArea(db, c.kind, c.value as string | number);
       if (owner !== null && owner !== area) {
         request.log.info({ kind: c.kind, area }, 'record of another area: answered as not found');
-        throw notFound(c.kind, c.value);
+        c.at.source[c.at.key] = NO_RECORD(c.value);
       }
     }
   };
@@ -159,6 +164,20 @@ async function areasPlugin(app: FastifyInstance, { db }: { db: Db }) {
     if (areaParam(request.url) === null && !(await request.staff())) return;
     await checkNamed(request);
   };
+
+  // A page opened with `?council=<known area>` remembers it for the public's later requests from that page.
+  app.addHook('onSend', async (request, reply) => {
+    const inUrl = areaParam(request.url);
+    if (inUrl === null || request.method !== 'GET' || reply.statusCode >= 400) return;
+    if (!String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return;
+    if (request.cookies?.[COUNCIL_COOKIE] === inUrl || !isAreaId(inUrl)) return;
+    reply.setCookie(COUNCIL_COOKIE, inUrl, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      maxAge: 30 * 86_400,
+    });
+  });
 
   app.addHook('onRoute', (route: RouteOptions) => {
     const own = route.preHandler === undefined ? [] : [route.preHandler].flat();
