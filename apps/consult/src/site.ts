@@ -66,6 +66,8 @@ export interface ConsultSiteOptions {
    * consultation's own pages follow its area's.
    */
   areaId?: string;
+  /** The area (council) a request shows: lists are of its consultations only (default: every area's). */
+  areaOf?: (request: FastifyRequest) => Promise<string>;
 }
 
 export const DEFAULT_COUNCIL_NAME = 'Placetwin';
@@ -205,11 +207,13 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
 
   // ---- pages ----
 
-  const siteAreaId = options.areaId ?? 'default';
-  /** The languages of the list and error pages: the site's area's (English when it has none). */
-  const siteLanguages = async (): Promise<Lang[]> =>
-    (await getAreaLanguages(db, siteAreaId))?.languages ?? ['en'];
-  const siteArea = () => getAreaLanguages(db, siteAreaId);
+  /** The area a request shows: the council it asks for (tenancy), else the site's, else `default`. */
+  const areaIdOf = async (request: FastifyRequest): Promise<string> =>
+    (await options.areaOf?.(request)) ?? options.areaId ?? 'default';
+  /** The languages of the list and error pages: the request's area's (English when it has none). */
+  const siteLanguages = async (request: FastifyRequest): Promise<Lang[]> =>
+    (await getAreaLanguages(db, await areaIdOf(request)))?.languages ?? ['en'];
+  const siteArea = async (request: FastifyRequest) => getAreaLanguages(db, await areaIdOf(request));
 
   /**
    * Everything a public page needs for its language: `lang` (also `<html lang>`), `t` for the templates, the
@@ -365,10 +369,10 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
   const hide = true;
 
   app.get('/', { schema: { hide } }, async (request, reply) => {
-    const area = await siteArea();
+    const area = await siteArea(request);
     const languages: Lang[] = area?.languages ?? ['en'];
     const lang = pageLanguage(request.query, languages);
-    const listed = await listPublicConsultations(db);
+    const listed = await listPublicConsultations(db, await areaIdOf(request));
     const welsh =
       lang === 'cy'
         ? await getConsultationsWelsh(
@@ -668,7 +672,7 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
     const staff = request.url.startsWith(`${base}/staff`);
     // Staff pages are in English; a public error page in the language asked for, if the site offers it (or
     // the address asked for Welsh: a Welsh reader who mistypes an address gets the answer in Welsh).
-    const offered = staff ? (['en'] as Lang[]) : await siteLanguages().catch(() => ['en'] as Lang[]);
+    const offered = staff ? (['en'] as Lang[]) : await siteLanguages(request).catch(() => ['en'] as Lang[]);
     const asked = (request.query as { lang?: unknown } | undefined)?.lang;
     const languages: Lang[] = asked === 'cy' && !offered.includes('cy') ? [...offered, 'cy'] : offered;
     const lang = pageLanguage(request.query, languages);

@@ -242,7 +242,7 @@ export async function staffPages(app: FastifyInstance, options: StaffPagesOption
   app.get('/staff', { schema: { hide: true } }, async (request, reply) => {
     const user = await guard(request, reply, STAFF_ROLES);
     if (!user) return reply;
-    const all = await listConsultations(db);
+    const all = await listConsultations(db, { areaId: user.areaId });
     return render(request, reply, 'staff-list.njk', {
       ...staffContext(user),
       pageTitle: 'Consultations (staff)',

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { BasemapTiles } from './basemap/basemap-tiles';
 import { dbBasemapSource } from './basemap/db-source';
 import { requestId } from './logger';
+import areas from './plugins/app/areas';
 import auth, { type AuthOptions } from './plugins/app/auth';
 import problemHandler from './plugins/app/problem-handler';
 import { createSensorServices, type SensorServices } from './plugins/app/sensors';
@@ -12,6 +13,7 @@ import compress from './plugins/external/compress';
 import helmet from './plugins/external/helmet';
 import rateLimit from './plugins/external/rate-limit';
 import swagger from './plugins/external/swagger';
+import areaRoutes from './routes/api/areas';
 import authRoutes from './routes/api/auth';
 import buildingRoutes from './routes/api/buildings';
 import carbonRoutes from './routes/api/carbon';
@@ -122,10 +124,12 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(swagger);
   app.register(problemHandler, { pageFallback: viewer.page });
   app.register(auth, { db: options.db, secureCookies: options.secureCookies ?? true, ...options.auth });
+  app.register(areas, { db: options.db });
 
   app.register(healthRoutes, { ready: options.ready ?? (() => true) });
   app.register(jobRoutes, { db: options.db, jobsSchema: options.jobsSchema });
   app.register(authRoutes);
+  app.register(areaRoutes, { db: options.db });
   app.register(datasetRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
   app.register(buildingRoutes, { db: options.db });
   app.register(uprnRoutes, { db: options.db });

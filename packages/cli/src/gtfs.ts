@@ -4,6 +4,7 @@ import { type Db, type GtfsImportCounts, getGtfsFeed, importGtfs } from '@placet
 import { DataError } from '@placetwin/geo';
 import { type GtfsFiles, gtfsFilesFromZip } from '@placetwin/transport';
 import type { Command } from 'commander';
+import { areaOption } from './areas';
 import { ensureSamplePois } from './pois';
 
 /** Reads a GTFS feed from a zip file or a directory of `.txt` tables. */
@@ -35,13 +36,14 @@ export function feedNameFromPath(path: string): string {
 export async function importGtfsPath(
   db: Db,
   path: string,
-  options: { feed?: string; licence?: string; attribution?: string } = {},
+  options: { feed?: string; licence?: string; attribution?: string; area?: string } = {},
 ): Promise<GtfsImportCounts & { feed: string; seconds: number }> {
   const t0 = performance.now();
   const feed = options.feed ?? feedNameFromPath(path);
   const counts = await importGtfs(db, feed, readGtfsSource(path), {
     licence: options.licence,
     attribution: options.attribution,
+    areaId: options.area,
   });
   return { ...counts, feed, seconds: (performance.now() - t0) / 1000 };
 }
@@ -103,15 +105,21 @@ export function addImportGtfsCommand(
     .option('-f, --feed <name>', 'feed name (lower-case, digits, hyphens); default: from the file name')
     .option('--licence <text>', 'licence of the feed, e.g. "OGL-UK-3.0"')
     .option('--attribution <text>', 'attribution to show with the feed')
-    .action(async (path: string, o: { feed?: string; licence?: string; attribution?: string }) => {
-      await withDb(async (db) => {
-        const s = await importGtfsPath(db, path, o);
-        console.log(
-          `Imported ${path} into feed "${s.feed}": ${s.agencies} agencies, ${s.routes} routes, ${s.trips} trips, ` +
-            `${s.stopTimes} stop times, ${s.stops} stops, ${s.shapes} shapes, ${s.services} services, ` +
-            `${s.calendarDates} calendar exceptions, ${s.frequencies} frequencies; ${s.seconds.toFixed(1)} s`,
-        );
-        for (const w of s.warnings) console.log(`  warning: ${w}`);
-      });
-    });
+    .option(
+      '--area <id>',
+      'the council area the feed belongs to (see `placetwin area list`); default: default',
+    )
+    .action(
+      async (path: string, o: { feed?: string; licence?: string; attribution?: string; area?: string }) => {
+        await withDb(async (db) => {
+          const s = await importGtfsPath(db, path, { ...o, area: areaOption(o.area) });
+          console.log(
+            `Imported ${path} into feed "${s.feed}": ${s.agencies} agencies, ${s.routes} routes, ${s.trips} trips, ` +
+              `${s.stopTimes} stop times, ${s.stops} stops, ${s.shapes} shapes, ${s.services} services, ` +
+              `${s.calendarDates} calendar exceptions, ${s.frequencies} frequencies; ${s.seconds.toFixed(1)} s`,
+          );
+          for (const w of s.warnings) console.log(`  warning: ${w}`);
+        });
+      },
+    );
 }

@@ -1,3 +1,13 @@
+export {
+  type AreaArgs,
+  addAreaFromArgs,
+  areaOption,
+  BOUNDARIES_FILE,
+  ensureSampleArea,
+  type ParsedAreaArgs,
+  parseAreaArgs,
+  SAMPLE_AREA,
+} from './areas';
 export { ostn15GridPath, type PlacetwinPaths, repoRoot, resolvePaths } from './config';
 export { importCouncilAssetsFile, importGridFile } from './grid';
 export {

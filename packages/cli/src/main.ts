@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type Db, listDatasets, openDb } from '@placetwin/db';
 import { isDataError } from '@placetwin/geo';
 import { Command, CommanderError, Option } from 'commander';
+import { addAreaCommands, areaOption } from './areas';
 import { repoRoot, resolvePaths } from './config';
 import { addGridCommands } from './grid';
 import { addImportGtfsCommand } from './gtfs';
@@ -12,6 +13,7 @@ import { addImportPoisCommand } from './pois';
 import { addPrivacyCommands } from './privacy';
 import { progressReporter } from './progress';
 import { registerRunCommand } from './run';
+import { addImportSensorsCommand } from './sensors';
 import { addSunHoursCommand } from './sunHours';
 import { addImportUprnCommand } from './uprn';
 import { addUserCommands } from './users';
@@ -58,7 +60,12 @@ export function program(): Command {
     .option('--licence <text>', 'licence of the data, e.g. "OGL-UK-3.0"')
     .option('--attribution <text>', 'attribution to show with the data')
     .option('--no-tile', 'do not build 3D Tiles after importing')
+    .option(
+      '--area <id>',
+      'the council area the dataset belongs to (see `placetwin area list`); default: default',
+    )
     .action(async (file: string, o) => {
+      const areaId = areaOption(o.area);
       const p = paths();
       await loadOstn15(p.sampleDataDir);
       const progress = progressReporter(process.stderr);
@@ -73,6 +80,7 @@ export function program(): Command {
           crs: o.crs,
           skipInvalid: Boolean(o.skipInvalid),
           meta,
+          areaId,
           onProgress: progress.update,
         });
         progress.stop();
@@ -135,6 +143,8 @@ export function program(): Command {
   addSunHoursCommand(cmd, withDb);
   addUserCommands(cmd, withDb);
   addPrivacyCommands(cmd, withDb);
+  addAreaCommands(cmd, withDb, () => paths().sampleDataDir);
+  addImportSensorsCommand(cmd, withDb);
   addImportGtfsCommand(cmd, withDb);
   addImportPoisCommand(cmd, withDb);
   addImportUprnCommand(cmd, withDb);

@@ -5,6 +5,7 @@ import { buildingsForTiling, type Db, getDataset, importFeatures, setTileset } f
 import { bngTransformMethod, DataError, type DatasetMeta, registerOstn15Grid } from '@placetwin/geo';
 import { importerFor } from '@placetwin/importers';
 import { buildTileset } from '@placetwin/tiles';
+import { ensureSampleArea } from './areas';
 import { ostn15GridPath } from './config';
 import { pruneTilesetDir, writeTileset } from './tileset-writer';
 
@@ -26,6 +27,8 @@ export interface ImportFileOptions {
   meta?: Partial<DatasetMeta>;
   onProgress?: (p: Progress) => void;
   onReject?: (r: { featureId: string | null; reason: string }) => void;
+  /** The council area the dataset belongs to (default `default`). */
+  areaId?: string;
 }
 
 export interface ImportSummary {
@@ -111,6 +114,7 @@ export async function importFile(
     },
   });
   const counts = await importFeatures(db, meta, features, {
+    areaId: options.areaId,
     onProgress: (p: { done: number; total?: number }) =>
       options.onProgress?.({ phase: 'write', unit: 'features', ...p }),
   });
@@ -175,6 +179,7 @@ export async function ensureSampleData(
   opts: { tilesetsDir: string; sampleDataDir: string; log?: (msg: string) => void },
 ): Promise<void> {
   const log = opts.log ?? (() => {});
+  await ensureSampleArea(db, opts.sampleDataDir, log);
   await loadOstn15(opts.sampleDataDir);
   let ds = await getDataset(db, SAMPLE_DATASET);
   if (!ds || ds.buildingCount === 0) {

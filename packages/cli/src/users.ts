@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { createUser, type Db, isRole, listUsers, PASSWORD_MIN_LENGTH, ROLES } from '@placetwin/db';
 import { DataError } from '@placetwin/geo';
 import type { Command } from 'commander';
+import { areaOption } from './areas';
 
 export const PASSWORD_ENV = 'PLACETWIN_PASSWORD';
 
@@ -57,11 +58,16 @@ export function addUserCommands(cmd: Command, withDb: <T>(fn: (db: Db) => Promis
     .requiredOption('-e, --email <address>', 'email address to sign in with')
     .requiredOption('-r, --role <role>', `one of ${ROLES.join(', ')}`)
     .option('-n, --name <display name>', 'name shown to colleagues; default: the part of the email before @')
-    .action(async (o: { email: string; role: string; name?: string }) => {
+    .option(
+      '--area <id>',
+      'the council area the account works in (see `placetwin area list`); default: default',
+    )
+    .action(async (o: { email: string; role: string; name?: string; area?: string }) => {
       if (!isRole(o.role)) {
         throw new DataError('invalid-role', `role must be one of ${ROLES.join(', ')}, not "${o.role}"`);
       }
       const role = o.role;
+      const areaId = areaOption(o.area);
       const password = await readNewPassword();
       await withDb(async (db) => {
         const u = await createUser(db, {
@@ -69,21 +75,27 @@ export function addUserCommands(cmd: Command, withDb: <T>(fn: (db: Db) => Promis
           displayName: o.name ?? o.email.split('@')[0],
           role,
           password,
+          areaId,
         });
-        console.log(`Added ${u.role} ${u.email} (id ${u.id}, shown as "${u.displayName}")`);
+        console.log(
+          `Added ${u.role} ${u.email} in area ${u.areaId} (id ${u.id}, shown as "${u.displayName}")`,
+        );
       });
     });
 
   user
     .command('list')
-    .description('List the staff accounts')
-    .action(async () => {
+    .description('List the staff accounts (of one area with --area)')
+    .option('--area <id>', 'only this area’s accounts')
+    .action(async (o: { area?: string }) => {
       await withDb(async (db) => {
-        const users = await listUsers(db);
+        const users = await listUsers(db, o.area === undefined ? undefined : areaOption(o.area));
         if (users.length === 0)
           console.log('No staff accounts: add the first admin with `placetwin user add`.');
         for (const u of users) {
-          console.log(`${u.id}\t${u.role}\t${u.email}\t${u.displayName}${u.disabled ? '\t(disabled)' : ''}`);
+          console.log(
+            `${u.id}\t${u.areaId}\t${u.role}\t${u.email}\t${u.displayName}${u.disabled ? '\t(disabled)' : ''}`,
+          );
         }
       });
     });

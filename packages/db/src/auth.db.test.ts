@@ -140,6 +140,8 @@ describe('sessions', () => {
       email: 'sess@rutland.gov.uk',
       displayName: 'Sess',
       role: 'admin',
+      // Made without an area: the install's first area.
+      areaId: 'default',
       csrfToken: s.csrfToken,
     });
     expect(await sessionUser(db, `${s.token.slice(0, -1)}x`)).toBeNull();

@@ -27,6 +27,8 @@ export interface User {
   role: Role;
   createdAt: string;
   disabled: boolean;
+  /** The area (council) the account belongs to: staff act only on their area's records. */
+  areaId: string;
 }
 
 /** A signed-in staff member, as a request sees them. */
@@ -35,6 +37,8 @@ export interface SessionUser {
   email: string;
   displayName: string;
   role: Role;
+  /** The area (council) the account belongs to. */
+  areaId: string;
   /** The token each write made with this session must carry (header `x-csrf-token` or form field `_csrf`). */
   csrfToken: string;
 }
@@ -128,11 +132,13 @@ export interface NewUser {
   displayName: string;
   role: Role;
   password: string;
+  /** The user's area; default `default` (the install's first area). */
+  areaId?: string;
 }
 
 const USER_COLUMNS = `id, email, display_name AS "displayName", role,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "createdAt",
-  disabled_at IS NOT NULL AS disabled`;
+  disabled_at IS NOT NULL AS disabled, area_id AS "areaId"`;
 
 /** Adds a staff account. The email must be new (a DataError `duplicate-user` otherwise). */
 export async function createUser(
@@ -151,21 +157,30 @@ export async function createUser(
   const hash = await hashPassword(checkPassword(u.password), hashOptions);
   try {
     const r = await db.query<User>(
-      `INSERT INTO users (email, display_name, role, password_hash) VALUES ($1, $2, $3, $4)
+      `INSERT INTO users (email, display_name, role, password_hash, area_id) VALUES ($1, $2, $3, $4, $5)
        RETURNING ${USER_COLUMNS}`,
-      [email, displayName, u.role, hash],
+      [email, displayName, u.role, hash, u.areaId ?? 'default'],
     );
     return r.rows[0];
   } catch (e) {
     if ((e as { code?: string }).code === '23505') {
       throw new DataError('duplicate-user', `a user with email ${email} already exists`);
     }
+    if ((e as { code?: string }).code === '23503') {
+      throw new DataError('unknown-area', `there is no area "${u.areaId}" (add it with \`placetwin area add\`)`);
+    }
     throw e;
   }
 }
 
-export async function listUsers(db: Db): Promise<User[]> {
-  return (await db.query<User>(`SELECT ${USER_COLUMNS} FROM users ORDER BY id`)).rows;
+/** The users of one area, or (no area: the install operator's CLI) of every area. */
+export async function listUsers(db: Db, areaId?: string): Promise<User[]> {
+  return (
+    await db.query<User>(
+      `SELECT ${USER_COLUMNS} FROM users WHERE ($1::text IS NULL OR area_id = $1) ORDER BY id`,
+      [areaId ?? null],
+    )
+  ).rows;
 }
 
 export async function findUserByEmail(db: Db, email: string): Promise<User | null> {
@@ -306,7 +321,8 @@ export async function sessionUser(
        UPDATE sessions SET last_seen_at = now()
        WHERE token_hash = $1 AND expires_at > now() AND last_seen_at > now() - make_interval(secs => $2)
        RETURNING user_id, csrf_token)
-     SELECT u.id, u.email, u.display_name AS "displayName", u.role, s.csrf_token AS "csrfToken"
+     SELECT u.id, u.email, u.display_name AS "displayName", u.role, u.area_id AS "areaId",
+       s.csrf_token AS "csrfToken"
      FROM s JOIN users u ON u.id = s.user_id WHERE u.disabled_at IS NULL`,
     [tokenHash(token), o.idleMs / 1000],
   );

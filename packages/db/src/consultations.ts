@@ -137,12 +137,13 @@ export async function getConsultation(db: Db, id: number): Promise<ConsultationR
 /** Every consultation, newest first (staff), optionally of one status. */
 export async function listConsultations(
   db: Db,
-  filter: { status?: ConsultationStatus } = {},
+  filter: { status?: ConsultationStatus; areaId?: string } = {},
 ): Promise<ConsultationRecord[]> {
   const r = await db.query<ConsultationRecord>(
     `SELECT ${CONSULTATION_COLUMNS} FROM ${CONSULTATION_FROM}
-     WHERE ($1::text IS NULL OR c.status = $1) ORDER BY c.created_at DESC, c.id DESC`,
-    [filter.status ?? null],
+     WHERE ($1::text IS NULL OR c.status = $1) AND ($2::text IS NULL OR c.area_id = $2)
+     ORDER BY c.created_at DESC, c.id DESC`,
+    [filter.status ?? null, filter.areaId ?? null],
   );
   return r.rows;
 }
@@ -157,12 +158,14 @@ export async function getPublicConsultation(db: Db, id: number): Promise<PublicC
 }
 
 /** Open consultations first (closing soonest first), then closed ones (most recently closed first). */
-export async function listPublicConsultations(db: Db): Promise<PublicConsultation[]> {
+export async function listPublicConsultations(db: Db, areaId?: string): Promise<PublicConsultation[]> {
   const r = await db.query<ConsultationRecord>(
-    `SELECT ${CONSULTATION_COLUMNS} FROM ${CONSULTATION_FROM} WHERE ${PUBLIC_WHERE}
+    `SELECT ${CONSULTATION_COLUMNS} FROM ${CONSULTATION_FROM}
+     WHERE ${PUBLIC_WHERE} AND ($1::text IS NULL OR c.area_id = $1)
      ORDER BY (c.status = 'open') DESC,
        CASE WHEN c.status = 'open' THEN c.closes_at END ASC,
        coalesce(c.closed_at, c.closes_at) DESC, c.id`,
+    [areaId ?? null],
   );
   return r.rows.map(toPublic);
 }
@@ -250,14 +253,20 @@ export async function createConsultation(
   db: Db,
   input: ConsultationInput,
   createdBy: number | null = null,
+  areaId?: string,
 ): Promise<ConsultationRecord> {
   const c = checkConsultation(input, false);
-  if (!(await getScenario(db, c.scenarioId!))) throw new ScenarioNotFoundError(c.scenarioId!);
+  // The consultation belongs to its scenario's area; another area's scenario is "no scenario" to the caller.
+  const area = (
+    await db.query<{ a: string }>('SELECT area_id AS a FROM scenarios WHERE id = $1', [c.scenarioId])
+  ).rows[0]?.a;
+  if (!area || (areaId !== undefined && area !== areaId)) throw new ScenarioNotFoundError(c.scenarioId!);
   const r = await explainChecks(() =>
     db.query<{ id: number }>(
-      `INSERT INTO consultations (title, summary, scenario_id, opens_at, closes_at, privacy_notice, retention_days, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [c.title, c.summary, c.scenarioId, c.opensAt, c.closesAt, c.privacyNotice, c.retentionDays, createdBy],
+      `INSERT INTO consultations (title, summary, scenario_id, opens_at, closes_at, privacy_notice, retention_days, created_by,
+         area_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+      [c.title, c.summary, c.scenarioId, c.opensAt, c.closesAt, c.privacyNotice, c.retentionDays, createdBy, area],
     ),
   );
   return (await getConsultation(db, r.rows[0].id))!;

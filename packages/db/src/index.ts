@@ -1,3 +1,4 @@
+export * from './areas';
 export * from './auth';
 export {
   CARBON_RESULTS_KEPT,

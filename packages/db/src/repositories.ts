@@ -59,8 +59,14 @@ const DATASET_COLUMNS = `
     json_build_array(ST_XMin(d.bbox), ST_YMin(d.bbox), ST_XMax(d.bbox), ST_YMax(d.bbox)) END AS bbox,
   (SELECT count(*) FROM buildings b WHERE b.dataset_id = d.id AND b.kind = 'building')::int AS "buildingCount"`;
 
-export async function listDatasets(db: Db): Promise<DatasetSummary[]> {
-  return (await db.query<DatasetSummary>(`SELECT ${DATASET_COLUMNS} FROM datasets d ORDER BY d.name`)).rows;
+/** The datasets of one area, or (no area: install-wide jobs such as the CLI's) of every area. */
+export async function listDatasets(db: Db, areaId?: string): Promise<DatasetSummary[]> {
+  return (
+    await db.query<DatasetSummary>(
+      `SELECT ${DATASET_COLUMNS} FROM datasets d WHERE ($1::text IS NULL OR d.area_id = $1) ORDER BY d.name`,
+      [areaId ?? null],
+    )
+  ).rows;
 }
 
 export async function getDataset(db: Db, name: string): Promise<DatasetSummary | null> {
@@ -160,18 +166,33 @@ export async function importFeatures(
   db: Db,
   meta: DatasetMeta,
   features: AsyncIterable<ImportedFeature> | Iterable<ImportedFeature>,
-  options: { onProgress?: (p: { done: number; total?: number }) => void } = {},
+  options: {
+    onProgress?: (p: { done: number; total?: number }) => void;
+    /** The area the dataset belongs to (default `default`); re-importing another area's dataset is refused. */
+    areaId?: string;
+  } = {},
 ): Promise<ImportCounts> {
+  const areaId = options.areaId ?? 'default';
   return db.transaction(async (tx) => {
+    if (!(await tx.query('SELECT 1 FROM areas WHERE id = $1', [areaId])).rows.length) {
+      throw new DataError('unknown-area', `there is no area "${areaId}" (add it with \`placetwin area add\`)`);
+    }
     const ds = await tx.query<{ id: number }>(
-      `INSERT INTO datasets (name, title, source, licence, attribution, vintage, crs)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO datasets (name, title, source, licence, attribution, vintage, crs, area_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (name) DO UPDATE SET title = excluded.title, source = excluded.source, licence = excluded.licence,
          attribution = excluded.attribution, vintage = excluded.vintage, crs = excluded.crs, imported_at = now(),
          tileset_url = NULL, tileset_hash = NULL, tileset_built_at = NULL
+       WHERE datasets.area_id = excluded.area_id
        RETURNING id`,
-      [meta.name, meta.title, meta.source, meta.licence, meta.attribution, meta.vintage, meta.crs],
+      [meta.name, meta.title, meta.source, meta.licence, meta.attribution, meta.vintage, meta.crs, areaId],
     );
+    if (!ds.rows[0]) {
+      throw new DataError(
+        'dataset-in-other-area',
+        `dataset "${meta.name}" belongs to another area: import under another --dataset name`,
+      );
+    }
     const datasetId = ds.rows[0].id;
     const run = Date.now();
     const seenBuildings = new Set<string>();
@@ -285,16 +306,16 @@ export interface BuildingGeoJsonFeature {
 export async function buildingsInBbox(
   db: Db,
   bbox: BBox,
-  options: { dataset?: string; limit?: number } = {},
+  options: { dataset?: string; limit?: number; areaId?: string } = {},
 ): Promise<BuildingGeoJsonFeature[]> {
   const r = await db.query<BuildingRecord & { datasetName: string }>(
     `SELECT ${BUILDING_COLUMNS}, d.name AS "datasetName", ST_AsGeoJSON(b.footprint, 7)::json AS footprint
      FROM buildings b JOIN datasets d ON d.id = b.dataset_id
      WHERE b.footprint && ST_MakeEnvelope($1, $2, $3, $4, 4326)
        AND ST_Intersects(b.footprint, ST_MakeEnvelope($1, $2, $3, $4, 4326))
-       AND ($5::text IS NULL OR d.name = $5)
+       AND ($5::text IS NULL OR d.name = $5) AND ($7::text IS NULL OR d.area_id = $7)
      ORDER BY b.id LIMIT $6`,
-    [...bbox, options.dataset ?? null, options.limit ?? 10_000],
+    [...bbox, options.dataset ?? null, options.limit ?? 10_000, options.areaId ?? null],
   );
   return r.rows.map(({ footprint, attributes: _a, datasetName, ...p }) => ({
     type: 'Feature',

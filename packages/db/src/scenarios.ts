@@ -205,13 +205,14 @@ export async function findScenario(db: Db, dataset: string, name: string): Promi
 /** Scenarios, newest edit first; filter by dataset and status (public callers: `status: 'published'`). */
 export async function listScenarios(
   db: Db,
-  filter: { dataset?: string; status?: ScenarioStatus } = {},
+  filter: { dataset?: string; status?: ScenarioStatus; areaId?: string } = {},
 ): Promise<ScenarioRecord[]> {
   const r = await db.query<ScenarioRecord>(
     `SELECT ${SCENARIO_COLUMNS} FROM ${SCENARIO_FROM}
      WHERE ($1::text IS NULL OR d.name = $1) AND ($2::text IS NULL OR s.status = $2)
+       AND ($3::text IS NULL OR s.area_id = $3)
      ORDER BY s.updated_at DESC, s.id DESC`,
-    [filter.dataset ?? null, filter.status ?? null],
+    [filter.dataset ?? null, filter.status ?? null, filter.areaId ?? null],
   );
   return r.rows;
 }
@@ -221,6 +222,8 @@ export interface NewScenario {
   name: string;
   description?: string;
   site?: FootprintGeoJson | null;
+  /** The area creating it: the dataset must be this area's (else `unknown-dataset`). */
+  areaId?: string;
 }
 
 /** A new draft scenario (version 1, no changes) over a dataset. */
@@ -229,13 +232,18 @@ export async function createScenario(db: Db, s: NewScenario): Promise<ScenarioRe
   const description = checkDescription(s.description ?? '');
   const site = siteParam(s.site);
   const ds = await getDataset(db, s.dataset);
-  if (!ds) throw new DataError('unknown-dataset', `no dataset named "${s.dataset}": import one first`);
+  const dsArea =
+    ds &&
+    (await db.query<{ a: string }>('SELECT area_id AS a FROM datasets WHERE id = $1', [ds.id])).rows[0]?.a;
+  if (!ds || (s.areaId !== undefined && dsArea !== s.areaId)) {
+    throw new DataError('unknown-dataset', `no dataset named "${s.dataset}": import one first`);
+  }
   const r = await uniqueName(
     () =>
       db.query<{ id: number }>(
-        `INSERT INTO scenarios (dataset_id, name, description, site)
-         VALUES ($1, $2, $3, CASE WHEN $4::text IS NULL THEN NULL ELSE ${SITE_SQL('$4::text')} END) RETURNING id`,
-        [ds.id, name, description, site],
+        `INSERT INTO scenarios (dataset_id, name, description, site, area_id)
+         VALUES ($1, $2, $3, CASE WHEN $4::text IS NULL THEN NULL ELSE ${SITE_SQL('$4::text')} END, $5) RETURNING id`,
+        [ds.id, name, description, site, dsArea],
       ),
     s.dataset,
     name,

@@ -52,21 +52,28 @@ async function upsertObservedProperties(tx: Db): Promise<Map<string, number>> {
 export async function registerSensors(
   db: Db,
   definitions: SensorDefinition[],
-  options: { issueKeys?: boolean; file?: string } = {},
+  options: {
+    issueKeys?: boolean;
+    file?: string;
+    /** The council area the sensors belong to (default `default`); another area's sensor id is refused. */
+    areaId?: string;
+  } = {},
 ): Promise<RegisterResult> {
   const defs = definitions.map((d) => validateSensorDefinition(d, options.file));
+  const areaId = options.areaId ?? 'default';
   return db.transaction(async (tx) => {
     const propertyIds = await upsertObservedProperties(tx);
     const result: RegisterResult = { created: [], updated: [], keys: [] };
     for (const d of defs) {
       const t = await tx.query<{ id: number; created: boolean }>(
         `INSERT INTO sensor_things AS t (sensor_id, area, name, description, properties, location, location_accuracy_m,
-           location_method, owner, licence, attribution)
-         VALUES ($1, $2, $3, $4, $5::jsonb, ST_SetSRID(ST_MakePoint($6, $7), 4326), $8, $9, $10, $11, $12)
+           location_method, owner, licence, attribution, area_id)
+         VALUES ($1, $2, $3, $4, $5::jsonb, ST_SetSRID(ST_MakePoint($6, $7), 4326), $8, $9, $10, $11, $12, $13)
          ON CONFLICT (sensor_id) DO UPDATE SET area = excluded.area, name = excluded.name,
            description = excluded.description, properties = excluded.properties, location = excluded.location,
            location_accuracy_m = excluded.location_accuracy_m, location_method = excluded.location_method,
            owner = excluded.owner, licence = excluded.licence, attribution = excluded.attribution, updated_at = now()
+         WHERE t.area_id = excluded.area_id
          RETURNING t.id, (t.xmax = 0) AS created`,
         [
           d.id,
@@ -81,8 +88,15 @@ export async function registerSensors(
           d.owner,
           d.licence,
           d.attribution ?? null,
+          areaId,
         ],
       );
+      if (!t.rows[0]) {
+        throw new DataError('sensor-in-other-area', `sensor id "${d.id}" is taken (by another area)`, {
+          file: options.file,
+          featureId: d.id,
+        });
+      }
       const thingId = t.rows[0].id;
       for (const s of d.datastreams) {
         const p = observedProperty(s.property);
@@ -512,11 +526,16 @@ const toFeature = (r: SensorRow): SensorFeature => {
  */
 export async function listSensors(
   db: Db,
-  options: { area?: string; atMs?: number } = {},
+  options: { area?: string; atMs?: number; areaId?: string } = {},
 ): Promise<SensorFeature[]> {
   const r = await db.query<SensorRow>(
-    `${SENSOR_SELECT} WHERE ($1::text IS NULL OR t.area = $1) GROUP BY t.id ORDER BY t.sensor_id`,
-    [options.area ?? null, options.atMs === undefined ? null : new Date(options.atMs).toISOString()],
+    `${SENSOR_SELECT} WHERE ($1::text IS NULL OR t.area = $1) AND ($3::text IS NULL OR t.area_id = $3)
+     GROUP BY t.id ORDER BY t.sensor_id`,
+    [
+      options.area ?? null,
+      options.atMs === undefined ? null : new Date(options.atMs).toISOString(),
+      options.areaId ?? null,
+    ],
   );
   return r.rows.map(toFeature);
 }
@@ -617,7 +636,7 @@ const ISO = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"H
 
 export async function listAlerts(
   db: Db,
-  options: { active?: boolean; sensorId?: string; limit?: number } = {},
+  options: { active?: boolean; sensorId?: string; limit?: number; areaId?: string } = {},
 ): Promise<AlertRecord[]> {
   const r = await db.query<AlertRecord>(
     `SELECT a.id, t.sensor_id AS "sensorId", p.key AS property, a.level, a.threshold, a.value,
@@ -627,8 +646,9 @@ export async function listAlerts(
      FROM alerts a JOIN datastreams d ON d.id = a.datastream_id JOIN sensor_things t ON t.id = d.thing_id
      JOIN observed_properties p ON p.id = d.observed_property_id
      WHERE ($1::boolean IS NOT TRUE OR a.cleared_time IS NULL) AND ($2::text IS NULL OR t.sensor_id = $2)
+       AND ($4::text IS NULL OR t.area_id = $4)
      ORDER BY a.phenomenon_time DESC, a.id DESC LIMIT $3`,
-    [options.active ?? false, options.sensorId ?? null, options.limit ?? 500],
+    [options.active ?? false, options.sensorId ?? null, options.limit ?? 500, options.areaId ?? null],
   );
   return r.rows;
 }

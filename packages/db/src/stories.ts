@@ -283,7 +283,7 @@ const STORY_COLUMNS = `
 /** Slides that show a scenario the public may not see (a draft, or one deleted since). */
 const UNPUBLISHED_SCENARIOS = `
   SELECT (e->>'scenarioId')::bigint AS id FROM jsonb_array_elements(st.slides) e
-  LEFT JOIN scenarios s ON s.id = (e->>'scenarioId')::bigint
+  LEFT JOIN scenarios s ON s.id = (e->>'scenarioId')::bigint AND s.area_id = st.area_id
   WHERE jsonb_typeof(e->'scenarioId') = 'number' AND (s.id IS NULL OR s.status <> 'published')`;
 /** The one rule for what the public sees. */
 const PUBLIC_WHERE = `st.status = 'published' AND NOT EXISTS (${UNPUBLISHED_SCENARIOS})`;
@@ -292,11 +292,12 @@ const PUBLIC_WHERE = `st.status = 'published' AND NOT EXISTS (${UNPUBLISHED_SCEN
 export async function getStory(
   db: Db,
   id: number,
-  { publicOnly = false }: { publicOnly?: boolean } = {},
+  { publicOnly = false, areaId }: { publicOnly?: boolean; areaId?: string } = {},
 ): Promise<StoryRecord | null> {
   const r = await db.query<StoryRecord>(
-    `SELECT ${STORY_COLUMNS}, st.slides FROM stories st WHERE st.id = $1 ${publicOnly ? `AND ${PUBLIC_WHERE}` : ''}`,
-    [id],
+    `SELECT ${STORY_COLUMNS}, st.slides FROM stories st WHERE st.id = $1 AND ($2::text IS NULL OR st.area_id = $2)
+     ${publicOnly ? `AND ${PUBLIC_WHERE}` : ''}`,
+    [id, areaId ?? null],
   );
   return r.rows[0] ?? null;
 }
@@ -304,22 +305,28 @@ export async function getStory(
 /** Stories, most recently changed first: every one for staff, the public's only with `publicOnly`. */
 export async function listStories(
   db: Db,
-  { publicOnly = false }: { publicOnly?: boolean } = {},
+  { publicOnly = false, areaId }: { publicOnly?: boolean; areaId?: string } = {},
 ): Promise<StorySummary[]> {
   const r = await db.query<StorySummary>(
     `SELECT ${STORY_COLUMNS}, jsonb_array_length(st.slides)::int AS "slideCount" FROM stories st
-     ${publicOnly ? `WHERE ${PUBLIC_WHERE}` : ''} ORDER BY st.updated_at DESC, st.id DESC`,
+     WHERE ($1::text IS NULL OR st.area_id = $1) ${publicOnly ? `AND ${PUBLIC_WHERE}` : ''}
+     ORDER BY st.updated_at DESC, st.id DESC`,
+    [areaId ?? null],
   );
   return r.rows;
 }
 
-async function checkScenariosExist(tx: Db, slides: readonly StorySlide[]): Promise<void> {
+/** Every slide's scenario exists in the story's area (another area's scenario is "no scenario" to it). */
+async function checkScenariosExist(tx: Db, slides: readonly StorySlide[], areaId: string): Promise<void> {
   const ids = [...new Set(slides.flatMap((s) => (s.scenarioId === null ? [] : [s.scenarioId])))];
   if (ids.length === 0) return;
   const found = new Set(
-    (await tx.query<{ id: number }>('SELECT id FROM scenarios WHERE id = ANY($1::bigint[])', [ids])).rows.map(
-      (r) => r.id,
-    ),
+    (
+      await tx.query<{ id: number }>('SELECT id FROM scenarios WHERE id = ANY($1::bigint[]) AND area_id = $2', [
+        ids,
+        areaId,
+      ])
+    ).rows.map((r) => r.id),
   );
   const index = slides.findIndex((s) => s.scenarioId !== null && !found.has(s.scenarioId));
   if (index >= 0)
@@ -331,15 +338,16 @@ export async function createStory(
   db: Db,
   input: StoryInput,
   createdBy: number | null = null,
+  areaId = 'default',
 ): Promise<StoryRecord> {
   const title = checkText('title', input.title, 1, STORY_LIMITS.titleMax);
   const summary = checkText('summary', input.summary ?? '', 0, STORY_LIMITS.summaryMax);
   const slides = checkSlides(input.slides ?? []);
   return db.transaction(async (tx) => {
-    await checkScenariosExist(tx, slides);
+    await checkScenariosExist(tx, slides, areaId);
     const r = await tx.query<{ id: number }>(
-      'INSERT INTO stories (title, summary, slides, created_by) VALUES ($1, $2, $3::jsonb, $4) RETURNING id',
-      [title, summary, JSON.stringify(slides), createdBy],
+      'INSERT INTO stories (title, summary, slides, created_by, area_id) VALUES ($1, $2, $3::jsonb, $4, $5) RETURNING id',
+      [title, summary, JSON.stringify(slides), createdBy, areaId],
     );
     return (await getStory(tx, r.rows[0].id))!;
   });
@@ -375,12 +383,14 @@ export async function updateStory(
   return db.transaction(async (tx) => {
     const current = await lockAt(tx, id, expectedVersion);
     const next = slides ?? current.slides;
-    if (slides) await checkScenariosExist(tx, slides);
+    const area = (await tx.query<{ a: string }>('SELECT area_id AS a FROM stories WHERE id = $1', [id])).rows[0].a;
+    if (slides) await checkScenariosExist(tx, slides, area);
     const status = patch.status ?? current.status;
     if (status === 'published') {
       const r = await tx.query<{ id: number }>(
-        `SELECT DISTINCT u.id FROM (SELECT $1::jsonb AS slides) st, LATERAL (${UNPUBLISHED_SCENARIOS}) u ORDER BY u.id`,
-        [JSON.stringify(next)],
+        `SELECT DISTINCT u.id FROM (SELECT $1::jsonb AS slides, $2::text AS area_id) st,
+           LATERAL (${UNPUBLISHED_SCENARIOS}) u ORDER BY u.id`,
+        [JSON.stringify(next), area],
       );
       if (r.rows.length > 0) {
         throw new StoryStateError(

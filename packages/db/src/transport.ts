@@ -99,6 +99,8 @@ export async function importGtfs(
     licence?: string;
     attribution?: string;
     onProgress?: (p: { table: string; rows: number }) => void;
+    /** The council area the feed belongs to (default `default`); another area's feed name is refused. */
+    areaId?: string;
   } = {},
 ): Promise<GtfsImportCounts> {
   if (!FEED_NAME.test(name))
@@ -115,12 +117,20 @@ export async function importGtfs(
   const progress = (table: string, rows: number) => options.onProgress?.({ table, rows });
 
   return db.transaction(async (tx) => {
+    const areaId = options.areaId ?? 'default';
+    const owner = (await tx.query<{ a: string }>('SELECT area_id AS a FROM gtfs_feeds WHERE name = $1', [name]))
+      .rows[0]?.a;
+    if (owner !== undefined && owner !== areaId) {
+      throw new DataError('feed-in-other-area', `feed "${name}" belongs to another area: use another --feed name`, {
+        file: files.source,
+      });
+    }
     await tx.query('DELETE FROM gtfs_feeds WHERE name = $1', [name]);
     const feedId = (
       await tx.query<{ id: number }>(
         `INSERT INTO gtfs_feeds (name, source, time_zone, feed_info, start_date, end_date, warnings, licence,
-           attribution)
-         VALUES ($1, $2, $3, $4::jsonb, $5::date, $6::date, $7::jsonb, $8, $9) RETURNING id`,
+           attribution, area_id)
+         VALUES ($1, $2, $3, $4::jsonb, $5::date, $6::date, $7::jsonb, $8, $9, $10) RETURNING id`,
         [
           name,
           feed.source,
@@ -131,6 +141,7 @@ export async function importGtfs(
           JSON.stringify(feed.warnings),
           options.licence ?? null,
           options.attribution ?? null,
+          areaId,
         ],
       )
     ).rows[0].id;
@@ -360,8 +371,14 @@ const FEED_COLUMNS = `
   (SELECT count(*) FROM gtfs_trips t WHERE t.feed_id = f.id)::int AS trips,
   (SELECT count(*) FROM gtfs_stops s WHERE s.feed_id = f.id)::int AS stops`;
 
-export async function listGtfsFeeds(db: Db): Promise<GtfsFeedSummary[]> {
-  return (await db.query<GtfsFeedSummary>(`SELECT ${FEED_COLUMNS} FROM gtfs_feeds f ORDER BY f.name`)).rows;
+/** The feeds of one area, or (no area: install-wide jobs) of every area. */
+export async function listGtfsFeeds(db: Db, areaId?: string): Promise<GtfsFeedSummary[]> {
+  return (
+    await db.query<GtfsFeedSummary>(
+      `SELECT ${FEED_COLUMNS} FROM gtfs_feeds f WHERE ($1::text IS NULL OR f.area_id = $1) ORDER BY f.name`,
+      [areaId ?? null],
+    )
+  ).rows;
 }
 
 export async function getGtfsFeed(db: Db, name: string): Promise<GtfsFeedSummary | null> {

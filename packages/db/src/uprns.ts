@@ -123,15 +123,15 @@ export async function uprnsOfBuilding(db: Db, buildingId: string): Promise<UprnL
 export async function buildingsByUprn(
   db: Db,
   uprn: string,
-  options: { dataset?: string } = {},
+  options: { dataset?: string; areaId?: string } = {},
 ): Promise<BuildingGeoJsonFeature[]> {
   const r = await db.query<BuildingRecord & { datasetName: string; footprint: GeoJsonGeometry }>(
     `SELECT ${BUILDING_COLUMNS}, d.name AS "datasetName", ST_AsGeoJSON(b.footprint, 7)::json AS footprint
      FROM buildings b JOIN datasets d ON d.id = b.dataset_id
      WHERE b.id IN (SELECT building_id FROM building_uprns WHERE uprn = $1::bigint)
-       AND ($2::text IS NULL OR d.name = $2)
+       AND ($2::text IS NULL OR d.name = $2) AND ($3::text IS NULL OR d.area_id = $3)
      ORDER BY b.id`,
-    [uprn, options.dataset ?? null],
+    [uprn, options.dataset ?? null, options.areaId ?? null],
   );
   return r.rows.map(({ footprint, attributes: _a, datasetName, ...p }) => ({
     type: 'Feature',

@@ -94,7 +94,8 @@ const buildingRoutes: FastifyPluginAsyncTypebox<BuildingRoutesOptions> = async (
       if (uprn !== undefined) {
         if (request.query.bbox !== undefined)
           throw new HttpProblem(400, 'validation', 'querystring: give either bbox or uprn, not both');
-        const features = (await buildingsByUprn(db, uprn, { dataset })).slice(0, limit);
+        const areaId = await request.area();
+        const features = (await buildingsByUprn(db, uprn, { dataset, areaId })).slice(0, limit);
         if (features.length === 0)
           throw notFound(`no building is linked to UPRN ${uprn}${dataset ? ` in dataset "${dataset}"` : ''}`);
         return { type: 'FeatureCollection' as const, features, numberReturned: features.length, limit };
@@ -102,7 +103,7 @@ const buildingRoutes: FastifyPluginAsyncTypebox<BuildingRoutesOptions> = async (
       if (request.query.bbox === undefined)
         throw new HttpProblem(400, 'validation', 'querystring bbox (or uprn) is required');
       const bbox = parseBboxParam(request.query.bbox);
-      const features = await buildingsInBbox(db, bbox, { dataset, limit });
+      const features = await buildingsInBbox(db, bbox, { dataset, limit, areaId: await request.area() });
       return { type: 'FeatureCollection' as const, features, numberReturned: features.length, limit };
     },
   );

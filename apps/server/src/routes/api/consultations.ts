@@ -200,7 +200,7 @@ const consultationRoutes: FastifyPluginAsyncTypebox<ConsultationRoutesOptions> =
         response: { 200: Type.Array(PublicConsultationSummarySchema) },
       },
     },
-    async () => listPublicConsultations(db),
+    async (request) => listPublicConsultations(db, await request.area()),
   );
 
   app.get(
@@ -306,7 +306,7 @@ const consultationRoutes: FastifyPluginAsyncTypebox<ConsultationRoutesOptions> =
         response: { 200: Type.Array(ConsultationSchema), 401: ProblemSchema, 403: ProblemSchema },
       },
     },
-    async (request) => listConsultations(db, request.query),
+    async (request) => listConsultations(db, { ...request.query, areaId: await request.area() }),
   );
 
   app.post(
@@ -322,7 +322,7 @@ const consultationRoutes: FastifyPluginAsyncTypebox<ConsultationRoutesOptions> =
     },
     async (request, reply) => {
       const user = (await request.staff())!;
-      return reply.code(201).send(await createConsultation(db, request.body, user.id));
+      return reply.code(201).send(await createConsultation(db, request.body, user.id, user.areaId));
     },
   );
 

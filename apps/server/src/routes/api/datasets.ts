@@ -44,7 +44,7 @@ const datasetRoutes: FastifyPluginAsyncTypebox<DatasetRoutesOptions> = async (ap
         response: { 200: Type.Array(DatasetSchema) },
       },
     },
-    async () => (await listDatasets(db)).map(toApi),
+    async (request) => (await listDatasets(db, await request.area())).map(toApi),
   );
 
   app.get(
@@ -74,9 +74,9 @@ const datasetRoutes: FastifyPluginAsyncTypebox<DatasetRoutesOptions> = async (ap
         response: { 200: Type.Object({ credits: Type.Array(CreditSchema) }) },
       },
     },
-    async () => {
+    async (request) => {
       const byText = new Map<string, Static<typeof CreditSchema>>();
-      for (const d of await listDatasets(db)) {
+      for (const d of await listDatasets(db, await request.area())) {
         const text = d.attribution.trim();
         if (!text) continue;
         const credit = byText.get(text) ?? { text, licence: d.licence, datasets: [] };

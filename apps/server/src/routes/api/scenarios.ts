@@ -150,7 +150,7 @@ const scenarioRoutes: FastifyPluginAsyncTypebox<ScenarioRoutesOptions> = async (
         response: { 200: Type.Array(ScenarioSchema) },
       },
     },
-    async (request) => listScenarios(db, request.query),
+    async (request) => listScenarios(db, { ...request.query, areaId: await request.area() }),
   );
 
   app.post(
@@ -165,7 +165,7 @@ const scenarioRoutes: FastifyPluginAsyncTypebox<ScenarioRoutesOptions> = async (
       },
     },
     async (request, reply) => {
-      const s = await createScenario(db, request.body);
+      const s = await createScenario(db, { ...request.body, areaId: await request.area() });
       return reply.code(201).send(s);
     },
   );

@@ -168,7 +168,7 @@ const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app,
     },
     async (request) => {
       const atMs = instantParam('at', request.query.at);
-      const features = await listSensors(db, { area: request.query.area, atMs });
+      const features = await listSensors(db, { area: request.query.area, atMs, areaId: await request.area() });
       return {
         type: 'FeatureCollection' as const,
         features,
@@ -192,7 +192,7 @@ const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app,
     },
     async (request) => {
       const atMs = instantParam('at', request.query.at);
-      const features = await listSensors(db, { area: request.query.area, atMs });
+      const features = await listSensors(db, { area: request.query.area, atMs, areaId: await request.area() });
       const values = features.flatMap((f) =>
         f.properties.datastreams.flatMap((d) =>
           d.latest
@@ -234,6 +234,7 @@ const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app,
         active: request.query.active,
         sensorId: request.query.sensor,
         limit: request.query.limit,
+        areaId: await request.area(),
       }),
   );
 
@@ -515,7 +516,11 @@ const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app,
           fileName,
           defaults: { ...defaults, observedProperties: observedProperties?.split(',').map((s) => s.trim()) },
         });
-        const result = await registerSensors(db, defs, { issueKeys: true, file: fileName });
+        const result = await registerSensors(db, defs, {
+          issueKeys: true,
+          file: fileName,
+          areaId: await request.area(),
+        });
         afterRegistration(result.updated);
         return result;
       },
@@ -537,7 +542,7 @@ const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app,
     },
     async (request) => {
       const def = { description: '', ...request.body } as SensorDefinition;
-      const result = await registerSensors(db, [def], { issueKeys: true });
+      const result = await registerSensors(db, [def], { issueKeys: true, areaId: await request.area() });
       afterRegistration(result.updated);
       return result;
     },

@@ -168,7 +168,8 @@ const storyRoutes: FastifyPluginAsyncTypebox<StoryRoutesOptions> = async (app, o
         response: { 200: Type.Array(StorySummarySchema) },
       },
     },
-    async (request) => listStories(db, { publicOnly: (await request.staff()) === null }),
+    async (request) =>
+      listStories(db, { publicOnly: (await request.staff()) === null, areaId: await request.area() }),
   );
 
   app.get(
@@ -198,7 +199,7 @@ const storyRoutes: FastifyPluginAsyncTypebox<StoryRoutesOptions> = async (app, o
     async (request, reply) => {
       const user = (await request.staff())!;
       checkSunHoursRequests(request.body.slides);
-      return reply.code(201).send(await createStory(db, request.body, user.id));
+      return reply.code(201).send(await createStory(db, request.body, user.id, user.areaId));
     },
   );
 
@@ -265,7 +266,7 @@ const storyRoutes: FastifyPluginAsyncTypebox<StoryRoutesOptions> = async (app, o
       carbon.set(id, reportCarbon(await scenarioCarbonImpact(db, id)));
     }
     const shown = new Set([...indicators.values()].map((i) => i.dataset));
-    const datasets = await listDatasets(db);
+    const datasets = await listDatasets(db, await reply.request.area());
     for (const d of datasets) {
       if (story.slides.some((s) => s.layers.buildings[d.name] !== false)) shown.add(d.name);
     }

@@ -226,7 +226,7 @@ const transportRoutes: FastifyPluginAsyncTypebox<TransportRoutesOptions> = async
         response: { 200: Type.Array(FeedSchema) },
       },
     },
-    async () => listGtfsFeeds(db),
+    async (request) => listGtfsFeeds(db, await request.area()),
   );
 
   app.get(

@@ -63,6 +63,7 @@ export default async function consultRoutes(
   await consultSite(app, {
     ...site,
     staffAuth: staffAuth(app, secureCookies, app.prefix),
+    areaOf: (request) => request.area(),
     signInPerMinute: LOGIN_RATE_LIMIT_PER_MINUTE,
   });
 }
