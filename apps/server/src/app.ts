@@ -23,6 +23,8 @@ import consultationRoutes, {
 import datasetRoutes from './routes/api/datasets';
 import energyRoutes from './routes/api/energy';
 import healthRoutes from './routes/api/health';
+import scenarioEnergyRoutes from './routes/api/scenario-energy';
+import scenarioMassingRoutes from './routes/api/scenario-massing';
 import scenarioRoutes from './routes/api/scenarios';
 import sensorRoutes from './routes/api/sensors';
 import solarRoutes from './routes/api/solar';
@@ -115,6 +117,8 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(energyRoutes, { db: options.db });
   app.register(carbonRoutes, { db: options.db });
   app.register(carbonScenarioRoutes, { db: options.db });
+  app.register(scenarioEnergyRoutes, { db: options.db });
+  app.register(scenarioMassingRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
   app.register(solarRoutes, { db: options.db });
   app.register(sunHoursRoutes, { db: options.db, dataDir: options.dataDir });
   app.register(sensorRoutes, {
