@@ -5,7 +5,14 @@
  * corner.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { authApi, ScenarioApiError, type StaffSession, scenarioApi } from '../api/scenarioApi';
+import {
+  authApi,
+  importMassingFile,
+  type MassingUpload,
+  ScenarioApiError,
+  type StaffSession,
+  scenarioApi,
+} from '../api/scenarioApi';
 import {
   addChange,
   addedIds,
@@ -61,6 +68,8 @@ export interface ScenarioTool extends ScenarioCompareState {
   setFootprint(points: LonLat[]): void;
   addBuilding(form: MassingForm): void;
   edit(changes: Change[]): void;
+  /** Sends a CityJSON or glTF massing file to the server, which adds its buildings (all or none). */
+  importMassing(file: File, o: MassingUpload): void;
   undo(): void;
   redo(): void;
   setCompare(on: boolean): void;
@@ -192,6 +201,10 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
     (list: Change[]) => run((s, csrf) => scenarioApi.append(s.id, s.version, list, csrf)),
     [run],
   );
+  const importMassing = useCallback(
+    (file: File, o: MassingUpload) => run((s, csrf) => importMassingFile(s.id, s.version, file, o, csrf)),
+    [run],
+  );
   const undo = useCallback(() => run((s, csrf) => scenarioApi.undo(s.id, s.version, csrf)), [run]);
   const redo = useCallback(() => run((s, csrf) => scenarioApi.redo(s.id, s.version, csrf)), [run]);
 
@@ -318,6 +331,7 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
       setFootprint,
       addBuilding,
       edit,
+      importMassing,
       undo,
       redo,
       setCompare,
@@ -355,6 +369,7 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
       setFootprint,
       addBuilding,
       edit,
+      importMassing,
       undo,
       redo,
       dismissMessage,
