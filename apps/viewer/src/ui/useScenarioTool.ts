@@ -55,6 +55,9 @@ export interface ScenarioTool extends ScenarioCompareState {
   /** The height (m) the drawn footprint is previewed at, as the form sets it (null: flat outline). */
   previewHeightM: number | null;
   setPreviewHeight(h: number | null): void;
+  /** Storeys set by dragging the height handle in the scene (the new-building form follows it). */
+  draggedStoreys: number | null;
+  setDraggedStoreys(n: number | null): void;
   setDataset(name: string): void;
   open(id: number | null): void;
   create(name: string): void;
@@ -96,6 +99,7 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
   const [split, setSplit] = useState(0.5);
   const [overlayDrawn, setOverlayDrawn] = useState(false);
   const [previewHeightM, setPreviewHeight] = useState<number | null>(null);
+  const [draggedStoreys, setDraggedStoreys] = useState<number | null>(null);
   const dataset = chosenDataset ?? datasets[0] ?? null;
 
   const refs = useRef({ current, session, changes, points });
@@ -304,6 +308,8 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
       ...compareState,
       previewHeightM,
       setPreviewHeight,
+      draggedStoreys,
+      setDraggedStoreys,
       session,
       dataset,
       scenarios,
@@ -342,6 +348,7 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
     [
       compareState,
       previewHeightM,
+      draggedStoreys,
       session,
       dataset,
       scenarios,

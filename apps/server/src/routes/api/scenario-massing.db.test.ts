@@ -211,6 +211,12 @@ describe('POST /api/scenarios/:id/massing', () => {
     expect(await stateOf(s.id)).toEqual(before);
   });
 
+  it('is documented in OpenAPI with the energy route', async () => {
+    const doc = (await inject('/docs/json')).json();
+    expect(doc.paths['/api/scenarios/{id}/massing'].post.responses['422']).toBeDefined();
+    expect(doc.paths['/api/scenarios/{id}/energy'].get).toBeDefined();
+  });
+
   it('asks for a site origin for a glTF when the scenario has no site', async () => {
     const s = await create('massing no site', null);
     const res = await upload(s.id, glb, { expectedVersion: 1, fileName: 'massing-two-blocks.glb' });
