@@ -29,6 +29,8 @@ import energyGridRoutes from './routes/api/energy-grid';
 import healthRoutes from './routes/api/health';
 import jobRoutes from './routes/api/jobs';
 import privacyRoutes from './routes/api/privacy';
+import scenarioEnergyRoutes from './routes/api/scenario-energy';
+import scenarioMassingRoutes from './routes/api/scenario-massing';
 import scenarioRoutes from './routes/api/scenarios';
 import sensorRoutes from './routes/api/sensors';
 import solarRoutes from './routes/api/solar';
@@ -142,6 +144,8 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(energyCalibrationRoutes, { db: options.db });
   app.register(carbonRoutes, { db: options.db });
   app.register(carbonScenarioRoutes, { db: options.db });
+  app.register(scenarioEnergyRoutes, { db: options.db });
+  app.register(scenarioMassingRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
   app.register(solarRoutes, { db: options.db });
   const sunHoursStore = new SunHoursStore(options.dataDir);
   app.register(sunHoursRoutes, { db: options.db, dataDir: options.dataDir, store: sunHoursStore });

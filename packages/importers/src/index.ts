@@ -1,7 +1,9 @@
 export { cityGmlImporter } from './citygml';
 export { cityJsonImporter } from './cityjson';
+export { cityJsonMassing, type GeoMassing } from './cityjson-massing';
 export { coordinateCheck, horizontalCrs } from './crs';
 export { geoJsonImporter } from './geojson';
+export { glbMassing, groundHull, type LocalMassing, MAX_MASSING_VERTICES } from './glb-massing';
 export {
   type DerivedHeight,
   deriveHeight,

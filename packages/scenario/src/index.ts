@@ -35,6 +35,17 @@ export {
   indicators,
   storeysForFloorArea,
 } from './indicators';
+export {
+  blocksCentre,
+  type GeoBlock,
+  type LocalBlock,
+  type MassingChangeOptions,
+  massingChanges,
+  massingId,
+  moveBlocks,
+  placeLocalBlocks,
+  placeLocalRing,
+} from './massing';
 export { INDICATOR_RATIOS, type IndicatorRatios, type Ratio, ratioList } from './ratios';
 export {
   createScenario,

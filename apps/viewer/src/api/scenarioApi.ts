@@ -88,6 +88,54 @@ export const scenarioApi = {
     editAnswer(await call('POST', `${base}/${id}/redo`, { body: { expectedVersion }, csrf })),
 };
 
+/** Where an imported massing goes: `origin` [lon, lat] for the file's origin (glTF) or its centre (CityJSON). */
+export interface MassingUpload {
+  use: string;
+  origin: [number, number] | null;
+}
+
+/**
+ * Sends an architect's massing file (CityJSON or glTF binary) to `POST /api/scenarios/:id/massing`: the server
+ * reads it, places it and appends its buildings in one transaction, or refuses it whole (the problem names the
+ * file, the feature and the reason).
+ */
+export async function importMassingFile(
+  id: number,
+  expectedVersion: number,
+  file: File,
+  o: MassingUpload,
+  csrf: string | null,
+): Promise<Scenario> {
+  const q = new URLSearchParams({
+    expectedVersion: String(expectedVersion),
+    fileName: file.name,
+    use: o.use,
+  });
+  if (o.origin) {
+    q.set('originLon', String(o.origin[0]));
+    q.set('originLat', String(o.origin[1]));
+  }
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'content-type': 'application/octet-stream',
+  };
+  if (csrf) headers['x-csrf-token'] = csrf;
+  const res = await fetch(`${base}/${id}/massing?${q}`, {
+    method: 'POST',
+    headers,
+    body: file,
+    credentials: 'same-origin',
+  });
+  let json: unknown = null;
+  try {
+    json = await res.json();
+  } catch {
+    // Not JSON: the status says it all.
+  }
+  if (!res.ok) throw new ScenarioApiError(parseProblem(res.status, json));
+  return editAnswer(json);
+}
+
 function editAnswer(body: unknown): Scenario {
   if (typeof body !== 'object' || body === null || !('scenario' in body))
     throw new Error('the server did not answer the edit with the scenario');

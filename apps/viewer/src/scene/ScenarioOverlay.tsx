@@ -30,6 +30,7 @@ import type { PlacetwinTestHooks } from '../testHooks';
 import { compareLabels } from '../ui/ScenarioComparePanel';
 import type { ScenarioTool } from '../ui/useScenarioTool';
 import { CompareSplitPortal, type SplitViewStatus } from './CompareSplitView';
+import { HeightHandle } from './HeightHandle';
 import { buildingStyle } from './joinedStyle';
 import { groundAt } from './SunHoursLayers';
 
@@ -238,6 +239,9 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
             />
           )}
         </Entity>
+      )}
+      {mode === 'closed' && previewHeightM !== null && previewHeightM > 0 && points.length > 2 && (
+        <HeightHandle points={points} heightM={previewHeightM} onStoreys={tool.setDraggedStoreys} />
       )}
       {mode === 'drawing' &&
         positions.map((p, i) => (

@@ -1,6 +1,6 @@
 import { checkChangeShape } from '@placetwin/scenario';
 import { describe, expect, it } from 'vitest';
-import { massingFromGeoJson } from './massingImport';
+import { massingFileKind, massingFromGeoJson, parseOrigin } from './massingImport';
 
 const square = (lon: number, lat: number, d = 0.0002) => [
   [
@@ -85,5 +85,21 @@ describe('massing file import', () => {
         }),
       ),
     ).toMatch(/EPSG::27700.*EPSG:4326/);
+  });
+});
+
+describe('CityJSON and glTF massing files (sent to the server)', () => {
+  const bytes = (s: string) => new TextEncoder().encode(s);
+  it('tells the paths apart by content first, then by name', () => {
+    expect(massingFileKind('scheme.bin', bytes('glTF\u0002\u0000\u0000\u0000'))).toBe('glb');
+    expect(massingFileKind('scheme.glb', bytes(''))).toBe('glb');
+    expect(massingFileKind('scheme.json', bytes('{"type": "CityJSON", "version": "2.0"}'))).toBe('cityjson');
+    expect(massingFileKind('scheme.json', bytes('{"type":"FeatureCollection"}'))).toBe('geojson');
+  });
+  it('reads a site origin as longitude, latitude, blank as the server’s default', () => {
+    expect(parseOrigin(' -0.7348, 52.6734 ')).toEqual([-0.7348, 52.6734]);
+    expect(parseOrigin('')).toBeNull();
+    expect(parseOrigin('52.6734')).toMatch(/longitude, latitude/);
+    expect(parseOrigin('486500, 310500')).toMatch(/not a longitude/);
   });
 });

@@ -153,3 +153,29 @@ export function massingFromGeoJson(
   }
   return problems.length ? { problems } : { changes, summary };
 }
+
+/** Which import path a massing file takes: GeoJSON is read here; CityJSON and glTF are read by the server. */
+export type MassingFileKind = 'geojson' | 'cityjson' | 'glb';
+
+/** From the file's first bytes (glTF magic, a CityJSON "type"), then its name. */
+export function massingFileKind(fileName: string, head: Uint8Array): MassingFileKind {
+  const text = new TextDecoder().decode(head.subarray(0, 4096)).replace(/^\uFEFF/, '');
+  if (text.startsWith('glTF') || /\.glb$/i.test(fileName)) return 'glb';
+  if (/"type"\s*:\s*"CityJSON"/.test(text) || /\.city\.json$/i.test(fileName)) return 'cityjson';
+  return 'geojson';
+}
+
+/** A site origin typed as "longitude, latitude" (or blank: the server's default), or a sentence saying why not. */
+export function parseOrigin(text: string): [number, number] | null | string {
+  if (!text.trim()) return null;
+  const parts = text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map(Number);
+  if (parts.length !== 2 || parts.some((n) => !Number.isFinite(n)))
+    return 'Give the site origin as longitude, latitude in degrees, e.g. -0.7348, 52.6734.';
+  const [lon, lat] = parts;
+  if (Math.abs(lon) > 180 || Math.abs(lat) > 90)
+    return `(${lon}, ${lat}) is not a longitude and latitude in degrees.`;
+  return [lon, lat];
+}

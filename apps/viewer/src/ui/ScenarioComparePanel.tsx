@@ -3,11 +3,13 @@
  * linked cameras), and the indicators of both sides with the change, and a bar chart of floor area by use.
  */
 import type { ChartConfiguration } from 'chart.js';
-import { useId, useMemo } from 'react';
+import { useId, useMemo, useRef } from 'react';
 import { signed } from '../state/scenario';
 import { type ComparisonAnswer, comparisonRows, floorAreaBars } from '../state/scenarioCompare';
 import { ChartCanvas } from './charts/ChartCanvas';
 import { CHART_SOFT } from './charts/chartSetup';
+import { downloadChartsPng } from './charts/exportPng';
+import { ScenarioImpacts } from './ScenarioImpacts';
 import type { ScenarioTool } from './useScenarioTool';
 
 const whole = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
@@ -73,6 +75,12 @@ export function ScenarioComparePanel({ tool }: { tool: ScenarioTool }) {
           </div>
           {tool.compareError && <p role="alert">{tool.compareError}</p>}
           {tool.comparison && <ComparisonTable c={tool.comparison} />}
+          <ScenarioImpacts
+            dataset={current.dataset}
+            against={tool.against}
+            current={current}
+            otherName={others.find((s) => s.id === tool.against)?.name ?? null}
+          />
         </>
       )}
     </fieldset>
@@ -85,6 +93,19 @@ function ComparisonTable({ c }: { c: ComparisonAnswer }) {
   const fmt = (x: number | null, unit: string) =>
     x === null ? '–' : unit === '%' ? x.toFixed(1) : whole.format(x);
   const label = `Floor area by use: ${c.a.name} and ${c.b.name}`;
+  const canvas = useRef<HTMLCanvasElement | null>(null);
+  const exportPng = () => {
+    if (!canvas.current) return;
+    downloadChartsPng(
+      [canvas.current],
+      {
+        title: label,
+        footnote: `Gross floor area (m²) from footprints × storeys over ${c.studyArea.source === 'site' ? 'the red line' : 'the dataset extent'}; Placetwin scenario indicators.`,
+        direction: 'column',
+      },
+      `floor-area-${c.a.name}-vs-${c.b.name}.png`.replace(/[^A-Za-z0-9_.-]+/g, '-'),
+    );
+  };
   return (
     <>
       <p className="hint">
@@ -118,7 +139,18 @@ function ComparisonTable({ c }: { c: ComparisonAnswer }) {
           </tbody>
         </table>
       </div>
-      <ChartCanvas config={config} label={label} className="compare-chart" testId="compare-chart" />
+      <ChartCanvas
+        config={config}
+        label={label}
+        className="compare-chart"
+        testId="compare-chart"
+        canvasRef={(el) => {
+          canvas.current = el;
+        }}
+      />
+      <button type="button" className="export-png" onClick={exportPng}>
+        Download chart (PNG)
+      </button>
     </>
   );
 }

@@ -264,7 +264,14 @@ function NewBuildingForm({ tool }: { tool: ScenarioTool }) {
   const problem = massingProblem(form);
   // The footprint on the map is drawn extruded to the height the form gives (storeys × 3 m without a height).
   const shownHeight = form.heightM ?? (form.storeys !== null ? form.storeys * 3 : null);
-  const { setPreviewHeight } = tool;
+  const { setPreviewHeight, draggedStoreys, setDraggedStoreys } = tool;
+  // The height handle in the scene sets whole storeys (3 m each): the form follows, so Add building uses them.
+  useEffect(() => {
+    if (draggedStoreys === null) return;
+    setStoreys(String(draggedStoreys));
+    setHeight('');
+  }, [draggedStoreys]);
+  useEffect(() => () => setDraggedStoreys(null), [setDraggedStoreys]);
   useEffect(() => {
     setPreviewHeight(
       shownHeight !== null && Number.isFinite(shownHeight) && shownHeight > 0 ? shownHeight : null,

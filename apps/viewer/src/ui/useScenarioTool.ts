@@ -5,7 +5,14 @@
  * corner.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { authApi, ScenarioApiError, type StaffSession, scenarioApi } from '../api/scenarioApi';
+import {
+  authApi,
+  importMassingFile,
+  type MassingUpload,
+  ScenarioApiError,
+  type StaffSession,
+  scenarioApi,
+} from '../api/scenarioApi';
 import {
   addChange,
   addedIds,
@@ -48,6 +55,9 @@ export interface ScenarioTool extends ScenarioCompareState {
   /** The height (m) the drawn footprint is previewed at, as the form sets it (null: flat outline). */
   previewHeightM: number | null;
   setPreviewHeight(h: number | null): void;
+  /** Storeys set by dragging the height handle in the scene (the new-building form follows it). */
+  draggedStoreys: number | null;
+  setDraggedStoreys(n: number | null): void;
   setDataset(name: string): void;
   open(id: number | null): void;
   create(name: string): void;
@@ -61,6 +71,8 @@ export interface ScenarioTool extends ScenarioCompareState {
   setFootprint(points: LonLat[]): void;
   addBuilding(form: MassingForm): void;
   edit(changes: Change[]): void;
+  /** Sends a CityJSON or glTF massing file to the server, which adds its buildings (all or none). */
+  importMassing(file: File, o: MassingUpload): void;
   undo(): void;
   redo(): void;
   setCompare(on: boolean): void;
@@ -87,6 +99,7 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
   const [split, setSplit] = useState(0.5);
   const [overlayDrawn, setOverlayDrawn] = useState(false);
   const [previewHeightM, setPreviewHeight] = useState<number | null>(null);
+  const [draggedStoreys, setDraggedStoreys] = useState<number | null>(null);
   const dataset = chosenDataset ?? datasets[0] ?? null;
 
   const refs = useRef({ current, session, changes, points });
@@ -192,6 +205,10 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
     (list: Change[]) => run((s, csrf) => scenarioApi.append(s.id, s.version, list, csrf)),
     [run],
   );
+  const importMassing = useCallback(
+    (file: File, o: MassingUpload) => run((s, csrf) => importMassingFile(s.id, s.version, file, o, csrf)),
+    [run],
+  );
   const undo = useCallback(() => run((s, csrf) => scenarioApi.undo(s.id, s.version, csrf)), [run]);
   const redo = useCallback(() => run((s, csrf) => scenarioApi.redo(s.id, s.version, csrf)), [run]);
 
@@ -291,6 +308,8 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
       ...compareState,
       previewHeightM,
       setPreviewHeight,
+      draggedStoreys,
+      setDraggedStoreys,
       session,
       dataset,
       scenarios,
@@ -318,6 +337,7 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
       setFootprint,
       addBuilding,
       edit,
+      importMassing,
       undo,
       redo,
       setCompare,
@@ -328,6 +348,7 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
     [
       compareState,
       previewHeightM,
+      draggedStoreys,
       session,
       dataset,
       scenarios,
@@ -355,6 +376,7 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
       setFootprint,
       addBuilding,
       edit,
+      importMassing,
       undo,
       redo,
       dismissMessage,
