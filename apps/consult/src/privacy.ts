@@ -71,7 +71,10 @@ export async function privacyPages(app: FastifyInstance, options: PrivacyPagesOp
   app.get('/staff/privacy', { schema: { hide: true } }, async (request, reply) => {
     const user = await guard(request, reply, ADMINS);
     if (!user) return reply;
-    const [inv, log] = await Promise.all([privacyInventory(db), listPrivacyLog(db, { limit: LOG_SHOWN })]);
+    const [inv, log] = await Promise.all([
+      privacyInventory(db, new Date(), user.areaId),
+      listPrivacyLog(db, { limit: LOG_SHOWN, areaId: user.areaId }),
+    ]);
     const q = request.query as { erased?: string; kept?: string; deleted?: string; account?: string };
     const notice =
       q.erased === '1'
@@ -180,7 +183,7 @@ export async function privacyPages(app: FastifyInstance, options: PrivacyPagesOp
     const form = (request.body ?? {}) as FormBody;
     const email = emailOf(form);
     if (typeof email !== 'string') return findPage(request, reply, user, form, email.error);
-    const data = await subjectData(db, email, userActor(user.id));
+    const data = await subjectData(db, email, userActor(user.id), user.areaId);
     return render(request, reply, 'staff-privacy-subject.njk', {
       ...staffContext(user),
       pageTitle: 'A person’s data (staff)',
@@ -215,7 +218,7 @@ export async function privacyPages(app: FastifyInstance, options: PrivacyPagesOp
     const form = (request.body ?? {}) as FormBody;
     const email = emailOf(form);
     if (typeof email !== 'string') return findPage(request, reply, user, form, email.error);
-    const data = await subjectData(db, email, userActor(user.id));
+    const data = await subjectData(db, email, userActor(user.id), user.areaId);
     return reply
       .type('application/json; charset=utf-8')
       .header(
@@ -234,7 +237,7 @@ export async function privacyPages(app: FastifyInstance, options: PrivacyPagesOp
     if (typeof email !== 'string') return findPage(request, reply, user, form, email.error);
     const policy = POLICY_CHOICES.find((p) => p === form.policy) ?? 'area';
     if (form.confirm !== 'yes') {
-      const data = await subjectData(db, email);
+      const data = await subjectData(db, email, undefined, user.areaId);
       return render(request, reply, 'staff-privacy-erase.njk', {
         ...staffContext(user),
         pageTitle: 'Erase a person’s data (staff)',
@@ -251,6 +254,7 @@ export async function privacyPages(app: FastifyInstance, options: PrivacyPagesOp
       const r = await eraseSubject(db, email, {
         actor: userActor(user.id),
         keepApprovedText: policy === 'area' ? undefined : policy === 'keep',
+        areaId: user.areaId,
       });
       // Only counts in the address: never the email address.
       return reply.redirect(

@@ -23,24 +23,29 @@ const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
 
 let db: Db;
 let drop: () => Promise<void>;
-let scenarioId: number;
+const scenarioIds: Record<string, number> = {};
 
 beforeAll(async () => {
   ({ db, drop } = await openTestDb());
-  const d = await db.query<{ id: number }>(
-    `INSERT INTO datasets (name, title, source, licence, attribution, crs)
-     VALUES ('privacy-test', 'Privacy test', 'constructed', 'none', 'none', 'EPSG:4326') RETURNING id`,
-  );
-  scenarioId = (
-    await db.query<{ id: number }>(
-      `INSERT INTO scenarios (dataset_id, name, status) VALUES ($1, 'Proposal', 'published') RETURNING id`,
-      [d.rows[0].id],
-    )
-  ).rows[0].id;
   await db.query(
     `INSERT INTO areas (id, name, retention_days, erase_keeps_approved_text)
      VALUES ('wales', 'A Welsh council', 180, false)`,
   );
+  // A consultation belongs to its scenario's area, and a scenario to its dataset's: one of each per area.
+  for (const area of ['default', 'wales']) {
+    const d = await db.query<{ id: number }>(
+      `INSERT INTO datasets (name, title, source, licence, attribution, crs, area_id)
+       VALUES ($1, 'Privacy test', 'constructed', 'none', 'none', 'EPSG:4326', $2) RETURNING id`,
+      [`privacy-test-${area}`, area],
+    );
+    scenarioIds[area] = (
+      await db.query<{ id: number }>(
+        `INSERT INTO scenarios (dataset_id, name, status, area_id) VALUES ($1, 'Proposal', 'published', $2)
+         RETURNING id`,
+        [d.rows[0].id, area],
+      )
+    ).rows[0].id;
+  }
 });
 afterAll(async () => drop?.());
 
@@ -65,7 +70,7 @@ async function consultation(c: {
      VALUES ('Consultation', 'A proposal', $1, $2, $3::timestamptz - interval '30 days', $3, $4, 'Notice', $5, $6)
      RETURNING id`,
     [
-      scenarioId,
+      scenarioIds[c.area ?? 'default'],
       c.status,
       c.closesAt,
       c.closedAt === undefined ? (c.status === 'closed' ? c.closesAt : null) : c.closedAt,

@@ -76,6 +76,8 @@ export interface RetentionOptions {
   dryRun?: boolean;
   /** Sessions unused this long have expired too (default SESSION_DEFAULTS.idleMs, as sign-in uses). */
   sessionIdleMs?: number;
+  /** Only this area's consultations and staff sessions (an area admin's run); unset → the whole install. */
+  areaId?: string;
 }
 
 export interface RetentionReport {
@@ -118,10 +120,12 @@ export async function runRetention(db: Db, options: RetentionOptions = {}): Prom
           `SELECT c.id, c.area_id AS "areaId", c.status, c.closes_at AS "closesAt", c.closed_at AS "closedAt",
              c.retention_days AS "retentionDays", a.retention_days AS "areaRetentionDays"
            FROM consultations c JOIN areas a ON a.id = c.area_id
-           WHERE c.status <> 'draft' AND EXISTS (SELECT 1 FROM comments m WHERE m.consultation_id = c.id
+           WHERE c.status <> 'draft' AND ($1::text IS NULL OR c.area_id = $1)
+             AND EXISTS (SELECT 1 FROM comments m WHERE m.consultation_id = c.id
              AND (m.name IS NOT NULL OR m.email IS NOT NULL OR m.status = 'rejected'))
            ORDER BY c.id
            FOR UPDATE OF c`,
+          [options.areaId ?? null],
         )
       ).rows;
       const due = candidates
@@ -167,10 +171,12 @@ export async function runRetention(db: Db, options: RetentionOptions = {}): Prom
       );
       const sessions = (
         await tx.query<{ userId: number; areaId: string }>(
-          `WITH d AS (DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $1 - make_interval(secs => $2)
+          `WITH d AS (DELETE FROM sessions
+               WHERE (expires_at <= $1 OR last_seen_at <= $1 - make_interval(secs => $2))
+                 AND ($3::text IS NULL OR user_id IN (SELECT id FROM users WHERE area_id = $3))
              RETURNING user_id)
            SELECT d.user_id AS "userId", u.area_id AS "areaId" FROM d JOIN users u ON u.id = d.user_id`,
-          [now, idleMs / 1000],
+          [now, idleMs / 1000, options.areaId ?? null],
         )
       ).rows;
       await logActions(
@@ -297,7 +303,13 @@ const tsOrNull = (col: string) => `CASE WHEN ${col} IS NULL THEN NULL ELSE ${ts(
  * Everything held for this email address: the comments sent with it (on any consultation, in any area) and the
  * staff account that signs in with it. When `actor` is given the look-up is logged (an export of personal data).
  */
-export async function subjectData(db: Db, email: string, actor?: string): Promise<SubjectData> {
+export async function subjectData(
+  db: Db,
+  email: string,
+  actor?: string,
+  /** Only what this area holds (an area admin's look-up); unset → the whole install (the CLI). */
+  areaId?: string,
+): Promise<SubjectData> {
   const e = normaliseSubjectEmail(email);
   const comments = (
     await db.query<SubjectComment & { lon: number | null; lat: number | null }>(
@@ -305,8 +317,8 @@ export async function subjectData(db: Db, email: string, actor?: string): Promis
          m.name, m.email, m.category, m.body AS text, ST_X(m.point) AS lon, ST_Y(m.point) AS lat, m.status,
          ${ts('m.created_at')} AS "createdAt", ${tsOrNull('m.moderated_at')} AS "moderatedAt"
        FROM comments m JOIN consultations c ON c.id = m.consultation_id
-       WHERE lower(m.email) = $1 ORDER BY m.id`,
-      [e],
+       WHERE lower(m.email) = $1 AND ($2::text IS NULL OR c.area_id = $2) ORDER BY m.id`,
+      [e, areaId ?? null],
     )
   ).rows.map(({ lon, lat, ...m }) => ({ ...m, point: lon === null || lat === null ? null : [lon, lat] }));
   const user = (
@@ -314,8 +326,8 @@ export async function subjectData(db: Db, email: string, actor?: string): Promis
       `SELECT id, email, display_name AS "displayName", role, area_id AS "areaId",
          ${ts('created_at')} AS "createdAt", ${ts('updated_at')} AS "updatedAt",
          ${tsOrNull('disabled_at')} AS "disabledAt"
-       FROM users WHERE email = $1`,
-      [e],
+       FROM users WHERE email = $1 AND ($2::text IS NULL OR area_id = $2)`,
+      [e, areaId ?? null],
     )
   ).rows[0];
   const staffAccount = user
@@ -371,6 +383,8 @@ export interface ErasureOptions {
    * (`areas.erase_keeps_approved_text`). Pending and rejected comments are always deleted.
    */
   keepApprovedText?: boolean;
+  /** Only what this area holds (an area admin's erasure); unset → the whole install (the CLI). */
+  areaId?: string;
 }
 
 export interface ErasureReport {
@@ -393,16 +407,17 @@ export async function eraseSubject(db: Db, email: string, options: ErasureOption
   return db.transaction(async (tx) => {
     const user = (
       await tx.query<{ id: number; role: string; disabled: boolean; areaId: string }>(
-        `SELECT id, role, disabled_at IS NOT NULL AS disabled, area_id AS "areaId" FROM users WHERE email = $1
-         FOR UPDATE`,
-        [e],
+        `SELECT id, role, disabled_at IS NOT NULL AS disabled, area_id AS "areaId" FROM users
+         WHERE email = $1 AND ($2::text IS NULL OR area_id = $2) FOR UPDATE`,
+        [e, options.areaId ?? null],
       )
     ).rows[0];
     if (user && user.role === 'admin' && !user.disabled) {
       const others = (
         await tx.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1`,
-          [user.id],
+          `SELECT count(*)::int AS n FROM users
+           WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1 AND area_id = $2`,
+          [user.id, user.areaId],
         )
       ).rows[0].n;
       if (others === 0) throw new LastAdminError();
@@ -412,8 +427,8 @@ export async function eraseSubject(db: Db, email: string, options: ErasureOption
         `SELECT m.id, m.status, c.area_id AS "areaId", a.erase_keeps_approved_text AS keeps,
            m.consultation_id AS "consultationId"
          FROM comments m JOIN consultations c ON c.id = m.consultation_id JOIN areas a ON a.id = c.area_id
-         WHERE lower(m.email) = $1 ORDER BY m.id FOR UPDATE OF m`,
-        [e],
+         WHERE lower(m.email) = $1 AND ($2::text IS NULL OR c.area_id = $2) ORDER BY m.id FOR UPDATE OF m`,
+        [e, options.areaId ?? null],
       )
     ).rows;
     const keep = comments.filter((m) => m.status === 'approved' && (options.keepApprovedText ?? m.keeps));
@@ -490,14 +505,17 @@ export interface PrivacyLogEntry {
   detail: Record<string, unknown>;
 }
 
-export async function listPrivacyLog(db: Db, options: { limit?: number } = {}): Promise<PrivacyLogEntry[]> {
+export async function listPrivacyLog(
+  db: Db,
+  options: { limit?: number; areaId?: string } = {},
+): Promise<PrivacyLogEntry[]> {
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 100), 1), 1000);
   return (
     await db.query<PrivacyLogEntry>(
       `SELECT id, ${ts('at')} AS at, action, record_type AS "recordType", record_id AS "recordId",
          area_id AS "areaId", reason, actor, detail
-       FROM privacy_log ORDER BY at DESC, id DESC LIMIT $1`,
-      [limit],
+       FROM privacy_log WHERE ($2::text IS NULL OR area_id = $2) ORDER BY at DESC, id DESC LIMIT $1`,
+      [limit, options.areaId ?? null],
     )
   ).rows;
 }
@@ -532,8 +550,15 @@ export interface PrivacyInventory {
   areas: AreaPrivacySettings[];
 }
 
-/** What personal data the install holds, per consultation and for staff, and the retention settings per area. */
-export async function privacyInventory(db: Db, now: Date = new Date()): Promise<PrivacyInventory> {
+/**
+ * What personal data the install (or one area, for its admin) holds, per consultation and for staff, and the
+ * retention settings per area.
+ */
+export async function privacyInventory(
+  db: Db,
+  now: Date = new Date(),
+  areaId?: string,
+): Promise<PrivacyInventory> {
   const rows = (
     await db.query<
       CandidateRow & Omit<ConsultationPersonalData, 'retentionDays' | 'retentionFromArea' | 'dueAt'>
@@ -543,7 +568,9 @@ export async function privacyInventory(db: Db, now: Date = new Date()): Promise<
          count(m.id)::int AS comments, count(m.name)::int AS "withName", count(m.email)::int AS "withEmail",
          count(m.point)::int AS "withPoint"
        FROM consultations c JOIN areas a ON a.id = c.area_id LEFT JOIN comments m ON m.consultation_id = c.id
+       WHERE ($1::text IS NULL OR c.area_id = $1)
        GROUP BY c.id, a.retention_days ORDER BY c.id DESC`,
+      [areaId ?? null],
     )
   ).rows;
   const consultations = rows.map((r) => {
@@ -577,16 +604,19 @@ export async function privacyInventory(db: Db, now: Date = new Date()): Promise<
       live: number;
     }>(
       `SELECT count(*)::int AS accounts, count(disabled_at)::int AS disabled,
-         (SELECT json_object_agg(role, n) FROM (SELECT role, count(*)::int AS n FROM users GROUP BY role) r) AS "byRole",
-         (SELECT count(*)::int FROM sessions WHERE expires_at > $1) AS live
-       FROM users`,
-      [now],
+         (SELECT json_object_agg(role, n) FROM (SELECT role, count(*)::int AS n FROM users
+           WHERE $2::text IS NULL OR area_id = $2 GROUP BY role) r) AS "byRole",
+         (SELECT count(*)::int FROM sessions s JOIN users su ON su.id = s.user_id
+           WHERE s.expires_at > $1 AND ($2::text IS NULL OR su.area_id = $2)) AS live
+       FROM users WHERE $2::text IS NULL OR area_id = $2`,
+      [now, areaId ?? null],
     )
   ).rows[0];
   const areas = (
     await db.query<AreaPrivacySettings>(
       `SELECT id, name, retention_days AS "retentionDays", erase_keeps_approved_text AS "eraseKeepsApprovedText",
-         privacy_contact AS "privacyContact" FROM areas ORDER BY id`,
+         privacy_contact AS "privacyContact" FROM areas WHERE $1::text IS NULL OR id = $1 ORDER BY id`,
+      [areaId ?? null],
     )
   ).rows;
   return {

@@ -307,10 +307,26 @@ const SHARED_ROUTES: Record<string, string> = {
   'POST /consult/staff/sign-in': 'sign-in form',
   'POST /consult/staff/sign-out': 'sign-out form',
   'GET /': 'the viewer page',
+  'GET /api/energy/grids': 'grid networks belong to the install, not an area (not yet area-scoped)',
+  'GET /api/energy/grids/:name': 'grid networks belong to the install, not an area (not yet area-scoped)',
+  'POST /api/energy/grids': 'grid networks belong to the install, not an area (not yet area-scoped)',
+  'POST /api/energy/calibration':
+    'fits a thermal model to an uploaded series for a building by id (buildings are public; not yet area-scoped)',
 };
 
 /** Routes that list an area's records: each response must hold only the asking area's. */
 const LIST_ROUTES = new Set([
+  'GET /api/jobs',
+  'GET /api/admin/privacy/inventory',
+  'GET /api/admin/privacy/log',
+  'POST /api/admin/privacy/retention',
+  'GET /api/admin/privacy/subject',
+  'GET /api/admin/privacy/subject/export',
+  'POST /api/admin/privacy/erase',
+  'GET /consult/staff/privacy',
+  'POST /consult/staff/privacy/subject',
+  'POST /consult/staff/privacy/export',
+  'POST /consult/staff/privacy/erase',
   'GET /api/datasets',
   'GET /api/attribution',
   'GET /api/buildings',
@@ -621,5 +637,29 @@ describe('tenant isolation', () => {
       payload: { retentionDays: 1 },
     });
     expect(planner.statusCode).toBe(403);
+  });
+  it('an admin finds and erases personal data in their own area only', async () => {
+    const lookUp = (asker: AreaId) =>
+      app.inject({
+        url: '/api/admin/privacy/subject?email=someone@default.example',
+        headers: staff[asker].admin,
+      });
+    const own = (await lookUp('default')).json();
+    expect(own.comments.map((c: { name: string }) => c.name)).toEqual(['Commenter Rutland']);
+    const other = await lookUp('leeds');
+    expect(other.statusCode).toBe(200);
+    expect(other.json().comments).toEqual([]);
+    const erase = await app.inject({
+      method: 'POST',
+      url: '/api/admin/privacy/erase',
+      headers: staff.leeds.admin,
+      payload: { email: 'someone@default.example' },
+    });
+    expect(erase.statusCode).toBe(200);
+    expect([erase.json().anonymisedComments, erase.json().deletedComments]).toEqual([[], []]);
+    // Rutland's commenter still has their name: Leeds's admin could not touch it.
+    expect((await lookUp('default')).json().comments.map((c: { name: string }) => c.name)).toEqual([
+      'Commenter Rutland',
+    ]);
   });
 });

@@ -146,6 +146,8 @@ const refusals = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema };
 const privacyRoutes: FastifyPluginAsyncTypebox<PrivacyRoutesOptions> = async (app, { db }) => {
   const admins = app.requireRole('admin');
   const actor = async (request: FastifyRequest) => userActor((await request.staff())!.id);
+  /** An admin acts on their own area's personal data only (tenancy); the CLI covers the whole install. */
+  const areaOf = async (request: FastifyRequest) => (await request.staff())!.areaId;
 
   // Personal data: never kept by a browser or proxy cache.
   app.addHook('onSend', async (request, reply) => {
@@ -162,7 +164,7 @@ const privacyRoutes: FastifyPluginAsyncTypebox<PrivacyRoutesOptions> = async (ap
         response: { 200: InventorySchema, ...refusals },
       },
     },
-    async () => privacyInventory(db),
+    async (request) => privacyInventory(db, new Date(), await areaOf(request)),
   );
 
   app.get(
@@ -176,7 +178,7 @@ const privacyRoutes: FastifyPluginAsyncTypebox<PrivacyRoutesOptions> = async (ap
         response: { 200: LogSchema, ...refusals },
       },
     },
-    async (request) => listPrivacyLog(db, { limit: request.query.limit }),
+    async (request) => listPrivacyLog(db, { limit: request.query.limit, areaId: await areaOf(request) }),
   );
 
   app.post(
@@ -191,7 +193,8 @@ const privacyRoutes: FastifyPluginAsyncTypebox<PrivacyRoutesOptions> = async (ap
         response: { 200: RetentionSchema, ...refusals },
       },
     },
-    async (request) => runRetention(db, { dryRun: request.body?.dryRun ?? false }),
+    async (request) =>
+      runRetention(db, { dryRun: request.body?.dryRun ?? false, areaId: await areaOf(request) }),
   );
 
   app.get(
@@ -205,7 +208,7 @@ const privacyRoutes: FastifyPluginAsyncTypebox<PrivacyRoutesOptions> = async (ap
         response: { 200: SubjectSchema, ...refusals },
       },
     },
-    async (request) => subjectData(db, request.query.email, await actor(request)),
+    async (request) => subjectData(db, request.query.email, await actor(request), await areaOf(request)),
   );
 
   app.get(
@@ -220,7 +223,7 @@ const privacyRoutes: FastifyPluginAsyncTypebox<PrivacyRoutesOptions> = async (ap
       },
     },
     async (request, reply) => {
-      const data = await subjectData(db, request.query.email, await actor(request));
+      const data = await subjectData(db, request.query.email, await actor(request), await areaOf(request));
       reply.header(
         'content-disposition',
         `attachment; filename="personal-data-${data.generatedAt.slice(0, 10)}.json"`,
@@ -254,6 +257,7 @@ const privacyRoutes: FastifyPluginAsyncTypebox<PrivacyRoutesOptions> = async (ap
         return await eraseSubject(db, request.body.email, {
           actor: await actor(request),
           keepApprovedText: request.body.keepModeratedText,
+          areaId: await areaOf(request),
         });
       } catch (e) {
         if (e instanceof LastAdminError) throw new HttpProblem(409, 'last-admin', e.message);
