@@ -281,78 +281,73 @@ describe('public transport (Chromium, offline Cesium, Newport GTFS)', () => {
     expect(pageErrors).toEqual([]);
     expect(badResponses.filter((r) => r.includes('/api/transport/'))).toEqual([]);
   });
-  // Behind a flag until it has passed end to end once: on a loaded machine its assertions passed and its screenshot
-  // timed out (see the branch's report). Run with PLACETWIN_E2E_LIVE_RT=1.
-  it.skipIf(process.env.PLACETWIN_E2E_LIVE_RT !== '1')(
-    'shows the live GTFS-Realtime vehicles at their recorded positions instead of the timetable’s',
-    async () => {
-      // The recorded message, decoded here with the bindings directly (not through the twin's decoder).
-      const message = GtfsRealtimeBindings.transit_realtime.FeedMessage.decode(readFileSync(RT_PB));
-      const messageAt = new Date(Number(message.header.timestamp) * 1000).toISOString();
-      const recorded = new Map<string, { longitude: number; latitude: number }>(
-        message.entity.flatMap((e) =>
-          e.vehicle?.position ? [[`live:${e.vehicle.vehicle?.id ?? e.id}`, e.vehicle.position] as const] : [],
-        ),
-      );
-      expect(recorded.size).toBe(11);
-      await expect
-        .poll(
-          async () =>
-            (
-              (await (await fetch(`${server.baseUrl}/api/transport/realtime`)).json()) as {
-                messageAt: string | null;
-              }
-            ).messageAt,
-          { timeout: 60_000 },
-        )
-        .toBe(messageAt);
-      expect(rtRequests).toBeGreaterThan(0);
+  it('shows the live GTFS-Realtime vehicles at their recorded positions instead of the timetable’s', async () => {
+    // The recorded message, decoded here with the bindings directly (not through the twin's decoder).
+    const message = GtfsRealtimeBindings.transit_realtime.FeedMessage.decode(readFileSync(RT_PB));
+    const messageAt = new Date(Number(message.header.timestamp) * 1000).toISOString();
+    const recorded = new Map<string, { longitude: number; latitude: number }>(
+      message.entity.flatMap((e) =>
+        e.vehicle?.position ? [[`live:${e.vehicle.vehicle?.id ?? e.id}`, e.vehicle.position] as const] : [],
+      ),
+    );
+    expect(recorded.size).toBe(11);
+    await expect
+      .poll(
+        async () =>
+          (
+            (await (await fetch(`${server.baseUrl}/api/transport/realtime`)).json()) as {
+              messageAt: string | null;
+            }
+          ).messageAt,
+        { timeout: 60_000 },
+      )
+      .toBe(messageAt);
+    expect(rtRequests).toBeGreaterThan(0);
 
-      await page.getByLabel('GTFS feed').selectOption('minneapolis-route-2');
-      // The clock goes to the latest message and the live vehicles replace the scheduled ones.
-      await expect
-        .poll(async () => Date.parse((await hooks(page).state()).time ?? ''), { timeout: 60_000 })
-        .toBe(Date.parse(messageAt));
-      await expect
-        .poll(async () => (await hooks(page).transport())?.vehiclesLive, { timeout: 120_000, interval: 500 })
-        .toBe(true);
-      const live = (await hooks(page).transport()) as TransportState;
-      expect(live.vehicles.map((v) => v.runId).sort()).toEqual([...recorded.keys()].sort());
-      for (const v of live.vehicles) {
-        const p = recorded.get(v.runId);
-        if (!p) throw new Error(`${v.runId} is not in the recorded message`);
-        // Drawn where the message puts it (the API rounds to 6 decimals: < 0.2 m). Speeds are 0 in this message, so
-        // dead reckoning leaves every bus where it was seen.
-        expect(Math.abs(v.lon - p.longitude)).toBeLessThan(2e-6);
-        expect(Math.abs(v.lat - p.latitude)).toBeLessThan(2e-6);
-      }
-      await expect
-        .poll(() => page.getByTestId('transport-status').textContent())
-        .toContain('11 vehicles on the road (live, GTFS-Realtime)');
-      await expect
-        .poll(() => page.getByTestId('transport-live').textContent())
-        .toContain(messageAt.replace('.000Z', 'Z'));
-      // Frame the buses (route 2 runs east–west across Minneapolis) and look.
-      const lons = live.vehicles.map((v) => v.lon);
-      const lats = live.vehicles.map((v) => v.lat);
-      await hooks(page).cameraTo({
-        lon: (Math.min(...lons) + Math.max(...lons)) / 2,
-        lat: (Math.min(...lats) + Math.max(...lats)) / 2 - 0.03,
-        heightM: 6000,
-        headingDeg: 0,
-        pitchDeg: -60,
-      });
-      await page.waitForTimeout(2000);
-      const canvas = await page.locator('.scene canvas').boundingBox();
-      if (!canvas) throw new Error('no Cesium canvas');
-      await page.screenshot({ path: join(artifacts, 'transport-live-gtfs-rt.png'), clip: canvas });
-      // Every recorded bus is on screen where the hooks say it is.
-      for (const v of live.vehicles) {
-        const at = await hooks(page).worldToScreen(v.lon, v.lat, 0);
-        expect(at).not.toBeNull();
-      }
-      expect(pageErrors).toEqual([]);
-      expect(badResponses.filter((r) => r.includes('/api/transport/'))).toEqual([]);
-    },
-  );
+    await page.getByLabel('GTFS feed').selectOption('minneapolis-route-2');
+    // The clock goes to the latest message and the live vehicles replace the scheduled ones.
+    await expect
+      .poll(async () => Date.parse((await hooks(page).state()).time ?? ''), { timeout: 60_000 })
+      .toBe(Date.parse(messageAt));
+    await expect
+      .poll(async () => (await hooks(page).transport())?.vehiclesLive, { timeout: 120_000, interval: 500 })
+      .toBe(true);
+    const live = (await hooks(page).transport()) as TransportState;
+    expect(live.vehicles.map((v) => v.runId).sort()).toEqual([...recorded.keys()].sort());
+    for (const v of live.vehicles) {
+      const p = recorded.get(v.runId);
+      if (!p) throw new Error(`${v.runId} is not in the recorded message`);
+      // Drawn where the message puts it (the API rounds to 6 decimals: < 0.2 m). Speeds are 0 in this message, so
+      // dead reckoning leaves every bus where it was seen.
+      expect(Math.abs(v.lon - p.longitude)).toBeLessThan(2e-6);
+      expect(Math.abs(v.lat - p.latitude)).toBeLessThan(2e-6);
+    }
+    await expect
+      .poll(() => page.getByTestId('transport-status').textContent())
+      .toContain('11 vehicles on the road (live, GTFS-Realtime)');
+    await expect
+      .poll(() => page.getByTestId('transport-live').textContent())
+      .toContain(messageAt.replace('.000Z', 'Z'));
+    // Frame the buses (route 2 runs east–west across Minneapolis) and look.
+    const lons = live.vehicles.map((v) => v.lon);
+    const lats = live.vehicles.map((v) => v.lat);
+    await hooks(page).cameraTo({
+      lon: (Math.min(...lons) + Math.max(...lons)) / 2,
+      lat: (Math.min(...lats) + Math.max(...lats)) / 2 - 0.03,
+      heightM: 6000,
+      headingDeg: 0,
+      pitchDeg: -60,
+    });
+    await page.waitForTimeout(2000);
+    const canvas = await page.locator('.scene canvas').boundingBox();
+    if (!canvas) throw new Error('no Cesium canvas');
+    await page.screenshot({ path: join(artifacts, 'transport-live-gtfs-rt.png'), clip: canvas });
+    // Every recorded bus is on screen where the hooks say it is.
+    for (const v of live.vehicles) {
+      const at = await hooks(page).worldToScreen(v.lon, v.lat, 0);
+      expect(at).not.toBeNull();
+    }
+    expect(pageErrors).toEqual([]);
+    expect(badResponses.filter((r) => r.includes('/api/transport/'))).toEqual([]);
+  });
 });

@@ -167,7 +167,10 @@ export async function createUser(
       throw new DataError('duplicate-user', `a user with email ${email} already exists`);
     }
     if ((e as { code?: string }).code === '23503') {
-      throw new DataError('unknown-area', `there is no area "${u.areaId}" (add it with \`placetwin area add\`)`);
+      throw new DataError(
+        'unknown-area',
+        `there is no area "${u.areaId}" (add it with \`placetwin area add\`)`,
+      );
     }
     throw e;
   }

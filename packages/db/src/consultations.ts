@@ -266,7 +266,17 @@ export async function createConsultation(
       `INSERT INTO consultations (title, summary, scenario_id, opens_at, closes_at, privacy_notice, retention_days, created_by,
          area_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-      [c.title, c.summary, c.scenarioId, c.opensAt, c.closesAt, c.privacyNotice, c.retentionDays, createdBy, area],
+      [
+        c.title,
+        c.summary,
+        c.scenarioId,
+        c.opensAt,
+        c.closesAt,
+        c.privacyNotice,
+        c.retentionDays,
+        createdBy,
+        area,
+      ],
     ),
   );
   return (await getConsultation(db, r.rows[0].id))!;

@@ -175,7 +175,10 @@ export async function importFeatures(
   const areaId = options.areaId ?? 'default';
   return db.transaction(async (tx) => {
     if (!(await tx.query('SELECT 1 FROM areas WHERE id = $1', [areaId])).rows.length) {
-      throw new DataError('unknown-area', `there is no area "${areaId}" (add it with \`placetwin area add\`)`);
+      throw new DataError(
+        'unknown-area',
+        `there is no area "${areaId}" (add it with \`placetwin area add\`)`,
+      );
     }
     const ds = await tx.query<{ id: number }>(
       `INSERT INTO datasets (name, title, source, licence, attribution, vintage, crs, area_id)

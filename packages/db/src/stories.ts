@@ -322,10 +322,10 @@ async function checkScenariosExist(tx: Db, slides: readonly StorySlide[], areaId
   if (ids.length === 0) return;
   const found = new Set(
     (
-      await tx.query<{ id: number }>('SELECT id FROM scenarios WHERE id = ANY($1::bigint[]) AND area_id = $2', [
-        ids,
-        areaId,
-      ])
+      await tx.query<{ id: number }>(
+        'SELECT id FROM scenarios WHERE id = ANY($1::bigint[]) AND area_id = $2',
+        [ids, areaId],
+      )
     ).rows.map((r) => r.id),
   );
   const index = slides.findIndex((s) => s.scenarioId !== null && !found.has(s.scenarioId));
@@ -383,7 +383,8 @@ export async function updateStory(
   return db.transaction(async (tx) => {
     const current = await lockAt(tx, id, expectedVersion);
     const next = slides ?? current.slides;
-    const area = (await tx.query<{ a: string }>('SELECT area_id AS a FROM stories WHERE id = $1', [id])).rows[0].a;
+    const area = (await tx.query<{ a: string }>('SELECT area_id AS a FROM stories WHERE id = $1', [id]))
+      .rows[0].a;
     if (slides) await checkScenariosExist(tx, slides, area);
     const status = patch.status ?? current.status;
     if (status === 'published') {

@@ -118,12 +118,17 @@ export async function importGtfs(
 
   return db.transaction(async (tx) => {
     const areaId = options.areaId ?? 'default';
-    const owner = (await tx.query<{ a: string }>('SELECT area_id AS a FROM gtfs_feeds WHERE name = $1', [name]))
-      .rows[0]?.a;
+    const owner = (
+      await tx.query<{ a: string }>('SELECT area_id AS a FROM gtfs_feeds WHERE name = $1', [name])
+    ).rows[0]?.a;
     if (owner !== undefined && owner !== areaId) {
-      throw new DataError('feed-in-other-area', `feed "${name}" belongs to another area: use another --feed name`, {
-        file: files.source,
-      });
+      throw new DataError(
+        'feed-in-other-area',
+        `feed "${name}" belongs to another area: use another --feed name`,
+        {
+          file: files.source,
+        },
+      );
     }
     await tx.query('DELETE FROM gtfs_feeds WHERE name = $1', [name]);
     const feedId = (

@@ -168,7 +168,11 @@ const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app,
     },
     async (request) => {
       const atMs = instantParam('at', request.query.at);
-      const features = await listSensors(db, { area: request.query.area, atMs, areaId: await request.area() });
+      const features = await listSensors(db, {
+        area: request.query.area,
+        atMs,
+        areaId: await request.area(),
+      });
       return {
         type: 'FeatureCollection' as const,
         features,
@@ -192,7 +196,11 @@ const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app,
     },
     async (request) => {
       const atMs = instantParam('at', request.query.at);
-      const features = await listSensors(db, { area: request.query.area, atMs, areaId: await request.area() });
+      const features = await listSensors(db, {
+        area: request.query.area,
+        atMs,
+        areaId: await request.area(),
+      });
       const values = features.flatMap((f) =>
         f.properties.datastreams.flatMap((d) =>
           d.latest
