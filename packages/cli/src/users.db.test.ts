@@ -30,7 +30,9 @@ describe('placetwin user', () => {
     try {
       const out = await run(['user', 'add', '--email', 'Admin@Rutland.gov.uk', '--role', 'admin']);
       expect(out).toEqual([
-        expect.stringMatching(/^Added admin admin@rutland\.gov\.uk \(id \d+, shown as "Admin"\)$/),
+        expect.stringMatching(
+          /^Added admin admin@rutland\.gov\.uk in area default \(id \d+, shown as "Admin"\)$/,
+        ),
       ]);
     } finally {
       vi.unstubAllEnvs();
@@ -42,7 +44,7 @@ describe('placetwin user', () => {
     ).rows[0].h;
     expect(h).toMatch(new RegExp(`^\\$scrypt\\$ln=${SCRYPT_DEFAULTS.logN},r=8,p=1\\$`));
     expect((await authenticate(db, 'admin@rutland.gov.uk', 'first admin password'))?.role).toBe('admin');
-    expect((await run(['user', 'list']))[0]).toMatch(/^\d+\tadmin\tadmin@rutland\.gov\.uk\tAdmin$/);
+    expect((await run(['user', 'list']))[0]).toMatch(/^\d+\tdefault\tadmin\tadmin@rutland\.gov\.uk\tAdmin$/);
   });
 
   it('refuses an unknown role and a short password, adding nobody', async () => {

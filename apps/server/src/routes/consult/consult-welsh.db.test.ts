@@ -104,7 +104,7 @@ beforeAll(async () => {
   const s = await createScenario(db, { dataset: 'rutland', name: 'Station Approach', site: SITE });
   const edited = await appendChanges(db, s.id, 1, CHANGES);
   await setScenarioStatus(db, s.id, edited.scenario.version, 'published');
-  const make = async (title: string, extra: { privacyNotice?: string } = {}) =>
+  const make = async (title: string, extra: { privacyNotice?: string } = {}, scenarioId = s.id) =>
     (
       await openConsultation(
         db,
@@ -112,7 +112,7 @@ beforeAll(async () => {
           await createConsultation(db, {
             title,
             summary: 'Four storeys of flats on the builders’ yard.',
-            scenarioId: s.id,
+            scenarioId,
             opensAt: new Date(Date.now() - 86_400_000).toISOString(),
             closesAt: CLOSES,
             ...extra,
@@ -130,8 +130,18 @@ beforeAll(async () => {
   await setConsultationWelsh(db, closedId, { titleCy: 'Ymgynghoriad wedi cau' });
   await closeConsultation(db, closedId);
   await db.query(`INSERT INTO areas (id, name) VALUES ('english-only', 'An English council')`);
-  englishAreaId = await make('In an English-only area');
-  await db.query(`UPDATE consultations SET area_id = 'english-only' WHERE id = $1`, [englishAreaId]);
+  // A consultation belongs to its scenario's area, and a scenario to its dataset's: the English council gets a
+  // (constructed, empty) dataset and a published scenario of its own.
+  const englishScenario = (
+    await db.query<{ id: number }>(
+      `WITH d AS (INSERT INTO datasets (name, title, source, licence, attribution, crs, area_id)
+         VALUES ('english-town', 'English town', 'constructed', 'none', 'none', 'EPSG:4326', 'english-only')
+         RETURNING id)
+       INSERT INTO scenarios (dataset_id, name, status, area_id, published_at)
+       SELECT id, 'Proposal', 'published', 'english-only', now() FROM d RETURNING id`,
+    )
+  ).rows[0].id;
+  englishAreaId = await make('In an English-only area', {}, englishScenario);
   apiId = await make('Set through the API');
   await createUser(
     db,
