@@ -23,15 +23,13 @@ import {
 } from '@placetwin/db';
 import { apply, footprintAreaM2, type ScenarioBuilding, storeysForFloorArea } from '@placetwin/scenario';
 import { compileSchedule, representativeWeekday, type Schedule, siteAccess } from '@placetwin/transport';
-import type { FastifyReply } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import Type from 'typebox';
-import { sendProblem } from '../../plugins/app/problem-handler';
 import { scenarioAccess } from '../../plugins/app/scenario-access';
 import { ProblemSchema } from '../schemas';
 import { areaStock, inputsOf, leversNamed, NO_LEVERS, seriesJson } from './carbon';
 import { LeverSetNameSchema, QuantitySchema, SeriesSchema } from './carbon-schemas';
-import { scenarioProblem } from './scenarios';
+import { scenarioErrorHandler } from './scenarios';
 
 export interface CarbonScenarioRoutesOptions {
   db: Db;
@@ -311,11 +309,7 @@ const ImpactSchema = Type.Object(
 
 const carbonScenarioRoutes: FastifyPluginAsyncTypebox<CarbonScenarioRoutesOptions> = async (app, { db }) => {
   const access = scenarioAccess(db);
-  app.setErrorHandler(async (error, request, reply: FastifyReply) => {
-    const problem = scenarioProblem(error, request);
-    if (!problem) throw error;
-    return sendProblem(reply, problem);
-  });
+  app.setErrorHandler(scenarioErrorHandler);
 
   app.get(
     '/api/scenarios/:id/carbon',

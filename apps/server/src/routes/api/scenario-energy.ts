@@ -18,12 +18,10 @@ import {
   type ScenarioBuilding,
   studyArea,
 } from '@placetwin/scenario';
-import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
-import { sendProblem } from '../../plugins/app/problem-handler';
 import { scenarioAccess } from '../../plugins/app/scenario-access';
 import { ProblemSchema } from '../schemas';
-import { scenarioProblem } from './scenarios';
+import { scenarioErrorHandler } from './scenarios';
 
 export interface ScenarioEnergyRoutesOptions {
   db: Db;
@@ -152,11 +150,7 @@ export async function scenarioEnergyImpact(db: Db, id: number) {
 
 const scenarioEnergyRoutes: FastifyPluginAsyncTypebox<ScenarioEnergyRoutesOptions> = async (app, { db }) => {
   const access = scenarioAccess(db);
-  app.setErrorHandler(async (error, request, reply: FastifyReply) => {
-    const problem = scenarioProblem(error, request);
-    if (!problem) throw error;
-    return sendProblem(reply, problem);
-  });
+  app.setErrorHandler(scenarioErrorHandler);
 
   app.get(
     '/api/scenarios/:id/energy',

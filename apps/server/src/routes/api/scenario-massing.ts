@@ -18,13 +18,11 @@ import {
   placeLocalBlocks,
   ScenarioValidationError,
 } from '@placetwin/scenario';
-import type { FastifyReply } from 'fastify';
 import Type from 'typebox';
-import { sendProblem } from '../../plugins/app/problem-handler';
 import { HttpProblem } from '../../plugins/app/problems';
 import { ProblemSchema } from '../schemas';
 import { ConflictProblemSchema, EditResultSchema, ScenarioIdParams } from './scenario-schemas';
-import { scenarioProblem } from './scenarios';
+import { scenarioErrorHandler } from './scenarios';
 
 export interface ScenarioMassingRoutesOptions {
   db: Db;
@@ -75,11 +73,7 @@ const scenarioMassingRoutes: FastifyPluginAsyncTypebox<ScenarioMassingRoutesOpti
 ) => {
   const app = plugin.withTypeProvider<TypeBoxTypeProvider>();
   const planners = app.requireRole('planner', 'admin');
-  app.setErrorHandler(async (error, request, reply: FastifyReply) => {
-    const problem = scenarioProblem(error, request);
-    if (!problem) throw error;
-    return sendProblem(reply, problem);
-  });
+  app.setErrorHandler(scenarioErrorHandler);
   // The body is the file itself, whatever it says it is.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_MASSING_BYTES }, (_r, body, done) =>

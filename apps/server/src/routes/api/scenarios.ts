@@ -107,17 +107,23 @@ export function scenarioProblem(error: unknown, request: FastifyRequest): Proble
   return null;
 }
 
+/**
+ * The error handler of every scenario route plugin (scenarios, massing, energy, carbon): scenario errors answered
+ * as their problems; anything else rethrown to the app's problem handler.
+ */
+export async function scenarioErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const problem = scenarioProblem(error, request);
+  if (!problem) throw error;
+  request.log.info({ problem: problem.type, detail: problem.detail }, 'request rejected');
+  return sendProblem(reply, problem);
+}
+
 const scenarioRoutes: FastifyPluginAsyncTypebox<ScenarioRoutesOptions> = async (app, { db, tilesetsDir }) => {
   // Writes: planners and admins (with the session's CSRF token). Reads: the public sees published scenarios only.
   const planners = app.requireRole('planner', 'admin');
   const access = scenarioAccess(db);
   // Scoped to these routes; anything else is rethrown to the app's problem handler.
-  app.setErrorHandler(async (error, request, reply: FastifyReply) => {
-    const problem = scenarioProblem(error, request);
-    if (!problem) throw error;
-    request.log.info({ problem: problem.type, detail: problem.detail }, 'request rejected');
-    return sendProblem(reply, problem);
-  });
+  app.setErrorHandler(scenarioErrorHandler);
 
   const found = async (id: number): Promise<ScenarioRecord> => {
     const s = await getScenario(db, id);
