@@ -296,25 +296,7 @@ export function scheduleProblem(
     const carbon = meanIntensity > 0 ? (o.carbonWeight * intensityGPerKwh[k]) / meanIntensity : 0;
     weight[k] = (stepH / 1000 / o.cop) * (1 + (h.inWindow[k] ? o.windowWeight : 0) + carbon);
   }
-  if (o.mode === 'cooling')
-    return {
-      problem: coolingForm({
-        a: fixed.a,
-        b: fixed.b,
-        c,
-        alpha: fixed.alpha,
-        beta: fixed.beta,
-        gamma,
-        lowC,
-        highC,
-        maxW: params.heatingMaxW,
-        weight,
-        massStartC,
-        massEndMaxC: baseline.massC[n] + 1e-9,
-      }),
-      baseline,
-    };
-  const problem: ScheduleProblem = {
+  const shared = {
     a: fixed.a,
     b: fixed.b,
     c,
@@ -326,8 +308,10 @@ export function scheduleProblem(
     maxW: params.heatingMaxW,
     weight,
     massStartC,
-    massEndMinC: baseline.massC[n] - 1e-9,
   };
+  if (o.mode === 'cooling')
+    return { problem: coolingForm({ ...shared, massEndMaxC: baseline.massC[n] + 1e-9 }), baseline };
+  const problem: ScheduleProblem = { ...shared, massEndMinC: baseline.massC[n] - 1e-9 };
   return { problem, baseline };
 }
 
