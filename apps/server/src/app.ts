@@ -156,7 +156,7 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(staRoutes, { db: options.db });
   app.register(transportRoutes, { db: options.db, gtfsRealtime: options.gtfsRealtime });
   app.register(storyRoutes, { db: options.db, publisher: options.councilName, sunHours: sunHoursStore });
-  app.register(tilesetRoutes, { tilesetsDir: options.tilesetsDir });
+  app.register(tilesetRoutes, { tilesetsDir: options.tilesetsDir, db: options.db });
   app.register(basemapRoutes, { tiles: basemap });
   const commentRateLimit = options.commentRateLimit ?? COMMENT_RATE_LIMIT_DEFAULT;
   app.register(consultationRoutes, {

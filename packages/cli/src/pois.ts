@@ -6,6 +6,7 @@ import { osmPointsOfInterest } from '@placetwin/importers';
 import { essentialServicesOf } from '@placetwin/transport';
 import type { Command } from 'commander';
 import { feedNameFromPath } from './gtfs';
+import { areaOption } from './areas';
 
 /** The essential services (ESSENTIAL_SERVICES of @placetwin/transport) of an OSM PBF file, as points. */
 export function readOsmPois(path: string): { points: PoiInput[]; cutWays: number } {
@@ -40,7 +41,7 @@ const OSM_CREDIT = { licence: 'ODbL-1.0', attribution: '© OpenStreetMap contrib
 export async function importPoisPath(
   db: Db,
   path: string,
-  options: { name?: string } = {},
+  options: { name?: string; areaId?: string } = {},
 ): Promise<{
   name: string;
   count: number;
@@ -51,7 +52,11 @@ export async function importPoisPath(
   const t0 = performance.now();
   const name = options.name ?? feedNameFromPath(path.replace(/\.osm\.pbf$/i, ''));
   const { points, cutWays } = readOsmPois(path);
-  const { count } = await importPois(db, name, points, { source: basename(path), ...OSM_CREDIT });
+  const { count } = await importPois(db, name, points, {
+    source: basename(path),
+    ...OSM_CREDIT,
+    areaId: options.areaId,
+  });
   const byService: Record<string, number> = {};
   for (const p of points) byService[p.service] = (byService[p.service] ?? 0) + 1;
   return { name, count, byService, cutWays, seconds: (performance.now() - t0) / 1000 };
@@ -86,9 +91,13 @@ export function addImportPoisCommand(
     )
     .argument('<file>', 'OSM PBF file')
     .option('-n, --name <name>', 'set name (lower-case, digits, hyphens); default: from the file name')
-    .action(async (path: string, o: { name?: string }) => {
+    .option(
+      '--area <id>',
+      'the council area the points belong to (see `placetwin area list`); default: default',
+    )
+    .action(async (path: string, o: { name?: string; area?: string }) => {
       await withDb(async (db) => {
-        const s = await importPoisPath(db, path, o);
+        const s = await importPoisPath(db, path, { name: o.name, areaId: areaOption(o.area) });
         const by = Object.entries(s.byService)
           .map(([k, v]) => `${v} ${k}`)
           .join(', ');

@@ -41,8 +41,15 @@ export async function importPois(
   db: Db,
   name: string,
   points: PoiInput[],
-  meta: { source: string; licence?: string; attribution?: string },
+  meta: {
+    source: string;
+    licence?: string;
+    attribution?: string;
+    /** The council area the set belongs to (default `default`); a name another area uses is refused. */
+    areaId?: string;
+  },
 ): Promise<{ setId: number; count: number }> {
+  const areaId = meta.areaId ?? 'default';
   if (!SET_NAME.test(name))
     throw new DataError('invalid-name', `set name "${name}" must be lower-case letters, digits and hyphens`, {
       file: meta.source,
@@ -54,17 +61,22 @@ export async function importPois(
         featureId: p.sourceId,
       });
   return db.transaction(async (tx) => {
-    await tx.query('DELETE FROM poi_sets WHERE name = $1', [name]);
+    const taken = await tx.query('SELECT 1 FROM poi_sets WHERE name = $1 AND area_id <> $2', [name, areaId]);
+    if (taken.rows.length)
+      throw new DataError('poi-set-in-other-area', `set name "${name}" is taken (by another area)`, {
+        file: meta.source,
+      });
+    await tx.query('DELETE FROM poi_sets WHERE area_id = $1 AND name = $2', [areaId, name]);
     const setId = (
       await tx.query<{ id: number }>(
-        'INSERT INTO poi_sets (name, source, licence, attribution) VALUES ($1, $2, $3, $4) RETURNING id',
-        [name, meta.source, meta.licence ?? null, meta.attribution ?? null],
+        'INSERT INTO poi_sets (name, source, licence, attribution, area_id) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+        [name, meta.source, meta.licence ?? null, meta.attribution ?? null, areaId],
       )
     ).rows[0].id;
     for (let i = 0; i < points.length; i += BATCH)
       await tx.query(
-        `INSERT INTO pois (set_id, source_id, service, name, geom)
-         SELECT $1, r.source_id, r.service, r.name, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)
+        `INSERT INTO pois (set_id, area_id, source_id, service, name, geom)
+         SELECT $1, $3, r.source_id, r.service, r.name, ST_SetSRID(ST_MakePoint(r.lon, r.lat), 4326)
          FROM jsonb_to_recordset($2::jsonb) AS r(source_id text, service text, name text, lon float8, lat float8)`,
         [
           setId,
@@ -77,6 +89,7 @@ export async function importPois(
               lat: p.lat,
             })),
           ),
+          areaId,
         ],
       );
     return { setId, count: points.length };
@@ -117,20 +130,24 @@ export async function listPoiSets(db: Db): Promise<PoiSetSummary[]> {
 }
 
 /** A key that changes whenever the stored points of interest do (for caches). */
-export async function poiVersion(db: Db): Promise<string> {
+export async function poiVersion(db: Db, areaId?: string): Promise<string> {
   const r = (
     await db.query<{ v: string | null }>(
-      `SELECT string_agg(id || ':' || imported_at, ',' ORDER BY id) AS v FROM poi_sets`,
+      `SELECT string_agg(id || ':' || imported_at, ',' ORDER BY id) AS v FROM poi_sets
+       WHERE ($1::text IS NULL OR area_id = $1)`,
+      [areaId ?? null],
     )
   ).rows[0];
   return r?.v ?? '';
 }
 
-/** Every stored point of interest (all sets), in id order. */
-export async function allPois(db: Db): Promise<PoiPoints> {
+/** Every stored point of interest (all sets, or one area's), in id order. */
+export async function allPois(db: Db, areaId?: string): Promise<PoiPoints> {
   const rows = (
     await db.query<{ lon: number; lat: number; service: string; name: string | null; set_id: number }>(
-      'SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat, service, name, set_id FROM pois ORDER BY id',
+      `SELECT ST_X(geom) AS lon, ST_Y(geom) AS lat, service, name, set_id FROM pois
+       WHERE ($1::text IS NULL OR area_id = $1) ORDER BY id`,
+      [areaId ?? null],
     )
   ).rows;
   const lonLat = new Float64Array(rows.length * 2);

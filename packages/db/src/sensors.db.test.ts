@@ -323,7 +323,7 @@ describe('Leeds footfall history (real file)', () => {
 describe('SensorThings reads', () => {
   it('pages, orders, counts and filters observations by phenomenonTime', async () => {
     const ds = (await loadSensorTarget(db, 'leeds-briggate'))?.datastreams[0].id as number;
-    const base = { top: 3, skip: 0, count: true, orderBy: [], phenomenonTime: [] };
+    const base = { areaId: 'default', top: 3, skip: 0, count: true, orderBy: [], phenomenonTime: [] };
     const jan = await staRead(db, 'Observations', {
       ...base,
       via: { set: 'Datastreams', id: ds },
@@ -349,7 +349,7 @@ describe('SensorThings reads', () => {
       name: 'Albion Street (north)',
       properties: { sensorId: 'leeds-albion-st-north' },
     });
-    const dss = await staDatastreamsOfThings(db, [things.rows[0].id as number]);
+    const dss = await staDatastreamsOfThings(db, [things.rows[0].id as number], 'default');
     expect(dss).toHaveLength(1);
     expect(dss[0]).toMatchObject({
       unitOfMeasurement: { symbol: '{count}/h' },

@@ -102,8 +102,8 @@ export async function registerSensors(
         const p = observedProperty(s.property);
         await tx.query(
           `INSERT INTO datastreams (thing_id, observed_property_id, name, description, unit_name, unit_symbol,
-             unit_definition, min_value, max_value, thresholds, owner, licence)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12)
+             unit_definition, min_value, max_value, thresholds, owner, licence, area_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13)
            ON CONFLICT (thing_id, observed_property_id) DO UPDATE SET name = excluded.name,
              description = excluded.description, unit_name = excluded.unit_name, unit_symbol = excluded.unit_symbol,
              unit_definition = excluded.unit_definition, min_value = excluded.min_value,
@@ -122,6 +122,7 @@ export async function registerSensors(
             JSON.stringify(s.thresholds ?? []),
             s.owner ?? d.owner,
             s.licence ?? d.licence,
+            areaId,
           ],
         );
       }
@@ -245,9 +246,9 @@ export async function verifyDeviceKey(db: Db, key: string): Promise<{ sensorId: 
 
 const EPOCH_MS = (col: string) => `(extract(epoch FROM ${col}) * 1000)::float8`;
 const INSERT_OBSERVATIONS = `
-  INSERT INTO observations (datastream_id, phenomenon_time, result, quality)
-  SELECT u.ds, timestamptz 'epoch' + u.t * interval '1 millisecond', u.v, u.q
-  FROM unnest($1::bigint[], $2::float8[], $3::float8[], $4::text[]) AS u (ds, t, v, q)
+  INSERT INTO observations (datastream_id, area_id, phenomenon_time, result, quality)
+  SELECT u.ds, u.a, timestamptz 'epoch' + u.t * interval '1 millisecond', u.v, u.q
+  FROM unnest($1::bigint[], $2::float8[], $3::float8[], $4::text[], $5::text[]) AS u (ds, t, v, q, a)
   ON CONFLICT (datastream_id, phenomenon_time) DO NOTHING
   RETURNING datastream_id AS ds, ${EPOCH_MS('phenomenon_time')} AS t`;
 
@@ -266,24 +267,27 @@ export async function storeObservations(
   if (readings.length === 0) return { inserted: [], duplicates: 0, orphaned: 0, alerts: [] };
   return db.transaction(async (tx) => {
     const ids = [...new Set(readings.map((r) => r.observation.datastreamId))];
-    const known = await tx.query<{ id: number; thresholds: Threshold[] }>(
-      'SELECT id, thresholds FROM datastreams WHERE id = ANY($1::bigint[])',
+    const known = await tx.query<{ id: number; thresholds: Threshold[]; areaId: string }>(
+      'SELECT id, thresholds, area_id AS "areaId" FROM datastreams WHERE id = ANY($1::bigint[])',
       [ids],
     );
     const thresholds = new Map(known.rows.map((r) => [r.id, r.thresholds]));
+    // Each reading is stored with its datastream's area (the key every read of it carries).
+    const areaOf = new Map(known.rows.map((r) => [r.id, r.areaId]));
     const live = readings.filter((r) => thresholds.has(r.observation.datastreamId));
     const ins = await tx.query<{ ds: number; t: number }>(INSERT_OBSERVATIONS, [
       live.map((r) => r.observation.datastreamId),
       live.map((r) => r.observation.phenomenonTimeMs),
       live.map((r) => r.observation.value),
       live.map((r) => r.observation.quality),
+      live.map((r) => areaOf.get(r.observation.datastreamId)),
     ]);
     const isNew = new Set(ins.rows.map((r) => `${r.ds}@${r.t}`));
     const inserted: AcceptedReading[] = [];
     for (const r of live) {
       const key = `${r.observation.datastreamId}@${r.observation.phenomenonTimeMs}`;
       // A key twice in one batch inserts once: the first occurrence is the new one, the rest are duplicates.
-      if (isNew.delete(key)) inserted.push(r);
+      if (isNew.delete(key)) inserted.push({ ...r, areaId: areaOf.get(r.observation.datastreamId) });
     }
     const result: StoreResult = {
       inserted,
@@ -488,13 +492,13 @@ const SENSOR_SELECT = `
       'latest', CASE WHEN l.t IS NULL THEN NULL ELSE json_build_object('time', l.t, 'value', l.result, 'quality', l.quality) END)
       ORDER BY p.key) AS datastreams
   FROM sensor_things t
-  JOIN datastreams d ON d.thing_id = t.id
+  JOIN datastreams d ON d.thing_id = t.id AND d.area_id = t.area_id
   JOIN observed_properties p ON p.id = d.observed_property_id
   LEFT JOIN alert_states s ON s.datastream_id = d.id
   LEFT JOIN LATERAL (
     SELECT to_char(o.phenomenon_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS t, o.result, o.quality
     FROM observations o
-    WHERE o.datastream_id = d.id AND ($2::timestamptz IS NULL OR o.phenomenon_time <= $2::timestamptz)
+    WHERE o.datastream_id = d.id AND o.area_id = d.area_id AND ($2::timestamptz IS NULL OR o.phenomenon_time <= $2::timestamptz)
     ORDER BY o.phenomenon_time DESC LIMIT 1
   ) l ON true`;
 
@@ -664,6 +668,11 @@ export interface StaTimeCondition {
 }
 
 export interface StaQuery {
+  /**
+   * The council area read: only its things, locations, datastreams and observations exist for the query (another
+   * area's entity is not found). Observed properties are the install's shared vocabulary, not an area's.
+   */
+  areaId: string;
   /** One entity by @iot.id. */
   id?: number;
   /** Entities related to another (`Things(1)/Datastreams`): the related set and id. */
@@ -684,17 +693,34 @@ export const STA_ORDERABLE: Record<StaEntitySet, Record<string, string>> = {
   Observations: { id: 'o.id', phenomenonTime: 'o.phenomenon_time', result: 'o.result' },
 };
 
-/** Which navigations each set supports (`<set>(<id>)/<nav>`), as the SQL condition on the target set. */
+/**
+ * Which navigations each set supports (`<set>(<id>)/<nav>`), as the SQL condition on the target set. `$A` is the
+ * area: the entity navigated from must be the area's too (another area's is not found, as a missing one).
+ */
 const STA_VIA: Record<StaEntitySet, Partial<Record<StaEntitySet, string>>> = {
-  Things: { Locations: 't.id = $V', Datastreams: 't.id = (SELECT thing_id FROM datastreams WHERE id = $V)' },
+  Things: {
+    Locations: 't.id = $V',
+    Datastreams: 't.id = (SELECT thing_id FROM datastreams WHERE id = $V AND area_id = $A)',
+  },
   Locations: { Things: 't.id = $V' },
   Datastreams: {
     Things: 'd.thing_id = $V',
     ObservedProperties: 'd.observed_property_id = $V',
-    Observations: 'd.id = (SELECT datastream_id FROM observations WHERE id = $V)',
+    Observations: 'd.id = (SELECT datastream_id FROM observations WHERE id = $V AND area_id = $A)',
   },
-  ObservedProperties: { Datastreams: 'p.id = (SELECT observed_property_id FROM datastreams WHERE id = $V)' },
+  ObservedProperties: {
+    Datastreams: 'p.id = (SELECT observed_property_id FROM datastreams WHERE id = $V AND area_id = $A)',
+  },
   Observations: { Datastreams: 'o.datastream_id = $V' },
+};
+
+/** The area condition on each set (observed properties are shared by every area). */
+const STA_AREA: Record<StaEntitySet, string | null> = {
+  Things: 't.area_id',
+  Locations: 't.area_id',
+  Datastreams: 'd.area_id',
+  ObservedProperties: null,
+  Observations: 'o.area_id',
 };
 
 export const staNavigable = (target: StaEntitySet, from: StaEntitySet): boolean =>
@@ -717,8 +743,10 @@ const STA_FROM: Record<StaEntitySet, { select: string; from: string }> = {
       d.observation_type AS "observationType",
       json_build_object('owner', d.owner, 'licence', d.licence, 'thresholds', d.thresholds,
         'validRange', json_build_array(d.min_value, d.max_value)) AS properties,
-      (SELECT ${ISO('min(phenomenon_time)')} FROM observations WHERE datastream_id = d.id) AS "phenomenonStart",
-      (SELECT ${ISO('max(phenomenon_time)')} FROM observations WHERE datastream_id = d.id) AS "phenomenonEnd"`,
+      (SELECT ${ISO('min(phenomenon_time)')} FROM observations
+        WHERE datastream_id = d.id AND area_id = d.area_id) AS "phenomenonStart",
+      (SELECT ${ISO('max(phenomenon_time)')} FROM observations
+        WHERE datastream_id = d.id AND area_id = d.area_id) AS "phenomenonEnd"`,
     from: 'datastreams d',
   },
   ObservedProperties: {
@@ -765,12 +793,19 @@ export async function staRead(
     return `$${params.length}`;
   };
   const where: string[] = [];
+  // The area parameter, added once and only when the query uses it (an unused parameter has no type).
+  let areaParam: string | undefined;
+  const area = () => {
+    areaParam ??= `${p(q.areaId)}::text`;
+    return areaParam;
+  };
+  if (STA_AREA[set]) where.push(`${STA_AREA[set]} = ${area()}`);
   if (q.id !== undefined) where.push(`${ID_COLUMN[set]} = ${p(q.id)}`);
   if (q.via) {
     const cond = STA_VIA[set][q.via.set];
     if (!cond)
       throw new DataError('sta-unsupported', `${q.via.set}(${q.via.id})/${set} is not a navigation path`);
-    where.push(cond.replace('$V', p(q.via.id)));
+    where.push(cond.replace('$V', p(q.via.id)).replace('$A', cond.includes('$A') ? area() : ''));
   }
   if (q.phenomenonTime.length) {
     if (set !== 'Observations') {
@@ -809,12 +844,17 @@ export async function staRead(
   return { rows: r.rows, count };
 }
 
-/** Datastreams of the given things, for `Things?$expand=Datastreams`. */
-export async function staDatastreamsOfThings(db: Db, thingIds: number[]): Promise<Record<string, unknown>[]> {
+/** Datastreams of the given things (of one area), for `Things?$expand=Datastreams`. */
+export async function staDatastreamsOfThings(
+  db: Db,
+  thingIds: number[],
+  areaId: string,
+): Promise<Record<string, unknown>[]> {
   if (thingIds.length === 0) return [];
   const r = await db.query<Record<string, unknown>>(
-    `SELECT ${STA_FROM.Datastreams.select} FROM datastreams d WHERE d.thing_id = ANY($1::bigint[]) ORDER BY d.id`,
-    [thingIds],
+    `SELECT ${STA_FROM.Datastreams.select} FROM datastreams d
+     WHERE d.area_id = $2 AND d.thing_id = ANY($1::bigint[]) ORDER BY d.id`,
+    [thingIds, areaId],
   );
   return r.rows;
 }

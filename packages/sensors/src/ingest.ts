@@ -10,6 +10,8 @@ import { type Observation, REJECT_REASONS, type RejectReason, type SensorTarget 
 /** A reading that passed validation, with what the live feed needs to say about it. */
 export interface AcceptedReading {
   sensorId: string;
+  /** The council area of the sensor, once stored (the store sets it): live events go to that area's listeners. */
+  areaId?: string;
   property: string;
   observation: Observation;
 }
@@ -37,6 +39,8 @@ export type LiveEvent =
   | {
       type: 'observation';
       sensorId: string;
+      /** The sensor's council area (set for stored readings; a stream sends each area only its own). */
+      areaId?: string;
       property: string;
       datastreamId: number;
       time: string;
@@ -46,6 +50,7 @@ export type LiveEvent =
   | {
       type: 'alert';
       sensorId: string;
+      areaId?: string;
       property: string;
       datastreamId: number;
       kind: AlertEvent['kind'];
@@ -80,12 +85,17 @@ export class LiveFeed {
   /** Publishes what a store call produced: each new reading, then each alert change. */
   publishStored(result: StoreResult): void {
     if (this.listeners.size === 0) return;
-    const byDatastream = new Map<number, { sensorId: string; property: string }>();
+    const byDatastream = new Map<number, { sensorId: string; property: string; areaId?: string }>();
     for (const r of result.inserted) {
-      byDatastream.set(r.observation.datastreamId, { sensorId: r.sensorId, property: r.property });
+      byDatastream.set(r.observation.datastreamId, {
+        sensorId: r.sensorId,
+        property: r.property,
+        ...(r.areaId === undefined ? {} : { areaId: r.areaId }),
+      });
       this.publish({
         type: 'observation',
         sensorId: r.sensorId,
+        ...(r.areaId === undefined ? {} : { areaId: r.areaId }),
         property: r.property,
         datastreamId: r.observation.datastreamId,
         time: new Date(r.observation.phenomenonTimeMs).toISOString(),

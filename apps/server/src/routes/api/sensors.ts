@@ -276,7 +276,7 @@ const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app,
         summary:
           'Server-sent events: `observation` for every new reading, `alert` for every alert raised or cleared',
         description:
-          "text/event-stream; each event's data is JSON (see LiveEvent in @placetwin/sensors). A comment line is sent every 15 s to keep proxies from closing the stream.",
+          "text/event-stream; each event's data is JSON (see LiveEvent in @placetwin/sensors). A comment line is sent every 15 s to keep proxies from closing the stream. Only the request's area's sensors are streamed (staff: their own area; the public: `?council=`, default `default`).",
         querystring: Type.Object({
           sensor: Type.Optional(
             Type.String({
@@ -288,8 +288,10 @@ const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app,
       },
       config: { rateLimit: { max: 60, timeWindow: 60_000 } },
     },
-    (request, reply) => {
+    async (request, reply) => {
       const only = request.query.sensor ? new Set(request.query.sensor.split(',')) : null;
+      // One area's readings only: each stored reading carries its sensor's area (see storeObservations).
+      const areaId = await request.area();
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -301,7 +303,7 @@ const sensorRoutes: FastifyPluginAsyncTypebox<SensorRoutesOptions> = async (app,
       res.write('retry: 3000\n: connected\n\n');
       openStreams.add(res);
       const send = (e: LiveEvent) => {
-        if (only && !only.has(e.sensorId)) return;
+        if (e.areaId !== areaId || (only && !only.has(e.sensorId))) return;
         if (res.writableLength > SSE_MAX_BUFFER_BYTES) {
           res.end();
           return;

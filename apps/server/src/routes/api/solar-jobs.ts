@@ -132,6 +132,14 @@ export class SunHoursJobs {
     return (await this.stored(id)) ? this.doneView(id) : null;
   }
 
+  /** The dataset a job analyses (its result belongs to that dataset's area), or null for an unknown id. */
+  async dataset(id: string): Promise<string | null> {
+    if (!ID.test(id)) return null;
+    const job = this.jobs.get(id);
+    if (job) return job.input.plan.dataset;
+    return (await this.stored(id))?.report.dataset ?? null;
+  }
+
   /** The error a failed job ended with, as thrown (a DataError for bad data), or null. */
   failure(id: string): unknown {
     return this.jobs.get(id)?.error?.cause ?? null;

@@ -21,9 +21,10 @@ import {
   sunHoursPairCsv,
   sunHoursPairGeoJson,
 } from '@placetwin/cli';
-import { type Db, getDataset, getScenario, ScenarioNotFoundError } from '@placetwin/db';
+import { type Db, getDataset, getScenario, recordArea, ScenarioNotFoundError } from '@placetwin/db';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { areaParam } from '../../plugins/app/areas';
 import { HttpProblem, notFound } from '../../plugins/app/problems';
 import { DatasetNameSchema, ProblemSchema } from '../schemas';
 import type { ComparisonRecord } from './solar-compare';
@@ -224,6 +225,24 @@ const sunHoursRoutes: FastifyPluginAsyncTypebox<SunHoursRoutesOptions> = async (
       throw notFound(missing ?? `no scenario with id ${id}`);
   };
 
+  /**
+   * A result belongs to the area of its dataset (a comparison: of its scenario). For staff, and for the public
+   * when the URL names an area (`?council=`), another area's result is "not found", exactly as an unknown id; a
+   * public link without `?council=` opens in its own area, as a shared link to a published record does.
+   */
+  const mustBeOfRequestArea = async (
+    request: FastifyRequest,
+    owner: { kind: 'dataset'; name: string } | { kind: 'scenario'; id: number },
+    missing: string,
+  ) => {
+    if (areaParam(request.url) === null && !(await request.staff())) return;
+    const area =
+      owner.kind === 'dataset'
+        ? await recordArea(db, 'dataset', owner.name)
+        : await recordArea(db, 'scenario', owner.id);
+    if (area !== null && area !== (await request.area())) throw notFound(missing);
+  };
+
   const comparisonLinks = (record: ComparisonRecord) => ({
     ...links(record.id),
     png: links(record.afterId).png,
@@ -386,10 +405,18 @@ const sunHoursRoutes: FastifyPluginAsyncTypebox<SunHoursRoutesOptions> = async (
         if (!record || !compared) throw notFound(`no sun-hours job ${id}`);
         // A draft's comparison is for staff: to the public it does not exist.
         await mayReadScenario(request, record.scenario.id, `no sun-hours job ${id}`);
+        await mustBeOfRequestArea(
+          request,
+          { kind: 'scenario', id: record.scenario.id },
+          `no sun-hours job ${id}`,
+        );
         if (format === 'json') return reply.send(await withComparison(record, compared));
         if (compared.status !== 'done') throw notReady(id, compared);
         return sendComparison(reply, record, format, request.query.crs ?? 'EPSG:27700', compared);
       }
+      const dataset = await jobs.dataset(id);
+      if (dataset !== null)
+        await mustBeOfRequestArea(request, { kind: 'dataset', name: dataset }, `no sun-hours job ${id}`);
       if (format === 'json') return reply.send(await withResult(view));
       if (view.status !== 'done') throw notReady(id, view);
       return sendResult(reply, id, format, request.query.crs ?? 'EPSG:27700', view);

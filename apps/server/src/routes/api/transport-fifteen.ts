@@ -88,15 +88,18 @@ interface PoiCache {
 
 export function registerFifteenMinuteRoutes(app: FastifyInstance, deps: FifteenMinuteDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
-  let pois: Promise<PoiCache> | null = null;
+  // Per council area: a score uses the area's own points of interest and feeds only (the request's area: staff's
+  // own, the public's `?council=`), so one area's data never shapes another's answers.
+  const poisByArea = new Map<string, Promise<PoiCache>>();
   const maps = new LRUCache<string, object>({ max: 16 });
 
-  const poisNow = async (): Promise<PoiCache> => {
-    const version = await poiVersion(deps.db);
-    const cached = pois ? await pois.catch(() => null) : null;
+  const poisNow = async (areaId: string): Promise<PoiCache> => {
+    const version = await poiVersion(deps.db, areaId);
+    const current = poisByArea.get(areaId);
+    const cached = current ? await current.catch(() => null) : null;
     if (cached && cached.version === version) return cached;
-    pois = (async () => {
-      const p = await allPois(deps.db);
+    const pois = (async () => {
+      const p = await allPois(deps.db, areaId);
       const bySet = new Map<number, Bbox>();
       p.setIds.forEach((set, i) => {
         const x = p.lonLat[2 * i];
@@ -113,6 +116,7 @@ export function registerFifteenMinuteRoutes(app: FastifyInstance, deps: FifteenM
         coverage: [...bySet.values()],
       };
     })();
+    poisByArea.set(areaId, pois);
     return pois;
   };
 
@@ -134,11 +138,12 @@ export function registerFifteenMinuteRoutes(app: FastifyInstance, deps: FifteenM
     limitMin: number,
     area: [number, number, number, number],
     feedName: string | undefined,
+    areaId: string,
   ) => {
     const limitS = limitMin * 60;
     const names = feedName
       ? [feedName]
-      : (await listGtfsFeeds(deps.db))
+      : (await listGtfsFeeds(deps.db, areaId))
           .filter(
             (f) =>
               f.bbox &&
@@ -223,8 +228,9 @@ export function registerFifteenMinuteRoutes(app: FastifyInstance, deps: FifteenM
     async (request) => {
       const { lon, lat, limit, feed } = request.query;
       const ms = parseInstant(request.query.time, 'time');
-      const poi = await poisNow();
-      const origin = (await scorerFor(ms, limit, [lon, lat, lon, lat], feed))(lon, lat);
+      const areaId = await request.area();
+      const poi = await poisNow(areaId);
+      const origin = (await scorerFor(ms, limit, [lon, lat, lon, lat], feed, areaId))(lon, lat);
       const s = fifteenMinuteScore(origin.reached, origin.departureS, poi.services, WALKING_DEFAULTS, {
         limitMin: limit,
       });
@@ -301,11 +307,12 @@ export function registerFifteenMinuteRoutes(app: FastifyInstance, deps: FifteenM
           `a ${cell} m grid over that bbox has ${n} cells, more than ${MAX_SCORE_CELLS}: use larger cells or a smaller area`,
         );
       const ms = parseInstant(request.query.time, 'time');
-      const poi = await poisNow();
-      const key = JSON.stringify([bbox, ms, cell, limit, feed ?? null, poi.version]);
+      const areaId = await request.area();
+      const poi = await poisNow(areaId);
+      const key = JSON.stringify([areaId, bbox, ms, cell, limit, feed ?? null, poi.version]);
       const hit = maps.get(key);
       if (hit) return hit as never;
-      const score = await scorerFor(ms, limit, bbox, feed);
+      const score = await scorerFor(ms, limit, bbox, feed, areaId);
       const grid = scoreGrid(bbox, cell);
       const features = [];
       const feedsUsed = new Set<string>();

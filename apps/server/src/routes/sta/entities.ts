@@ -8,10 +8,12 @@ import { STA_NAVIGATION } from './request';
 
 export type StaJson = Record<string, unknown>;
 
-const links = (base: string, set: StaEntitySet, id: unknown): StaJson => {
+/** `suffix`: the query every link keeps (`?council=<area>` when the request named one), else ''. */
+const links = (base: string, set: StaEntitySet, id: unknown, suffix: string): StaJson => {
   const self = `${base}/${set}(${id})`;
-  const out: StaJson = { '@iot.id': id, '@iot.selfLink': self };
-  for (const nav of Object.keys(STA_NAVIGATION[set])) out[`${nav}@iot.navigationLink`] = `${self}/${nav}`;
+  const out: StaJson = { '@iot.id': id, '@iot.selfLink': `${self}${suffix}` };
+  for (const nav of Object.keys(STA_NAVIGATION[set]))
+    out[`${nav}@iot.navigationLink`] = `${self}/${nav}${suffix}`;
   return out;
 };
 
@@ -49,8 +51,8 @@ const FORMAT: Record<StaEntitySet, (row: StaJson) => StaJson> = {
   }),
 };
 
-/** One entity as SensorThings JSON. */
-export const staEntity = (base: string, set: StaEntitySet, row: StaJson): StaJson => ({
-  ...links(base, set, row.id),
+/** One entity as SensorThings JSON (its links end with `suffix`, e.g. `?council=leeds`). */
+export const staEntity = (base: string, set: StaEntitySet, row: StaJson, suffix = ''): StaJson => ({
+  ...links(base, set, row.id, suffix),
   ...FORMAT[set](row),
 });

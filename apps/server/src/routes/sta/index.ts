@@ -3,9 +3,14 @@
  * ObservedProperties and Observations; entity and navigation paths; `$top`, `$skip`, `$count`, `$orderby`,
  * `$expand=Datastreams` (on Things) and `$filter` on phenomenonTime. Collections carry `@iot.count` (with
  * `$count=true`) and `@iot.nextLink` when more entities follow.
+ *
+ * Each request reads one council area's sensors (staff: their own; the public: `?council=`, default `default`):
+ * another area's thing, datastream or observation is "not found", exactly as a missing one. Links carry the
+ * `?council=` the request named, so a client following them stays in that area.
  */
 import { type Db, staDatastreamsOfThings, staRead } from '@placetwin/db';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { areaParam } from '../../plugins/app/areas';
 import { notFound } from '../../plugins/app/problems';
 import { staEntity } from './entities';
 import { parseQueryOptions, parseResourcePath, STA_SETS } from './request';
@@ -50,30 +55,34 @@ export default async function staRoutes(app: FastifyInstance, { db }: StaRoutesO
     const target = parseResourcePath(path);
     const options = parseQueryOptions(request.query as Record<string, string>, target);
     const base = baseUrl(request);
+    const areaId = await request.area();
+    const council = areaParam(request.url);
+    const suffix = council === null ? '' : `?council=${encodeURIComponent(council)}`;
     if (target.single) {
-      const { rows } = await staRead(db, target.set, { ...options, top: 1, skip: 0, count: false });
+      const { rows } = await staRead(db, target.set, { ...options, areaId, top: 1, skip: 0, count: false });
       if (!rows[0]) throw notFound(`no entity at ${STA_ROOT}/${path}`);
-      const entity = staEntity(base, target.set, rows[0]);
+      const entity = staEntity(base, target.set, rows[0], suffix);
       if (options.expandDatastreams) {
-        entity.Datastreams = (await staDatastreamsOfThings(db, [rows[0].id as number])).map((d) =>
-          staEntity(base, 'Datastreams', d),
+        entity.Datastreams = (await staDatastreamsOfThings(db, [rows[0].id as number], areaId)).map((d) =>
+          staEntity(base, 'Datastreams', d, suffix),
         );
       }
       return entity;
     }
     // One row more than asked shows whether a next page exists.
-    const { rows, count } = await staRead(db, target.set, { ...options, top: options.top + 1 });
+    const { rows, count } = await staRead(db, target.set, { ...options, areaId, top: options.top + 1 });
     const page = rows.slice(0, options.top);
-    const value = page.map((r) => staEntity(base, target.set, r));
+    const value = page.map((r) => staEntity(base, target.set, r, suffix));
     if (options.expandDatastreams) {
       const datastreams = await staDatastreamsOfThings(
         db,
         page.map((r) => r.id as number),
+        areaId,
       );
       for (const thing of value) {
         thing.Datastreams = datastreams
           .filter((d) => d.thingId === thing['@iot.id'])
-          .map((d) => staEntity(base, 'Datastreams', d));
+          .map((d) => staEntity(base, 'Datastreams', d, suffix));
       }
     }
     return {

@@ -73,7 +73,7 @@ export function parseResourcePath(path: string): StaTarget {
 export const DEFAULT_TOP = 100;
 export const MAX_TOP = 10_000;
 
-export interface StaOptions extends StaQuery {
+export interface StaOptions extends Omit<StaQuery, 'areaId'> {
   expandDatastreams: boolean;
 }
 
