@@ -5,8 +5,8 @@ import { DataError } from '@placetwin/geo';
 import { osmPointsOfInterest } from '@placetwin/importers';
 import { essentialServicesOf } from '@placetwin/transport';
 import type { Command } from 'commander';
-import { feedNameFromPath } from './gtfs';
 import { areaOption } from './areas';
+import { feedNameFromPath } from './gtfs';
 
 /** The essential services (ESSENTIAL_SERVICES of @placetwin/transport) of an OSM PBF file, as points. */
 export function readOsmPois(path: string): { points: PoiInput[]; cutWays: number } {

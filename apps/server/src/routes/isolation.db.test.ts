@@ -19,15 +19,25 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addAreaFromArgs, importFile, parseAreaArgs } from '@placetwin/cli';
 import {
+  addAreaFromArgs,
+  ensureScenarioOverlay,
+  importFile,
+  importPoisPath,
+  parseAreaArgs,
+} from '@placetwin/cli';
+import {
+  appendChanges,
   createConsultation,
+  createDeviceKey,
   createScenario,
   createStory,
   createUser,
   type Db,
+  loadSensorTarget,
   moderateComment,
   openConsultation,
   openTestDb,
@@ -35,10 +45,11 @@ import {
   registerSensors,
   type StorySlide,
   setScenarioStatus,
+  storeObservations,
   submitComment,
   updateStory,
 } from '@placetwin/db';
-import { parseSensorList } from '@placetwin/sensors';
+import { type LiveEvent, parseSensorList } from '@placetwin/sensors';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, sample } from '../../../../test/support/paths';
@@ -68,6 +79,15 @@ interface Fixture {
   sensor: string;
   sensorName: string;
   feed: string;
+  /** SensorThings ids of the sensor's thing, its datastream and one reading of it. */
+  thing: number;
+  datastream: number;
+  observation: number;
+  /** A device key of the sensor (for the live stream's ingest). */
+  deviceKey: string;
+  /** Overlay tileset URLs (`/tilesets/<dataset>/scenarios/<id>/<hash>.json`) of the draft and published scenario. */
+  draftOverlay: string;
+  publishedOverlay: string;
   /** Texts only this area's records contain. */
   markers: string[];
   /** Of those, the ones the public must never see (drafts, pending comments, staff names). */
@@ -114,9 +134,40 @@ async function makeArea(area: AreaId, sensorDef: Awaited<ReturnType<typeof parse
       [dataset],
     )
   ).rows[0].id;
-  const draft = await createScenario(db, { dataset, name: `Draft scenario ${tag}`, areaId: area });
+  const draft0 = await createScenario(db, { dataset, name: `Draft scenario ${tag}`, areaId: area });
   const p = await createScenario(db, { dataset, name: `Published scenario ${tag}`, areaId: area });
-  const published = await setScenarioStatus(db, p.id, p.version, 'published');
+  // One added block each, 60 m east of the building, so both scenarios have an overlay tileset on disk.
+  const c = (
+    await db.query<{ x: number; y: number }>(
+      'SELECT ST_X(ST_Centroid(footprint)) AS x, ST_Y(ST_Centroid(footprint)) AS y FROM buildings WHERE id = $1',
+      [building],
+    )
+  ).rows[0];
+  const [x, y] = [c.x + 0.0009, c.y];
+  const block = {
+    op: 'add' as const,
+    id: 'new/block',
+    footprint: {
+      type: 'Polygon' as const,
+      coordinates: [
+        [
+          [x, y],
+          [x + 0.00015, y],
+          [x + 0.00015, y + 0.00009],
+          [x, y + 0.00009],
+          [x, y],
+        ],
+      ],
+    },
+    use: 'residential' as const,
+    storeys: 4,
+  };
+  const draft = (await appendChanges(db, draft0.id, draft0.version, [block])).scenario;
+  const pEdited = (await appendChanges(db, p.id, p.version, [block])).scenario;
+  const published = await setScenarioStatus(db, p.id, pEdited.version, 'published');
+  const tilesetsDir = join(root, 'tilesets');
+  const draftOverlay = (await ensureScenarioOverlay(db, draft.id, tilesetsDir)).tilesetUrl!;
+  const publishedOverlay = (await ensureScenarioOverlay(db, published.id, tilesetsDir)).tilesetUrl!;
   const users = {} as Record<Role, number>;
   for (const role of ['admin', 'planner', 'councillor'] as const) {
     users[role] = (
@@ -168,6 +219,29 @@ async function makeArea(area: AreaId, sensorDef: Awaited<ReturnType<typeof parse
     text: `Pending comment ${tag}`,
   });
   await registerSensors(db, [sensorDef], { areaId: area, file: 'leeds-footfall-sites.geojson' });
+  // One reading of the sensor (its lowest valid value, at a time of the real footfall file's span).
+  const target = (await loadSensorTarget(db, sensorDef.id))!;
+  const ds = target.datastreams[0];
+  await storeObservations(db, [
+    {
+      sensorId: sensorDef.id,
+      property: ds.property,
+      observation: {
+        datastreamId: ds.id,
+        phenomenonTimeMs: Date.UTC(2009, 0, 1),
+        value: ds.minValue,
+        quality: null,
+      },
+    },
+  ]);
+  const ids = (
+    await db.query<{ thing: number; observation: number }>(
+      `SELECT t.id AS thing, o.id AS observation FROM sensor_things t JOIN observations o ON o.datastream_id = $2
+       WHERE t.sensor_id = $1`,
+      [sensorDef.id, ds.id],
+    )
+  ).rows[0];
+  const deviceKey = (await createDeviceKey(db, sensorDef.id))!;
   const feed = `feed-${area}`;
   // A feed row only (no timetable): enough to own a feed name. Constructed: the sample GTFS is one region's.
   await db.query(
@@ -187,6 +261,12 @@ async function makeArea(area: AreaId, sensorDef: Awaited<ReturnType<typeof parse
     sensor: sensorDef.id,
     sensorName: sensorDef.name,
     feed,
+    thing: Number(ids.thing),
+    datastream: Number(ds.id),
+    observation: Number(ids.observation),
+    deviceKey,
+    draftOverlay,
+    publishedOverlay,
     markers: [
       `Dataset title ${tag}`,
       `Draft scenario ${tag}`,
@@ -287,17 +367,21 @@ const SHARED_ROUTES: Record<string, string> = {
   'POST /staff/area': "the admin's own area settings form",
   'GET /api/solar/position': 'sun position: a formula, no data',
   'GET /api/solar/shadows':
-    'computed for a point; reads buildings by place (see the report: not yet area-scoped)',
-  'GET /api/solar/sun-hours/:ref': 'a job by its unguessable random reference',
+    'area-scoped: own/other/missing rows in "area-scoped sensors, results and tiles" below',
+  'GET /api/solar/sun-hours/:ref':
+    'area-scoped: own/other/missing rows in "area-scoped sensors, results and tiles" below',
   'GET /api/sensors/ingest': 'device ingest endpoint (device key auth)',
-  'GET /api/sensors/stream': 'live stream (see the report: not yet area-scoped)',
-  'GET /sta/v1.1': 'SensorThings root (see the report: not yet area-scoped)',
-  'GET /sta/v1.1/*': 'SensorThings entities (see the report: not yet area-scoped)',
+  'GET /api/sensors/stream':
+    'area-scoped: own/other/missing rows in "area-scoped sensors, results and tiles" below',
+  'GET /sta/v1.1': 'SensorThings root: the list of entity sets, no data',
+  'GET /sta/v1.1/*': 'area-scoped: own/other/missing rows in "area-scoped sensors, results and tiles" below',
   'GET /sta/*': 'SensorThings redirect',
   'GET /api/transport/realtime': 'GTFS-Realtime status',
-  'GET /api/transport/fifteen-minute': 'computed for a point from POIs (see the report)',
-  'GET /api/transport/fifteen-minute/map': 'computed for a box from POIs (see the report)',
-  'GET /tilesets/*': 'static 3D Tiles files (see the report)',
+  'GET /api/transport/fifteen-minute':
+    'area-scoped: own/other/missing rows in "area-scoped sensors, results and tiles" below',
+  'GET /api/transport/fifteen-minute/map':
+    'area-scoped: own/other/missing rows in "area-scoped sensors, results and tiles" below',
+  'GET /tilesets/*': 'area-scoped: own/other/missing rows in "area-scoped sensors, results and tiles" below',
   'GET /basemap/:z/:x/:y.png': 'the OpenStreetMap basemap: public reference imagery shared by every area',
   'GET /consult/assets/govuk/*': 'static assets',
   'GET /consult/assets/app/*': 'static assets',
@@ -663,3 +747,323 @@ describe('tenant isolation', () => {
     ]);
   });
 });
+
+describe('area-scoped sensors, results and tiles', () => {
+  /** Oakham's market place (public coordinates), inside Rutland's points of interest. */
+  const OAKHAM = { lon: -0.7275, lat: 52.67 };
+  const sunHours = {} as Record<AreaId, string>;
+  const bboxOf = {} as Record<AreaId, string>;
+  const headersOf = (who: Who, asker: AreaId) => (who === 'public' ? {} : staff[asker][who]);
+  /** The public names its area with `?council=`; staff act in their own. */
+  const get = (url: string, who: Who, asker: AreaId) =>
+    app.inject({
+      url: who === 'public' ? `${url}${url.includes('?') ? '&' : '?'}council=${asker}` : url,
+      headers: headersOf(who, asker),
+    });
+
+  beforeAll(async () => {
+    // Rutland's real OSM services, imported into Rutland's area only: Leeds has no points of interest here.
+    await importPoisPath(db, sample('rutland', 'rutland-2022-11.osm.pbf'), {
+      name: 'rutland',
+      areaId: 'default',
+    });
+    // A sun-hours run over each area's own dataset (a 40 m square around its building), by that area's planner.
+    for (const area of AREAS) {
+      const c = (
+        await db.query<{ x: number; y: number }>(
+          'SELECT ST_X(ST_Centroid(footprint)) AS x, ST_Y(ST_Centroid(footprint)) AS y FROM buildings WHERE id = $1',
+          [fx[area].building],
+        )
+      ).rows[0];
+      const [w, s, e, n] = [c.x - 0.0003, c.y - 0.0002, c.x + 0.0003, c.y + 0.0002];
+      bboxOf[area] = [w, s, e, n].join(',');
+      const r = await app.inject({
+        method: 'POST',
+        url: '/api/solar/sun-hours',
+        headers: { ...staff[area].planner, prefer: 'wait=300' },
+        payload: {
+          dataset: fx[area].dataset,
+          date: '2026-03-21',
+          cellSizeM: 2,
+          area: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [w, s],
+                [e, s],
+                [e, n],
+                [w, n],
+                [w, s],
+              ],
+            ],
+          },
+        },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      sunHours[area] = r.json().id;
+    }
+    expect(sunHours.default).not.toBe(sunHours.leeds);
+  }, 600_000);
+
+  /** A URL naming a record of an area (or, for null, one that does not exist), and who finds their own. */
+  interface Row {
+    url: (a: AreaId | null) => string;
+    /** Status of the asker's own area's record, per role. */
+    own: (who: Who) => number;
+  }
+  const N = MISSING.number;
+  const sta = (path: (f: Fixture | null) => string): Row => ({
+    url: (a) => `/sta/v1.1/${path(a === null ? null : fx[a])}`,
+    own: () => 200,
+  });
+  const ROWS: Record<string, Row> = {
+    'STA Things(id)': sta((f) => `Things(${f?.thing ?? N})`),
+    'STA Things(id)?$expand=Datastreams': sta((f) => `Things(${f?.thing ?? N})?$expand=Datastreams`),
+    'STA Locations(id)': sta((f) => `Locations(${f?.thing ?? N})`),
+    'STA Datastreams(id)': sta((f) => `Datastreams(${f?.datastream ?? N})`),
+    'STA Datastreams(id)/Thing': sta((f) => `Datastreams(${f?.datastream ?? N})/Thing`),
+    'STA Datastreams(id)/ObservedProperty': sta((f) => `Datastreams(${f?.datastream ?? N})/ObservedProperty`),
+    'STA Observations(id)': sta((f) => `Observations(${f?.observation ?? N})`),
+    'STA Observations(id)/Datastream': sta((f) => `Observations(${f?.observation ?? N})/Datastream`),
+    'STA Things(id)/Datastreams': sta((f) => `Things(${f?.thing ?? N})/Datastreams`),
+    'STA Things(id)/Locations': sta((f) => `Things(${f?.thing ?? N})/Locations`),
+    'STA Datastreams(id)/Observations': sta((f) => `Datastreams(${f?.datastream ?? N})/Observations`),
+    'sun-hours result': {
+      url: (a) => `/api/solar/sun-hours/${a === null ? 'f'.repeat(32) : sunHours[a]}`,
+      own: () => 200,
+    },
+    'sun-hours result as CSV': {
+      url: (a) => `/api/solar/sun-hours/${a === null ? 'f'.repeat(32) : sunHours[a]}.csv`,
+      own: () => 200,
+    },
+    'ground shadows': {
+      url: (a) =>
+        `/api/solar/shadows?dataset=${a === null ? MISSING.dataset : fx[a].dataset}&time=2026-03-21T12:00:00Z&bbox=${
+          bboxOf[a ?? 'default']
+        }`,
+      own: () => 200,
+    },
+    "draft scenario's overlay tileset": {
+      url: (a) =>
+        a === null ? `/tilesets/${MISSING.dataset}/scenarios/${N}/0000000000000000.json` : fx[a].draftOverlay,
+      // Staff of the area only: to the public a draft's overlay does not exist.
+      own: (who) => (who === 'public' ? 404 : 200),
+    },
+  };
+
+  it('another area’s SensorThings entity, sun-hours result, shadows or draft overlay answers as a missing one', async () => {
+    const differ: string[] = [];
+    const ownWrong: string[] = [];
+    for (const [what, row] of Object.entries(ROWS)) {
+      for (const asker of AREAS) {
+        for (const who of WHO) {
+          const own = await get(row.url(asker), who, asker);
+          const oth = await get(row.url(other(asker)), who, asker);
+          const missing = await get(row.url(null), who, asker);
+          expectNoLeak(own, who, asker, `${what} (own)`);
+          expectNoLeak(oth, who, asker, `${what} (other)`);
+          if (own.statusCode !== row.own(who))
+            ownWrong.push(`${what}: ${who} of ${asker}: own ${own.statusCode}`);
+          const [a, b] = [
+            { s: oth.statusCode, t: problemType(oth) },
+            { s: missing.statusCode, t: problemType(missing) },
+          ];
+          if (a.s !== b.s || a.t !== b.t)
+            differ.push(`${what}: ${who} of ${asker}: other ${a.s} ${a.t}, missing ${b.s} ${b.t}`);
+          // A collection of another area's entity is as empty as a missing one's (and the own one is not).
+          if (b.s === 200 && what.startsWith('STA')) {
+            expect(oth.json().value, `${what}: ${who} of ${asker}`).toEqual(missing.json().value);
+            expect(own.json().value.length, `${what}: ${who} of ${asker} (own)`).toBeGreaterThan(0);
+          }
+        }
+      }
+    }
+    expect(differ).toEqual([]);
+    expect(ownWrong).toEqual([]);
+  }, 600_000);
+
+  it('SensorThings collections list only the area’s things, datastreams and readings; links keep ?council=', async () => {
+    for (const asker of AREAS) {
+      for (const who of WHO) {
+        const things = await get('/sta/v1.1/Things?$expand=Datastreams&$count=true', who, asker);
+        expectNoLeak(things, who, asker, 'STA Things');
+        expect(things.json()['@iot.count']).toBe(1);
+        expect(things.json().value.map((t: { '@iot.id': number }) => t['@iot.id'])).toEqual([
+          fx[asker].thing,
+        ]);
+        expect(things.json().value[0].Datastreams.map((d: { '@iot.id': number }) => d['@iot.id'])).toEqual([
+          fx[asker].datastream,
+        ]);
+        const dss = await get('/sta/v1.1/Datastreams?$count=true', who, asker);
+        expect(dss.json().value.map((d: { '@iot.id': number }) => d['@iot.id'])).toEqual([
+          fx[asker].datastream,
+        ]);
+        const obs = await get('/sta/v1.1/Observations?$count=true', who, asker);
+        expect(obs.json()['@iot.count']).toBe(1);
+        expect(obs.json().value.map((o: { '@iot.id': number }) => o['@iot.id'])).toEqual([
+          fx[asker].observation,
+        ]);
+        const locations = await get('/sta/v1.1/Locations', who, asker);
+        expect(locations.json().value.map((l: { '@iot.id': number }) => l['@iot.id'])).toEqual([
+          fx[asker].thing,
+        ]);
+        // Observed properties are the install's shared vocabulary (no area's data): listed for everyone.
+        expect((await get('/sta/v1.1/ObservedProperties', who, asker)).statusCode).toBe(200);
+      }
+    }
+    const leeds = (await get('/sta/v1.1/Things', 'public', 'leeds')).json().value[0];
+    expect(leeds['@iot.selfLink']).toMatch(
+      new RegExp(`/sta/v1\\.1/Things\\(${fx.leeds.thing}\\)\\?council=leeds$`),
+    );
+    const followed = await app.inject({
+      url:
+        new URL(leeds['Datastreams@iot.navigationLink']).pathname +
+        new URL(leeds['Datastreams@iot.navigationLink']).search,
+    });
+    expect(followed.json().value.map((d: { '@iot.id': number }) => d['@iot.id'])).toEqual([
+      fx.leeds.datastream,
+    ]);
+  });
+
+  it('published overlays stay public and cacheable; a draft’s is private to its area’s staff', async () => {
+    for (const asker of AREAS) {
+      for (const who of WHO) {
+        for (const area of AREAS) {
+          const pub = await get(fx[area].publishedOverlay, who, asker);
+          expect(pub.statusCode, `${who} of ${asker}: ${area}'s published overlay`).toBe(200);
+          expect(pub.headers['cache-control']).toMatch(/^no-cache$|^public/);
+        }
+        const draft = await get(fx[asker].draftOverlay, who, asker);
+        if (who !== 'public') {
+          expect(draft.headers['cache-control']).toMatch(/^private/);
+          // The draft overlay's content files are refused alike (not only its tileset JSON).
+          const glb = (
+            draft.json() as {
+              root: { content?: { uri: string }; children?: { content?: { uri: string } }[] };
+            }
+          ).root;
+          const uri = glb.content?.uri ?? glb.children?.find((c) => c.content)?.content?.uri;
+          expect(uri).toBeTruthy();
+          const file = fx[asker].draftOverlay.replace(/[^/]+$/, uri!);
+          expect((await get(file, who, asker)).statusCode).toBe(200);
+          expect((await get(file, 'public', asker)).statusCode).toBe(404);
+          expect((await get(file, who, other(asker))).statusCode).toBe(404);
+        }
+      }
+    }
+  });
+
+  it('15-minute scores use the asking area’s points of interest only', async () => {
+    const time = '2026-03-18T09:00:00Z';
+    for (const who of WHO) {
+      const rutland = (
+        await get(
+          `/api/transport/fifteen-minute?lon=${OAKHAM.lon}&lat=${OAKHAM.lat}&time=${time}`,
+          who,
+          'default',
+        )
+      ).json();
+      expect(rutland.covered).toBe(true);
+      expect(rutland.score).toBeGreaterThan(0);
+      const leeds = (
+        await get(
+          `/api/transport/fifteen-minute?lon=${OAKHAM.lon}&lat=${OAKHAM.lat}&time=${time}`,
+          who,
+          'leeds',
+        )
+      ).json();
+      expect(leeds.covered).toBe(false);
+      expect(leeds.score).toBeNull();
+      const box = '-0.74,52.665,-0.715,52.675';
+      const mapR = (
+        await get(`/api/transport/fifteen-minute/map?bbox=${box}&time=${time}&cell=500`, who, 'default')
+      ).json();
+      const mapL = (
+        await get(`/api/transport/fifteen-minute/map?bbox=${box}&time=${time}&cell=500`, who, 'leeds')
+      ).json();
+      expect(mapR.features.length).toBeGreaterThan(0);
+      expect(mapL.features).toEqual([]);
+      expect(mapL.uncoveredCells).toBe(mapR.features.length + mapR.uncoveredCells);
+    }
+  });
+
+  it('the live sensor stream sends each area only its own sensors’ readings', async () => {
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const streams = {
+      leedsPublic: openEventStream(`${address}/api/sensors/stream?council=leeds`, {}),
+      rutlandPlanner: openEventStream(`${address}/api/sensors/stream`, staff.default.planner),
+      homePublic: openEventStream(`${address}/api/sensors/stream`, {}),
+    };
+    try {
+      await Promise.all(Object.values(streams).map((s) => s.opened));
+      const ingest = async (area: AreaId, hour: number) => {
+        const t = (await loadSensorTarget(db, fx[area].sensor))!;
+        const r = await app.inject({
+          method: 'POST',
+          url: `/api/sensors/${fx[area].sensor}/observations`,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${fx[area].deviceKey}` },
+          payload: JSON.stringify({
+            time: new Date(Date.UTC(2009, 0, 2, hour)).toISOString(),
+            value: t.datastreams[0].minValue,
+          }),
+        });
+        expect(r.statusCode, r.body).toBeLessThan(300);
+      };
+      // Leeds, Rutland, Leeds: each stream's last expected event comes after the other area's reading.
+      await ingest('leeds', 1);
+      await ingest('default', 2);
+      await ingest('leeds', 3);
+      const leeds = await streams.leedsPublic.until(
+        (e) => e.filter((x) => x.type === 'observation').length >= 2,
+      );
+      expect(leeds.map((e) => e.sensorId)).toEqual([fx.leeds.sensor, fx.leeds.sensor]);
+      for (const s of [streams.rutlandPlanner, streams.homePublic]) {
+        const got = await s.until((e) => e.some((x) => x.type === 'observation'));
+        expect(got.map((e) => e.sensorId)).toEqual([fx.default.sensor]);
+      }
+    } finally {
+      for (const s of Object.values(streams)) s.close();
+    }
+  });
+});
+
+/** A live `GET /api/sensors/stream` over a real socket, collecting its events. */
+function openEventStream(url: string, headers: Record<string, string>) {
+  const events: LiveEvent[] = [];
+  let wake = () => {};
+  const req = httpRequest(url, { headers });
+  const opened = new Promise<void>((resolve, reject) => {
+    req.on('error', reject);
+    req.on('response', (res: IncomingMessage) => {
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        for (let i = buffer.indexOf('\n\n'); i >= 0; i = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, i);
+          buffer = buffer.slice(i + 2);
+          if (block.includes(': connected')) resolve();
+          const data = block.split('\n').find((l) => l.startsWith('data: '));
+          if (data) events.push(JSON.parse(data.slice(6)));
+        }
+        wake();
+      });
+    });
+  });
+  req.end();
+  return {
+    opened,
+    async until(done: (events: LiveEvent[]) => boolean, timeoutMs = 20_000): Promise<LiveEvent[]> {
+      const deadline = Date.now() + timeoutMs;
+      while (!done(events)) {
+        if (Date.now() > deadline) throw new Error(`SSE: only ${events.length} events in ${timeoutMs} ms`);
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, 200);
+        });
+      }
+      return events;
+    },
+    close: () => req.destroy(),
+  };
+}
