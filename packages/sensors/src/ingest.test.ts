@@ -129,6 +129,38 @@ describe('LiveFeed and counters', () => {
     ]);
   });
 
+  it("gives each event its stored reading's area (the live stream sends an area only its own)", () => {
+    const feed = new LiveFeed();
+    const got: LiveEvent[] = [];
+    feed.subscribe((e) => got.push(e));
+    const reading = (sensorId: string, areaId: string, datastreamId: number) => ({
+      sensorId,
+      areaId,
+      property: 'footfall',
+      observation: { datastreamId, phenomenonTimeMs: Date.UTC(2009, 0, 1), value: 700, quality: null },
+    });
+    feed.publishStored({
+      inserted: [reading('leeds-briggate', 'leeds', 1), reading('oakham-high-st', 'default', 2)],
+      duplicates: 0,
+      orphaned: 0,
+      alerts: [
+        {
+          kind: 'raised',
+          datastreamId: 1,
+          level: 'warning',
+          threshold: { level: 'warning', above: 500 },
+          value: 700,
+          timeMs: Date.UTC(2009, 0, 1),
+        },
+      ],
+    });
+    expect(got.map((e) => [e.type, e.sensorId, e.areaId])).toEqual([
+      ['observation', 'leeds-briggate', 'leeds'],
+      ['observation', 'oakham-high-st', 'default'],
+      ['alert', 'leeds-briggate', 'leeds'],
+    ]);
+  });
+
   it('counts rejections by reason', () => {
     const c = new IngestCounters();
     c.reject('bad-json');

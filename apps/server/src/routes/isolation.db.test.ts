@@ -27,6 +27,7 @@ import {
   ensureScenarioOverlay,
   importFile,
   importPoisPath,
+  loadOstn15,
   parseAreaArgs,
 } from '@placetwin/cli';
 import {
@@ -52,7 +53,7 @@ import {
 import { type LiveEvent, parseSensorList } from '@placetwin/sensors';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, sample } from '../../../../test/support/paths';
+import { repoRoot, sample, sampleDataDir } from '../../../../test/support/paths';
 import { buildApp } from '../app';
 
 const BOUNDARIES = sample('boundaries/local-authority-districts-2017-uk.geojson');
@@ -136,32 +137,8 @@ async function makeArea(area: AreaId, sensorDef: Awaited<ReturnType<typeof parse
   ).rows[0].id;
   const draft0 = await createScenario(db, { dataset, name: `Draft scenario ${tag}`, areaId: area });
   const p = await createScenario(db, { dataset, name: `Published scenario ${tag}`, areaId: area });
-  // One added block each, 60 m east of the building, so both scenarios have an overlay tileset on disk.
-  const c = (
-    await db.query<{ x: number; y: number }>(
-      'SELECT ST_X(ST_Centroid(footprint)) AS x, ST_Y(ST_Centroid(footprint)) AS y FROM buildings WHERE id = $1',
-      [building],
-    )
-  ).rows[0];
-  const [x, y] = [c.x + 0.0009, c.y];
-  const block = {
-    op: 'add' as const,
-    id: 'new/block',
-    footprint: {
-      type: 'Polygon' as const,
-      coordinates: [
-        [
-          [x, y],
-          [x + 0.00015, y],
-          [x + 0.00015, y + 0.00009],
-          [x, y + 0.00009],
-          [x, y],
-        ],
-      ],
-    },
-    use: 'residential' as const,
-    storeys: 4,
-  };
+  // The building raised to 6 storeys in each, so both scenarios have an overlay tileset on disk.
+  const block = { op: 'modify' as const, id: building, storeys: 6 };
   const draft = (await appendChanges(db, draft0.id, draft0.version, [block])).scenario;
   const pEdited = (await appendChanges(db, p.id, p.version, [block])).scenario;
   const published = await setScenarioStatus(db, p.id, pEdited.version, 'published');
@@ -767,12 +744,20 @@ describe('area-scoped sensors, results and tiles', () => {
       name: 'rutland',
       areaId: 'default',
     });
-    // A sun-hours run over each area's own dataset (a 40 m square around its building), by that area's planner.
+    // Sun and shadow analyses work in British National Grid, and the Delft sample is not in Great Britain: each
+    // area gets the courtyard fixture (constructed, see test/fixtures/README.md) as a dataset of its own, and a
+    // sun-hours run over it (a square inside the courtyard), by that area's planner.
+    await loadOstn15(sampleDataDir);
     for (const area of AREAS) {
+      await importFile(db, join(repoRoot, 'test/fixtures/courtyard-bng.geojson'), {
+        dataset: `sun-${area}`,
+        areaId: area,
+      });
       const c = (
         await db.query<{ x: number; y: number }>(
-          'SELECT ST_X(ST_Centroid(footprint)) AS x, ST_Y(ST_Centroid(footprint)) AS y FROM buildings WHERE id = $1',
-          [fx[area].building],
+          `SELECT ST_X(ST_Centroid(ST_Collect(b.footprint))) AS x, ST_Y(ST_Centroid(ST_Collect(b.footprint))) AS y
+           FROM buildings b JOIN datasets d ON d.id = b.dataset_id WHERE d.name = $1 AND d.area_id = $2`,
+          [`sun-${area}`, area],
         )
       ).rows[0];
       const [w, s, e, n] = [c.x - 0.0003, c.y - 0.0002, c.x + 0.0003, c.y + 0.0002];
@@ -782,7 +767,7 @@ describe('area-scoped sensors, results and tiles', () => {
         url: '/api/solar/sun-hours',
         headers: { ...staff[area].planner, prefer: 'wait=300' },
         payload: {
-          dataset: fx[area].dataset,
+          dataset: `sun-${area}`,
           date: '2026-03-21',
           cellSizeM: 2,
           area: {
@@ -838,7 +823,7 @@ describe('area-scoped sensors, results and tiles', () => {
     },
     'ground shadows': {
       url: (a) =>
-        `/api/solar/shadows?dataset=${a === null ? MISSING.dataset : fx[a].dataset}&time=2026-03-21T12:00:00Z&bbox=${
+        `/api/solar/shadows?dataset=${a === null ? MISSING.dataset : `sun-${a}`}&time=2026-03-21T12:00:00Z&bbox=${
           bboxOf[a ?? 'default']
         }`,
       own: () => 200,
