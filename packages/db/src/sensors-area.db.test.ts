@@ -42,7 +42,7 @@ beforeAll(async () => {
     // The store says which area each new reading is in (the live stream sends it to that area only).
     expect(stored.inserted.map((r) => r.areaId)).toEqual([site === sites[0] ? 'leeds' : 'default']);
   }
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   await drop?.();
