@@ -16,7 +16,7 @@ export {
   saveLeverSet,
 } from './carbon';
 export * from './consultations';
-export { type Db, type OpenDbOptions, openDb, openDbFromEnv } from './db';
+export { type Db, dumpEmbedded, type OpenDbOptions, openDb, openDbFromEnv } from './db';
 export { type EnergyStockQuery, type EnergyStockRow, energyStockBuildings } from './energy';
 export {
   buildingReferencePoints,
@@ -53,7 +53,7 @@ export {
 export * from './scenarios';
 export * from './sensors';
 export * from './stories';
-export { openTestDb } from './testing';
+export { openTestDb, TEST_DB_CACHE_ENV, type TestDbSeed } from './testing';
 export * from './tileRuns';
 export * from './transport';
 export * from './uprns';
