@@ -21,6 +21,8 @@ export default defineConfig({
         test: {
           name: 'db',
           include: ['packages/*/src/**/*.db.test.ts', 'apps/*/src/**/*.db.test.ts', 'test/**/*.db.test.ts'],
+          // Keeps each migrated/seeded database state once per run, for files to start from (embedded lane).
+          globalSetup: ['test/support/db-global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
           fileParallelism: false,

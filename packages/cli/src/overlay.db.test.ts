@@ -12,9 +12,9 @@ import { appendChanges, createScenario, type Db, getScenario, openTestDb } from 
 import { type FootprintGeoJson, localFrame } from '@placetwin/scenario';
 import { readTileContent, type Tile, type Tileset } from '@placetwin/tiles';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sample } from '../../../test/support/paths';
+import { rutlandImported } from '../../../test/support/test-db';
 import { ensureScenarioOverlay, OVERLAY_GRACE_MS, scenarioOverlayDir, tileScenarioOverlay } from './overlay';
-import { importFile, tileDataset } from './pipeline';
+import { tileDataset } from './pipeline';
 
 const TRAVIS_PERKINS = 'rutland:w178280261';
 const STATION = 'rutland:w178280140';
@@ -73,10 +73,9 @@ async function overlayBuildings(url: string): Promise<Map<string, unknown>> {
 }
 
 beforeAll(async () => {
-  ({ db, drop } = await openTestDb());
+  ({ db, drop } = await openTestDb(rutlandImported));
   root = await mkdtemp(join(tmpdir(), 'placetwin-overlay-'));
   tilesetsDir = join(root, 'tilesets');
-  await importFile(db, sample('rutland', 'rutland-2022-11.osm.pbf'), { dataset: 'rutland' });
   await tileDataset(db, 'rutland', tilesetsDir);
   baselineDir = join(tilesetsDir, 'rutland');
 });

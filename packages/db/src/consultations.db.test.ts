@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { importerFor } from '@placetwin/importers';
 import {
   type Change,
   type FootprintGeoJson,
@@ -9,7 +7,7 @@ import {
   storeysForFloorArea,
 } from '@placetwin/scenario';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sample } from '../../../test/support/paths';
+import { rutlandFeatures } from '../../../test/support/test-db';
 import { createUser } from './auth';
 import {
   ANONYMOUS,
@@ -32,7 +30,6 @@ import {
   updateConsultation,
 } from './consultations';
 import type { Db } from './db';
-import { importFeatures } from './repositories';
 import {
   appendChanges,
   baselineBuildings,
@@ -82,22 +79,7 @@ let scenario: ScenarioRecord;
 let plannerId: number;
 
 beforeAll(async () => {
-  ({ db, drop } = await openTestDb());
-  const file = 'rutland-2022-11.osm.pbf';
-  const bytes = new Uint8Array(await readFile(sample('rutland', file)));
-  await importFeatures(
-    db,
-    {
-      name: 'rutland',
-      title: 'Rutland',
-      source: file,
-      licence: 'ODbL-1.0',
-      attribution: '© OpenStreetMap contributors',
-      vintage: '2022-11',
-      crs: 'EPSG:4326',
-    },
-    importerFor(bytes, file).parse(bytes, { fileName: file, skipInvalid: true }),
-  );
+  ({ db, drop } = await openTestDb(rutlandFeatures));
   const s = await createScenario(db, { dataset: 'rutland', name: 'Station Approach', site: SITE });
   const edited = await appendChanges(db, s.id, 1, CHANGES);
   scenario = edited.scenario;

@@ -21,6 +21,8 @@ export interface OpenDbOptions {
   dataDir?: string;
   /** Schema for the tables (server mode), e.g. to isolate test runs; PostGIS stays in `public`. */
   schema?: string;
+  /** Embedded mode: start from this copy of a data directory (from `dumpEmbedded`) instead of an empty one. */
+  loadDataDir?: Blob;
 }
 
 const INT8 = 20;
@@ -43,11 +45,15 @@ function mutex() {
   };
 }
 
-async function openEmbedded(dataDir: string): Promise<Db> {
+/** The PGlite behind each embedded Db, for `dumpEmbedded`. */
+const embedded = new WeakMap<Db, PGlite>();
+
+async function openEmbedded(dataDir: string, loadDataDir?: Blob): Promise<Db> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const lite = await PGlite.create(dataDir, {
     extensions: { postgis },
     parsers: { [INT8]: (v: string) => Number(v), [NUMERIC]: (v: string) => Number(v) },
+    ...(loadDataDir ? { loadDataDir } : {}),
   });
   const exclusive = mutex();
   const raw = async <R>(sql: string, params?: unknown[]) => {
@@ -60,7 +66,7 @@ async function openEmbedded(dataDir: string): Promise<Db> {
     transaction: (fn) => fn(txDb()),
     close: async () => {},
   });
-  return {
+  const db: Db = {
     kind: 'embedded',
     query: (sql, params) => exclusive(() => raw(sql, params)),
     transaction: (fn) =>
@@ -77,6 +83,15 @@ async function openEmbedded(dataDir: string): Promise<Db> {
       }),
     close: () => exclusive(() => lite.close()),
   };
+  embedded.set(db, lite);
+  return db;
+}
+
+/** A copy of an embedded database's whole data directory (a tarball), to open others from with `loadDataDir`. */
+export async function dumpEmbedded(db: Db): Promise<Blob> {
+  const lite = embedded.get(db);
+  if (!lite) throw new Error('dumpEmbedded: not an embedded database');
+  return lite.dumpDataDir('none');
 }
 
 function openServer(databaseUrl: string, schema?: string): Db {
@@ -132,7 +147,10 @@ export async function openDb(options: OpenDbOptions = {}): Promise<Db> {
     }
   } else {
     const base = options.dataDir ?? process.env.PLACETWIN_DATA_DIR ?? '.placetwin';
-    db = await openEmbedded(base.startsWith('memory://') ? base : join(resolve(base), 'pgdata'));
+    db = await openEmbedded(
+      base.startsWith('memory://') ? base : join(resolve(base), 'pgdata'),
+      options.loadDataDir,
+    );
   }
   await migrate(db);
   return db;

@@ -53,7 +53,7 @@ export {
 export * from './scenarios';
 export * from './sensors';
 export * from './stories';
-export { openTestDb } from './testing';
+export { openTestDb, TEST_DB_CACHE_ENV, type TestDbSeed } from './testing';
 export * from './tileRuns';
 export * from './transport';
 export * from './uprns';

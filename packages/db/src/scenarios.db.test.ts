@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { importerFor } from '@placetwin/importers';
 import {
   type Change,
   evaluateScenario,
@@ -9,9 +7,9 @@ import {
   ScenarioValidationError,
 } from '@placetwin/scenario';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sample } from '../../../test/support/paths';
+import { rutlandFeatures } from '../../../test/support/test-db';
 import type { Db } from './db';
-import { getDataset, importFeatures } from './repositories';
+import { getDataset } from './repositories';
 import {
   appendChanges,
   baselineBuildings,
@@ -75,22 +73,7 @@ const blockB: Change = {
 let db: Db;
 let drop: () => Promise<void>;
 beforeAll(async () => {
-  ({ db, drop } = await openTestDb());
-  const file = 'rutland-2022-11.osm.pbf';
-  const bytes = new Uint8Array(await readFile(sample('rutland', file)));
-  await importFeatures(
-    db,
-    {
-      name: 'rutland',
-      title: 'Rutland',
-      source: file,
-      licence: 'ODbL-1.0',
-      attribution: '© OpenStreetMap contributors',
-      vintage: '2022-11',
-      crs: 'EPSG:4326',
-    },
-    importerFor(bytes, file).parse(bytes, { fileName: file, skipInvalid: true }),
-  );
+  ({ db, drop } = await openTestDb(rutlandFeatures));
 });
 afterAll(async () => drop?.());
 

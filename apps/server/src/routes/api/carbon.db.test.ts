@@ -2,11 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCsv } from '@placetwin/carbon';
-import { importFile } from '@placetwin/cli';
 import { countBuildings, type Db, openTestDb } from '@placetwin/db';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sample } from '../../../../../test/support/paths';
+import { rutlandImported } from '../../../../../test/support/test-db';
 import { buildApp } from '../../app';
 import { PROBLEM_BASE } from '../../plugins/app/problems';
 
@@ -18,9 +17,8 @@ let root: string;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  ({ db, drop } = await openTestDb());
+  ({ db, drop } = await openTestDb(rutlandImported));
   root = await mkdtemp(join(tmpdir(), 'placetwin-carbon-'));
-  await importFile(db, sample('rutland', 'rutland-2022-11.osm.pbf'), { dataset: 'rutland' });
   app = buildApp({ db, tilesetsDir: join(root, 'tilesets'), dataDir: join(root, 'data') });
 });
 

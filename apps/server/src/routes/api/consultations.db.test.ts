@@ -3,7 +3,7 @@
  * real Rutland baseline (../shared/data/rutland, © OpenStreetMap contributors, ODbL). The proposal: on Station
  * Approach, Oakham, the builders' merchant is demolished and a four-storey block of flats built on its yard.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -12,17 +12,15 @@ import {
   createUser,
   type Db,
   getBuilding,
-  importFeatures,
   listComments,
   openTestDb,
   type Role,
   setScenarioStatus,
 } from '@placetwin/db';
-import { importerFor } from '@placetwin/importers';
 import { type Change, type FootprintGeoJson, localFrame } from '@placetwin/scenario';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sample } from '../../../../../test/support/paths';
+import { rutlandFeatures } from '../../../../../test/support/test-db';
 import { type AppOptions, buildApp } from '../../app';
 import { PROBLEM_BASE } from '../../plugins/app/problems';
 import { staffHeaders } from '../../testing/staff-session';
@@ -154,23 +152,8 @@ const sendComment = (id: number, body: Record<string, unknown>, on = app) =>
   on.inject({ method: 'POST', url: `/api/consultations/${id}/comments`, payload: body });
 
 beforeAll(async () => {
-  ({ db, drop } = await openTestDb());
+  ({ db, drop } = await openTestDb(rutlandFeatures));
   root = await mkdtemp(join(tmpdir(), 'placetwin-consult-'));
-  const file = 'rutland-2022-11.osm.pbf';
-  const bytes = new Uint8Array(await readFile(sample('rutland', file)));
-  await importFeatures(
-    db,
-    {
-      name: 'rutland',
-      title: 'Rutland',
-      source: file,
-      licence: 'ODbL-1.0',
-      attribution: '© OpenStreetMap contributors',
-      vintage: '2022-11',
-      crs: 'EPSG:4326',
-    },
-    importerFor(bytes, file).parse(bytes, { fileName: file, skipInvalid: true }),
-  );
   const s = await createScenario(db, {
     dataset: 'rutland',
     name: 'Station Approach',

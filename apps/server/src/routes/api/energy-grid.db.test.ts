@@ -1,12 +1,13 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importFile, loadOstn15 } from '@placetwin/cli';
+import { loadOstn15 } from '@placetwin/cli';
 import { type Db, listGridNetworks, openTestDb, setCouncilOwnership } from '@placetwin/db';
 import { councilOwnership } from '@placetwin/energy';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, sample, sampleDataDir } from '../../../../../test/support/paths';
+import { rutlandImported } from '../../../../../test/support/test-db';
 import { buildApp } from '../../app';
 import { PROBLEM_BASE } from '../../plugins/app/problems';
 import { staffHeaders } from '../../testing/staff-session';
@@ -28,10 +29,9 @@ let app: FastifyInstance;
 let grid: { features: { id: string; properties: Record<string, unknown> }[] };
 
 beforeAll(async () => {
-  ({ db, drop } = await openTestDb());
+  ({ db, drop } = await openTestDb(rutlandImported));
   root = await mkdtemp(join(tmpdir(), 'placetwin-energy-grid-db-'));
   await loadOstn15(sampleDataDir);
-  await importFile(db, sample('rutland', 'rutland-2022-11.osm.pbf'), { dataset: 'rutland' });
   app = buildApp({
     db,
     tilesetsDir: join(root, 'tilesets'),

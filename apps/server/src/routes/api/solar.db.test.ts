@@ -10,7 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { footprintCentroid, insideFootprint } from '../../../../../test/support/footprints';
-import { repoRoot, sample, sampleDataDir } from '../../../../../test/support/paths';
+import { repoRoot, sampleDataDir } from '../../../../../test/support/paths';
+import { rutlandImported } from '../../../../../test/support/test-db';
 import { buildApp } from '../../app';
 import { PROBLEM_BASE } from '../../plugins/app/problems';
 import { staffHeaders } from '../../testing/staff-session';
@@ -35,10 +36,9 @@ let root: string;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  ({ db, drop } = await openTestDb());
+  ({ db, drop } = await openTestDb(rutlandImported));
   root = await mkdtemp(join(tmpdir(), 'placetwin-solar-db-'));
   await loadOstn15(sampleDataDir);
-  await importFile(db, sample('rutland', 'rutland-2022-11.osm.pbf'), { dataset: 'rutland' });
   await importFile(db, join(repoRoot, 'test/fixtures/courtyard-bng.geojson'), { dataset: 'courtyard' });
   app = buildApp({
     db,

@@ -7,13 +7,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importFile, loadOstn15 } from '@placetwin/cli';
+import { loadOstn15 } from '@placetwin/cli';
 import { buildingsInBbox, type Db, openTestDb, type StorySlide } from '@placetwin/db';
 import { transformer } from '@placetwin/geo';
 import type { FastifyInstance } from 'fastify';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sample, sampleDataDir } from '../../../../../test/support/paths';
+import { sampleDataDir } from '../../../../../test/support/paths';
+import { rutlandImported } from '../../../../../test/support/test-db';
 import { buildApp } from '../../app';
 import { PROBLEM_BASE } from '../../plugins/app/problems';
 import { type StaffHeaders, staffHeaders } from '../../testing/staff-session';
@@ -82,10 +83,9 @@ let scenarioId: number;
 let garden: ReturnType<typeof bngRect>;
 
 beforeAll(async () => {
-  ({ db, drop } = await openTestDb());
+  ({ db, drop } = await openTestDb(rutlandImported));
   root = await mkdtemp(join(tmpdir(), 'placetwin-story-sun-'));
   await loadOstn15(sampleDataDir);
-  await importFile(db, sample('rutland', 'rutland-2022-11.osm.pbf'), { dataset: 'rutland' });
   app = buildApp({
     db,
     tilesetsDir: join(root, 'tilesets'),

@@ -7,6 +7,7 @@ import { osmPbfImporter } from '@placetwin/importers';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sample, sampleDataDir } from '../../../../../test/support/paths';
+import { rutlandImported } from '../../../../../test/support/test-db';
 import { buildApp } from '../../app';
 import { PROBLEM_BASE } from '../../plugins/app/problems';
 import { UPRN_CSV_HEADER } from './uprns';
@@ -46,10 +47,9 @@ const links = async (source?: string) =>
   ).rows;
 
 beforeAll(async () => {
-  ({ db, drop } = await openTestDb());
+  ({ db, drop } = await openTestDb(rutlandImported));
   root = await mkdtemp(join(tmpdir(), 'placetwin-uprn-db-'));
   await loadOstn15(sampleDataDir);
-  await importFile(db, RUTLAND_PBF, { dataset: 'rutland' });
   app = buildApp({ db, tilesetsDir: join(root, 'tilesets'), dataDir: join(root, 'data') });
 });
 

@@ -4,7 +4,7 @@
  * Approve/Reject forms), through app.inject() on the real Rutland baseline (../shared/data/rutland,
  * © OpenStreetMap contributors, ODbL): who may see and do what, CSRF on every form, and residents' text inert.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,7 +13,6 @@ import {
   createScenario,
   createUser,
   type Db,
-  importFeatures,
   listComments,
   openConsultation,
   openTestDb,
@@ -21,11 +20,10 @@ import {
   setScenarioStatus,
   submitComment,
 } from '@placetwin/db';
-import { importerFor } from '@placetwin/importers';
 import { type Change, type FootprintGeoJson, localFrame } from '@placetwin/scenario';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sample } from '../../../../../test/support/paths';
+import { rutlandFeatures } from '../../../../../test/support/test-db';
 import { buildApp } from '../../app';
 import { PROBLEM_BASE } from '../../plugins/app/problems';
 
@@ -123,23 +121,8 @@ const moderate = (commentId: number, decision: string, s?: Staff, csrf?: string)
   });
 
 beforeAll(async () => {
-  ({ db, drop } = await openTestDb());
+  ({ db, drop } = await openTestDb(rutlandFeatures));
   root = await mkdtemp(join(tmpdir(), 'placetwin-consult-staff-'));
-  const file = 'rutland-2022-11.osm.pbf';
-  const bytes = new Uint8Array(await readFile(sample('rutland', file)));
-  await importFeatures(
-    db,
-    {
-      name: 'rutland',
-      title: 'Rutland',
-      source: file,
-      licence: 'ODbL-1.0',
-      attribution: '© OpenStreetMap contributors',
-      vintage: '2022-11',
-      crs: 'EPSG:4326',
-    },
-    importerFor(bytes, file).parse(bytes, { fileName: file, skipInvalid: true }),
-  );
   const s = await createScenario(db, { dataset: 'rutland', name: 'Station Approach', site: SITE });
   const edited = await appendChanges(db, s.id, 1, CHANGES);
   await setScenarioStatus(db, s.id, edited.scenario.version, 'published');

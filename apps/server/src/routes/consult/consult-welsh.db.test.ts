@@ -6,7 +6,7 @@
  * (parse5): English shown outside an element marked lang="en" fails the test, whether it is a catalogue message
  * left untranslated, GOV.UK Frontend's own English default, or English words written into a template.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CATALOGUES, type MessageKey, messageLiterals } from '@placetwin/consult';
@@ -17,7 +17,6 @@ import {
   createScenario,
   createUser,
   type Db,
-  importFeatures,
   moderateComment,
   openConsultation,
   openTestDb,
@@ -26,12 +25,11 @@ import {
   setScenarioStatus,
   submitComment,
 } from '@placetwin/db';
-import { importerFor } from '@placetwin/importers';
 import { type Change, type FootprintGeoJson, localFrame } from '@placetwin/scenario';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { type DefaultTreeAdapterMap, parse } from 'parse5';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sample } from '../../../../../test/support/paths';
+import { rutlandFeatures } from '../../../../../test/support/test-db';
 import { buildApp } from '../../app';
 
 type Node = DefaultTreeAdapterMap['node'];
@@ -84,23 +82,8 @@ const PASSWORD = 'correct horse battery';
 const HASHING = { logN: 10 };
 
 beforeAll(async () => {
-  ({ db, drop } = await openTestDb());
+  ({ db, drop } = await openTestDb(rutlandFeatures));
   root = await mkdtemp(join(tmpdir(), 'placetwin-consult-welsh-'));
-  const file = 'rutland-2022-11.osm.pbf';
-  const bytes = new Uint8Array(await readFile(sample('rutland', file)));
-  await importFeatures(
-    db,
-    {
-      name: 'rutland',
-      title: 'Rutland',
-      source: file,
-      licence: 'ODbL-1.0',
-      attribution: '© OpenStreetMap contributors',
-      vintage: '2022-11',
-      crs: 'EPSG:4326',
-    },
-    importerFor(bytes, file).parse(bytes, { fileName: file, skipInvalid: true }),
-  );
   const s = await createScenario(db, { dataset: 'rutland', name: 'Station Approach', site: SITE });
   const edited = await appendChanges(db, s.id, 1, CHANGES);
   await setScenarioStatus(db, s.id, edited.scenario.version, 'published');
