@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { jobsSchema, listJobs } from '@placetwin/cli';
+import { cancelJob, jobsSchema, listJobs, queueAdmin, retryJob } from '@placetwin/cli';
 import type { Db } from '@placetwin/db';
+import { isDataError } from '@placetwin/geo';
 import Type from 'typebox';
+import { HttpProblem } from '../../plugins/app/problems';
 import { ProblemSchema } from '../schemas';
 
 export interface JobRoutesOptions {
@@ -10,26 +12,49 @@ export interface JobRoutesOptions {
   jobsSchema?: string;
 }
 
-const JobSchema = Type.Object({
+export const JobSchema = Type.Object({
   id: Type.String(),
-  kind: Type.String({ description: 'tile (plans a run), tile-cell (one quadtree cell), tile-finish' }),
+  kind: Type.Enum(['import', 'tile', 'tile-cell', 'tile-finish'], {
+    description: 'import (a file into a dataset), tile (plans a run), tile-cell (one quadtree cell), tile-finish',
+  }),
   state: Type.Enum(['created', 'retry', 'active', 'completed', 'cancelled', 'failed']),
+  areaId: Type.String(),
   dataset: Type.Union([Type.String(), Type.Null()]),
+  file: Type.Union([Type.String(), Type.Null()]),
   retries: Type.Integer({ minimum: 0 }),
   retryLimit: Type.Integer({ minimum: 0 }),
   createdAt: Type.String(),
+  startedAt: Type.Union([Type.String(), Type.Null()]),
+  completedAt: Type.Union([Type.String(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()], { description: 'the last attempt’s error message' }),
   progress: Type.Optional(
     Type.Object({
+      phase: Type.String({ description: 'parse, write, done (imports); cells (tile runs)' }),
       done: Type.Integer({ minimum: 0 }),
-      total: Type.Integer({ minimum: 0 }),
-      runState: Type.Enum(['running', 'done', 'cancelled', 'failed']),
+      total: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+      unit: Type.String({ description: 'features, bytes, cells' }),
+      runState: Type.Optional(Type.Enum(['running', 'done', 'cancelled', 'failed'])),
     }),
   ),
 });
 
-/** Staff: the job queue (tiling runs with their progress, retries and failures). */
+/** A DataError of the job commands as the API's answer: another area's job is "not found", as a missing one. */
+function jobProblem(e: unknown): unknown {
+  if (!isDataError(e)) return e;
+  if (e.type === 'unknown-job' || e.type === 'invalid-job-id') return new HttpProblem(404, 'unknown-job', e.message);
+  if (e.type === 'job-ended' || e.type === 'job-not-retryable') return new HttpProblem(409, e.type, e.message);
+  if (e.type === 'jobs-need-postgresql') return new HttpProblem(404, 'unknown-job', e.message);
+  return e;
+}
+
+/**
+ * Staff: the job queue of their own area (imports and tiling runs with their progress, retries and failures),
+ * and Cancel and Retry for planners and admins. Jobs carry their area; another area's job is not found.
+ */
 const jobRoutes: FastifyPluginAsyncTypebox<JobRoutesOptions> = async (app, options) => {
   const staff = app.requireRole('admin', 'planner', 'councillor');
+  const operators = app.requireRole('admin', 'planner');
+  const schema = () => options.jobsSchema ?? jobsSchema();
   app.get(
     '/api/jobs',
     {
@@ -37,7 +62,7 @@ const jobRoutes: FastifyPluginAsyncTypebox<JobRoutesOptions> = async (app, optio
       schema: {
         tags: ['jobs'],
         summary:
-          'Queued and recent jobs (staff): tile runs with cells built / in all, and cell jobs retrying or failed',
+          'Queued and recent jobs of the caller’s area (staff): imports with features done, tile runs with cells built / in all, and cell jobs retrying or failed',
         querystring: Type.Object({
           all: Type.Optional(Type.Boolean({ description: 'every cell job too' })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
@@ -57,13 +82,57 @@ const jobRoutes: FastifyPluginAsyncTypebox<JobRoutesOptions> = async (app, optio
     async (request, reply) => {
       reply.header('cache-control', 'private, no-store');
       const jobs = await listJobs(options.db, {
-        schema: options.jobsSchema ?? jobsSchema(),
+        schema: schema(),
         cells: request.query.all ?? false,
         limit: request.query.limit,
+        areaId: await request.area(),
       });
       return { queue: options.db.kind === 'server' ? ('postgresql' as const) : ('inline' as const), jobs };
     },
   );
+
+  const action = (verb: 'cancel' | 'retry', summary: string) =>
+    app.post(
+      `/api/jobs/:id/${verb}`,
+      {
+        preHandler: operators,
+        schema: {
+          tags: ['jobs'],
+          summary,
+          params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+          response: {
+            200: Type.Object({
+              id: Type.String(),
+              state: Type.String({ description: 'the job’s state now' }),
+              cancelled: Type.Optional(Type.Integer({ description: 'jobs cancelled (a tile run’s cells too)' })),
+            }),
+            401: ProblemSchema,
+            403: ProblemSchema,
+            404: ProblemSchema,
+            409: ProblemSchema,
+          },
+        },
+      },
+      async (request) => {
+        const areaId = await request.area();
+        try {
+          const boss = queueAdmin(options.db, schema());
+          if (verb === 'cancel') {
+            const n = await cancelJob(options.db, boss, request.params.id, schema(), areaId);
+            return { id: request.params.id, state: 'cancelled', cancelled: n };
+          }
+          const state = await retryJob(options.db, boss, request.params.id, schema(), areaId);
+          return { id: request.params.id, state };
+        } catch (e) {
+          throw jobProblem(e);
+        }
+      },
+    );
+  action(
+    'cancel',
+    'Cancel a job of the caller’s area (planners, admins): a running import stops and writes nothing; a tile job cancels its run',
+  );
+  action('retry', 'Run a failed or cancelled import or tile job of the caller’s area again (planners, admins)');
 };
 
 export default jobRoutes;
