@@ -11,5 +11,6 @@ export {
 } from './format';
 export { CATALOGUES, type Lang, LOCALES, type MessageKey, messageLiterals, translate } from './i18n';
 export { type ConsultSiteOptions, consultCsp, consultSite, DEFAULT_COUNCIL_NAME, SERVICE_NAME } from './site';
+export { type StaffJob, StaffJobRefused, type StaffJobs } from './jobs';
 export { CSRF_FIELD, type StaffAuth } from './staff';
 export { GOVUK_VERSION } from './styles';

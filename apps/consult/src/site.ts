@@ -40,6 +40,7 @@ import { categoryLabel, describeChanges, factRows, paragraphs, ukDate, ukDateTim
 import { type Lang, LOCALES, type MessageKey, translate, translator } from './i18n';
 import { characterCountTexts, commentErrorText, languageLinks, pageLanguage, withLang } from './language';
 import { type CommentPlace, commentPlaces, geometryBbox } from './places';
+import type { StaffJobs } from './jobs';
 import { type StaffAuth, StaffPageNotFound, staffPages } from './staff';
 import { GOVUK_DIST, LEAFLET_DIST, STATIC_DIR, stylesheet } from './styles';
 
@@ -59,6 +60,8 @@ export interface ConsultSiteOptions {
   basemapTiles?: string;
   /** Staff sign-in and sessions (from the server); without it there are no staff pages. */
   staffAuth?: StaffAuth;
+  /** The job queue for the staff pages' Jobs page (the server's); absent → no Jobs page. */
+  staffJobs?: StaffJobs;
   /** Sign-in attempts per minute per address through the staff form (default 10). */
   signInPerMinute?: number;
   /**
@@ -663,6 +666,7 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
       render,
       basemapTiles,
       signInPerMinute: options.signInPerMinute ?? 10,
+      jobs: options.staffJobs,
     });
   }
 

@@ -33,6 +33,7 @@ export {
   openQueue,
   QUEUES,
   queueAdmin,
+  RETRY_LIMIT,
   retryJob,
   runImportJob,
   startWorker,

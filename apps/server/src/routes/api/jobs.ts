@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { cancelJob, jobsSchema, listJobs, queueAdmin, retryJob } from '@placetwin/cli';
+import { StaffJobRefused, type StaffJobs } from '@placetwin/consult';
 import type { Db } from '@placetwin/db';
 import { isDataError } from '@placetwin/geo';
 import Type from 'typebox';
@@ -45,6 +46,37 @@ function jobProblem(e: unknown): unknown {
   if (e.type === 'job-ended' || e.type === 'job-not-retryable') return new HttpProblem(409, e.type, e.message);
   if (e.type === 'jobs-need-postgresql') return new HttpProblem(404, 'unknown-job', e.message);
   return e;
+}
+
+/** Cancels or retries a job of `areaId` (in the queue's `schema`): the one way the API and the staff page act. */
+async function act(db: Db, schema: string, verb: 'cancel' | 'retry', id: string, areaId: string) {
+  const boss = queueAdmin(db, schema);
+  if (verb === 'cancel') return { id, state: 'cancelled', cancelled: await cancelJob(db, boss, id, schema, areaId) };
+  return { id, state: await retryJob(db, boss, id, schema, areaId) };
+}
+
+/** The job queue for the consultation site's staff Jobs page, over the same functions as these routes. */
+export function staffJobs(db: Db, schema?: string): StaffJobs {
+  const queueSchema = () => schema ?? jobsSchema();
+  const page = async (verb: 'cancel' | 'retry', areaId: string, id: string) => {
+    try {
+      await act(db, queueSchema(), verb, id, areaId);
+      return true;
+    } catch (e) {
+      const p = jobProblem(e);
+      if (p instanceof HttpProblem && p.status === 404) return false;
+      if (p instanceof HttpProblem && p.status === 409) throw new StaffJobRefused((e as Error).message);
+      throw e;
+    }
+  };
+  return {
+    list: async (areaId) => ({
+      queue: db.kind === 'server',
+      jobs: await listJobs(db, { schema: queueSchema(), areaId }),
+    }),
+    cancel: (areaId, id) => page('cancel', areaId, id),
+    retry: (areaId, id) => page('retry', areaId, id),
+  };
 }
 
 /**
@@ -114,15 +146,8 @@ const jobRoutes: FastifyPluginAsyncTypebox<JobRoutesOptions> = async (app, optio
         },
       },
       async (request) => {
-        const areaId = await request.area();
         try {
-          const boss = queueAdmin(options.db, schema());
-          if (verb === 'cancel') {
-            const n = await cancelJob(options.db, boss, request.params.id, schema(), areaId);
-            return { id: request.params.id, state: 'cancelled', cancelled: n };
-          }
-          const state = await retryJob(options.db, boss, request.params.id, schema(), areaId);
-          return { id: request.params.id, state };
+          return await act(options.db, schema(), verb, request.params.id, await request.area());
         } catch (e) {
           throw jobProblem(e);
         }
