@@ -82,8 +82,14 @@ describe.skipIf(!databaseUrl)(
         { email, displayName: `${area} ${role}`, role, password: PASSWORD, areaId: area },
         { logN: 10 },
       );
-      const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: PASSWORD } });
-      const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('placetwin_session='));
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email, password: PASSWORD },
+      });
+      const cookie = ([] as string[])
+        .concat(res.headers['set-cookie'] ?? [])
+        .find((c) => c.startsWith('placetwin_session='));
       return { cookie: (cookie as string).split(';')[0], 'x-csrf-token': res.json().csrfToken as string };
     };
 
@@ -116,7 +122,13 @@ describe.skipIf(!databaseUrl)(
 
     it('a queued import is worked by a worker, with its features done reported as it goes', async () => {
       const id = await enqueueImport(db, boss, { file: RUTLAND, dataset: 'rutland-job' });
-      expect(await job(id)).toMatchObject({ kind: 'import', state: 'created', areaId: 'default', dataset: 'rutland-job', file: RUTLAND });
+      expect(await job(id)).toMatchObject({
+        kind: 'import',
+        state: 'created',
+        areaId: 'default',
+        dataset: 'rutland-job',
+        file: RUTLAND,
+      });
       await worker();
       const seen = await until(id, (j) => j.state === 'completed');
       // While it ran, the list showed features parsed or written, short of the end.
@@ -125,11 +137,18 @@ describe.skipIf(!databaseUrl)(
       const during = seen.filter((j) => j.state === 'active' && j.progress && j.progress.phase !== 'done');
       expect(during.length).toBeGreaterThan(0);
       expect(during.some((j) => (j.progress?.done ?? 0) > 0)).toBe(true);
-      expect(final.progress).toMatchObject({ phase: 'done', done: features, total: features, unit: 'features' });
+      expect(final.progress).toMatchObject({
+        phase: 'done',
+        done: features,
+        total: features,
+        unit: 'features',
+      });
       const ds = await getDataset(db, 'rutland-job');
       // Rutland has some thousands of buildings; the job's count is the dataset's.
       expect(ds?.buildingCount).toBeGreaterThan(1000);
-      const output = (await boss.getJobById<unknown>('placetwin-import', id))?.output as { buildings: number };
+      const output = (await boss.getJobById<unknown>('placetwin-import', id))?.output as {
+        buildings: number;
+      };
       expect(output.buildings).toBe(ds?.buildingCount);
       expect(features).toBeGreaterThanOrEqual(output.buildings);
       // The API lists it to its own area's staff only.
@@ -178,7 +197,8 @@ describe.skipIf(!databaseUrl)(
       expect(failed).toMatchObject({ retries: RETRY_LIMIT, retryLimit: RETRY_LIMIT, areaId: 'leeds' });
       expect(failed.error).toMatch(/cannot read file/);
       // Not the other area's to retry; a councillor may not.
-      const retry = (h: Record<string, string>) => app.inject({ method: 'POST', url: `/api/jobs/${id}/retry`, headers: h });
+      const retry = (h: Record<string, string>) =>
+        app.inject({ method: 'POST', url: `/api/jobs/${id}/retry`, headers: h });
       expect((await retry(headers.default)).statusCode).toBe(404);
       await copyFile(DELFT, file);
       const r = await retry(headers.leeds);

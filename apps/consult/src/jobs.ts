@@ -108,9 +108,14 @@ export async function jobPages(app: FastifyInstance, options: JobPagesOptions): 
         attempts: `${formatNumber(j.retries + 1)} (up to ${formatNumber(j.retryLimit + 1)})`,
         created: ukDateTime(j.createdAt),
         error: j.error,
-        cancelHref: operator && !['completed', 'cancelled', 'failed'].includes(j.state) ? `${home}/${j.id}/cancel` : null,
+        cancelHref:
+          operator && !['completed', 'cancelled', 'failed'].includes(j.state)
+            ? `${home}/${j.id}/cancel`
+            : null,
         retryHref:
-          operator && (j.kind === 'import' || j.kind === 'tile') && (j.state === 'failed' || j.state === 'cancelled')
+          operator &&
+          (j.kind === 'import' || j.kind === 'tile') &&
+          (j.state === 'failed' || j.state === 'cancelled')
             ? `${home}/${j.id}/retry`
             : null,
       })),

@@ -38,9 +38,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import nunjucks from 'nunjucks';
 import { categoryLabel, describeChanges, factRows, paragraphs, ukDate, ukDateTime } from './format';
 import { type Lang, LOCALES, type MessageKey, translate, translator } from './i18n';
+import type { StaffJobs } from './jobs';
 import { characterCountTexts, commentErrorText, languageLinks, pageLanguage, withLang } from './language';
 import { type CommentPlace, commentPlaces, geometryBbox } from './places';
-import type { StaffJobs } from './jobs';
 import { type StaffAuth, StaffPageNotFound, staffPages } from './staff';
 import { GOVUK_DIST, LEAFLET_DIST, STATIC_DIR, stylesheet } from './styles';
 

@@ -426,7 +426,14 @@ export async function staffPages(app: FastifyInstance, options: StaffPagesOption
 
   // ---- jobs (imports, tiling) of the member's area ----
   if (options.jobs) {
-    await jobPages(app, { jobs: options.jobs, staff, render, guard, staffContext, notFound: () => new NotFound() });
+    await jobPages(app, {
+      jobs: options.jobs,
+      staff,
+      render,
+      guard,
+      staffContext,
+      notFound: () => new NotFound(),
+    });
   }
 }
 

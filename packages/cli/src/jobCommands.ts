@@ -115,7 +115,9 @@ export function addJobCommands(cmd: Command, withDb: WithDb): void {
 
   const jobs = cmd
     .command('jobs')
-    .description('Queued jobs (imports, tiling): list them with progress and retries, cancel them, retry them');
+    .description(
+      'Queued jobs (imports, tiling): list them with progress and retries, cancel them, retry them',
+    );
   jobs
     .command('list')
     .description(

@@ -286,7 +286,11 @@ export interface WorkerContext {
 }
 
 /** Plans a run: the quadtree over the dataset, then one cell job per content cell. */
-export async function planRun(ctx: WorkerContext, runId: string, { dataset, areaId }: TileJob): Promise<number> {
+export async function planRun(
+  ctx: WorkerContext,
+  runId: string,
+  { dataset, areaId }: TileJob,
+): Promise<number> {
   const buildings = await buildingsForTiling(ctx.db, dataset);
   const { plan } = planTileset(buildings);
   // The cells' ids travel in their jobs; the run keeps the rest of the plan.
@@ -439,7 +443,9 @@ export interface ListJobsOptions {
 async function queueTable(db: Db, schema: string): Promise<string | null> {
   if (!ID.test(schema)) throw new Error(`bad jobs schema ${schema}`);
   if (db.kind !== 'server') return null;
-  const installed = await db.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [`${schema}.job`]);
+  const installed = await db.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [
+    `${schema}.job`,
+  ]);
   return installed.rows[0]?.t ? `${schema}.job` : null;
 }
 
@@ -487,7 +493,7 @@ export async function listJobs(db: Db, options: ListJobsOptions = {}): Promise<J
     db,
     r.rows.filter((j) => j.name === QUEUES.import).map((j) => j.id),
   );
-  return r.rows.map(({ name, created_on: _c, ...j }: typeof r.rows[number] & { created_on?: unknown }) => {
+  return r.rows.map(({ name, created_on: _c, ...j }: (typeof r.rows)[number] & { created_on?: unknown }) => {
     const run = runs.get(j.id);
     const p = progress.get(j.id);
     return {
@@ -543,7 +549,10 @@ export async function cancelJob(
 ): Promise<number> {
   const job = await jobOrError(db, id, schema, areaId);
   if (ENDED.has(job.state)) {
-    throw new DataError('job-ended', `job ${job.id} has already ended (${job.state}): there is nothing to cancel`);
+    throw new DataError(
+      'job-ended',
+      `job ${job.id} has already ended (${job.state}): there is nothing to cancel`,
+    );
   }
   const found = await db.query<{ name: string; runId: string | null }>(
     `SELECT name, data->>'runId' AS "runId" FROM ${schema}.job WHERE id::text = $1`,
@@ -589,7 +598,10 @@ export async function retryJob(
     );
   }
   if (job.kind !== 'import' && job.kind !== 'tile') {
-    throw new DataError('job-not-retryable', `job ${job.id} is one cell of a tiling run: tile the dataset again`);
+    throw new DataError(
+      'job-not-retryable',
+      `job ${job.id} is one cell of a tiling run: tile the dataset again`,
+    );
   }
   if (job.kind === 'tile' && (await getTileRun(db, job.id))) {
     throw new DataError(

@@ -82,7 +82,11 @@ export function program(): Command {
       await withDb(async (db) => {
         if (o.job) {
           const request = { file, dataset: o.dataset, crs: o.crs, skipInvalid: Boolean(o.skipInvalid) };
-          process.exitCode = await queueImport(db, { ...request, meta, areaId, tile: o.tile }, Boolean(o.wait));
+          process.exitCode = await queueImport(
+            db,
+            { ...request, meta, areaId, tile: o.tile },
+            Boolean(o.wait),
+          );
           return;
         }
         const s = await importFile(db, file, {

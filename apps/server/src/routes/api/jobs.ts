@@ -16,7 +16,8 @@ export interface JobRoutesOptions {
 export const JobSchema = Type.Object({
   id: Type.String(),
   kind: Type.Enum(['import', 'tile', 'tile-cell', 'tile-finish'], {
-    description: 'import (a file into a dataset), tile (plans a run), tile-cell (one quadtree cell), tile-finish',
+    description:
+      'import (a file into a dataset), tile (plans a run), tile-cell (one quadtree cell), tile-finish',
   }),
   state: Type.Enum(['created', 'retry', 'active', 'completed', 'cancelled', 'failed']),
   areaId: Type.String(),
@@ -42,8 +43,10 @@ export const JobSchema = Type.Object({
 /** A DataError of the job commands as the API's answer: another area's job is "not found", as a missing one. */
 function jobProblem(e: unknown): unknown {
   if (!isDataError(e)) return e;
-  if (e.type === 'unknown-job' || e.type === 'invalid-job-id') return new HttpProblem(404, 'unknown-job', e.message);
-  if (e.type === 'job-ended' || e.type === 'job-not-retryable') return new HttpProblem(409, e.type, e.message);
+  if (e.type === 'unknown-job' || e.type === 'invalid-job-id')
+    return new HttpProblem(404, 'unknown-job', e.message);
+  if (e.type === 'job-ended' || e.type === 'job-not-retryable')
+    return new HttpProblem(409, e.type, e.message);
   if (e.type === 'jobs-need-postgresql') return new HttpProblem(404, 'unknown-job', e.message);
   return e;
 }
@@ -51,7 +54,8 @@ function jobProblem(e: unknown): unknown {
 /** Cancels or retries a job of `areaId` (in the queue's `schema`): the one way the API and the staff page act. */
 async function act(db: Db, schema: string, verb: 'cancel' | 'retry', id: string, areaId: string) {
   const boss = queueAdmin(db, schema);
-  if (verb === 'cancel') return { id, state: 'cancelled', cancelled: await cancelJob(db, boss, id, schema, areaId) };
+  if (verb === 'cancel')
+    return { id, state: 'cancelled', cancelled: await cancelJob(db, boss, id, schema, areaId) };
   return { id, state: await retryJob(db, boss, id, schema, areaId) };
 }
 
@@ -136,7 +140,9 @@ const jobRoutes: FastifyPluginAsyncTypebox<JobRoutesOptions> = async (app, optio
             200: Type.Object({
               id: Type.String(),
               state: Type.String({ description: 'the job’s state now' }),
-              cancelled: Type.Optional(Type.Integer({ description: 'jobs cancelled (a tile run’s cells too)' })),
+              cancelled: Type.Optional(
+                Type.Integer({ description: 'jobs cancelled (a tile run’s cells too)' }),
+              ),
             }),
             401: ProblemSchema,
             403: ProblemSchema,
@@ -157,7 +163,10 @@ const jobRoutes: FastifyPluginAsyncTypebox<JobRoutesOptions> = async (app, optio
     'cancel',
     'Cancel a job of the caller’s area (planners, admins): a running import stops and writes nothing; a tile job cancels its run',
   );
-  action('retry', 'Run a failed or cancelled import or tile job of the caller’s area again (planners, admins)');
+  action(
+    'retry',
+    'Run a failed or cancelled import or tile job of the caller’s area again (planners, admins)',
+  );
 };
 
 export default jobRoutes;
