@@ -59,6 +59,7 @@ const STAFF: Role[] = ['admin', 'planner', 'councillor'];
 const OPERATORS: Role[] = ['admin', 'planner'];
 const KIND_WORDS: Record<string, string> = {
   import: 'Import',
+  'sun-hours': 'Sun hours',
   tile: 'Tiling',
   'tile-cell': 'Tiling (one cell)',
   'tile-finish': 'Tiling (tileset.json)',

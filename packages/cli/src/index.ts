@@ -21,6 +21,7 @@ export {
   cancelJob,
   derivedJobId,
   enqueueImport,
+  enqueueSunHours,
   enqueueTiling,
   getJob,
   type ImportJob,
@@ -36,6 +37,8 @@ export {
   RETRY_LIMIT,
   retryJob,
   runImportJob,
+  runSunHoursJob,
+  type SunHoursJob,
   startWorker,
   waitForRun,
 } from './jobs';

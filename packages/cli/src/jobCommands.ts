@@ -1,11 +1,13 @@
 import type { Db } from '@placetwin/db';
 import { DataError } from '@placetwin/geo';
 import type { Command } from 'commander';
+import type PgBoss from 'pg-boss';
 import { areaOption } from './areas';
 import { resolvePaths } from './config';
 import {
   cancelJob,
   enqueueImport,
+  enqueueSunHours,
   enqueueTiling,
   getJob,
   type ImportJob,
@@ -20,6 +22,7 @@ import {
   waitForRun,
 } from './jobs';
 import { loadOstn15 } from './pipeline';
+import type { SunHoursRequest } from './sunHours';
 import { tileStoreConfig } from './tile-store';
 
 type WithDb = <T>(fn: (db: Db) => Promise<T>) => Promise<T>;
@@ -52,40 +55,65 @@ export const progressText = (j: JobRow): string =>
     ? `${j.progress.done}/${j.progress.total ?? '?'} ${j.progress.unit} (${j.progress.runState ?? j.progress.phase})`
     : '';
 
-/** `placetwin import <file> --job`: queues the import for the workers, and with --wait follows it. */
-export async function queueImport(
+/** Follows a job until it ends, printing its state and progress as they change; 0 when it completed. */
+async function followJob(db: Db, id: string): Promise<number> {
+  let said = '';
+  for (;;) {
+    const job = await getJob(db, id);
+    const line = job ? `  ${job.state} ${progressText(job)}`.trimEnd() : '';
+    if (line !== said) console.log(line);
+    said = line;
+    if (job?.state === 'completed') return 0;
+    if (!job || job.state === 'failed' || job.state === 'cancelled') {
+      if (job?.error) console.log(`  ${job.error}`);
+      return 1;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Opens the queue, sends one job with `send`, says so, and with `wait` follows it. */
+async function queueOne(
   db: Db,
-  request: Partial<ImportJob> & { file: string },
+  what: string,
+  send: (boss: PgBoss) => Promise<string>,
   wait: boolean,
 ): Promise<number> {
   const boss = await openQueue(resolvePaths().databaseUrl);
   try {
-    const id = await enqueueImport(db, boss, request);
-    console.log(`Queued the import of ${request.file}: job ${id} (run \`placetwin worker\` to work on it)`);
-    if (!wait) return 0;
-    let said = '';
-    for (;;) {
-      const job = await getJob(db, id);
-      const line = job ? `  ${job.state} ${progressText(job)}`.trimEnd() : '';
-      if (line !== said) console.log(line);
-      said = line;
-      if (job?.state === 'completed') return 0;
-      if (!job || job.state === 'failed' || job.state === 'cancelled') {
-        if (job?.error) console.log(`  ${job.error}`);
-        return 1;
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const id = await send(boss);
+    console.log(`Queued ${what}: job ${id} (run \`placetwin worker\` to work on it)`);
+    return wait ? await followJob(db, id) : 0;
   } finally {
     await boss.stop({ graceful: false, wait: true });
   }
 }
 
+/** `placetwin import <file> --job`: queues the import for the workers, and with --wait follows it. */
+export const queueImport = (db: Db, request: Partial<ImportJob> & { file: string }, wait: boolean) =>
+  queueOne(db, `the import of ${request.file}`, (boss) => enqueueImport(db, boss, request), wait);
+
+/** `placetwin sun-hours --job`: queues the analysis for the workers, and with --wait follows it. */
+export const queueSunHours = (
+  db: Db,
+  request: SunHoursRequest,
+  outDir: string,
+  scenarioId: number | null,
+  wait: boolean,
+) =>
+  queueOne(
+    db,
+    `sun hours over "${request.dataset}" into ${outDir}`,
+    (boss) => enqueueSunHours(db, boss, request, outDir, scenarioId),
+    wait,
+  );
+
 export function addJobCommands(cmd: Command, withDb: WithDb): void {
   cmd
     .command('worker')
     .description(
-      'Work on queued jobs (imports; tiling: plan, one job per quadtree cell, tileset.json) until stopped; ' +
+      'Work on queued jobs (imports; sun-hours analyses; tiling: plan, one job per quadtree cell, tileset.json) ' +
+        'until stopped; ' +
         'needs DATABASE_URL. ' +
         'Run several, on one machine or many, for more throughput',
     )
@@ -197,7 +225,7 @@ export function addJobCommands(cmd: Command, withDb: WithDb): void {
     });
   jobs
     .command('retry')
-    .description('Run a failed or cancelled import or tile job again')
+    .description('Run a failed or cancelled import, sun-hours or tile job again')
     .argument('<id>', 'job id (from `placetwin jobs list`)')
     .action(async (id: string) => {
       await withDb(async (db) => {

@@ -8,9 +8,9 @@
  * one process, and `placetwin tile` builds the same tileset inline.
  */
 import { createHash } from 'node:crypto';
-import { access } from 'node:fs/promises';
+import { access, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import {
   buildingsForTiling,
   createTileRun,
@@ -33,10 +33,13 @@ import { DataError, type DatasetMeta } from '@placetwin/geo';
 import { assembleTileset, buildCell, type CellResult, planTileset, type TilePlan } from '@placetwin/tiles';
 import PgBoss from 'pg-boss';
 import { datasetNameFromFile, type ImportSummary, importFile } from './pipeline';
+import { planSunHours, type SunHoursRequest, sunHoursToDir } from './sunHours';
+import { sunHoursScenarioToDir } from './sunHoursScenario';
 import { pruneStore, type TileStoreConfig } from './tile-store';
 
 export const QUEUES = {
   import: 'placetwin-import',
+  sunHours: 'placetwin-sun-hours',
   tile: 'placetwin-tile',
   cell: 'placetwin-tile-cell',
   finish: 'placetwin-tile-finish',
@@ -47,8 +50,8 @@ export const QUEUES = {
 /** Retries for a failed job (pg-boss retries it after `RETRY_DELAY_S`, doubling). */
 export const RETRY_LIMIT = 3;
 const RETRY_DELAY_S = 2;
-/** An import may run for hours on a national file (pg-boss's default is 15 minutes). */
-const IMPORT_EXPIRE_S = 6 * 3600;
+/** An import (or analysis) may run for hours on a national file (pg-boss's default is 15 minutes). */
+const LONG_JOB_EXPIRE_S = 6 * 3600;
 /** How often a running import writes its progress, and looks whether it was cancelled. */
 const PROGRESS_EVERY_MS = 500;
 const CANCEL_POLL_MS = 500;
@@ -88,13 +91,15 @@ export async function openQueue(databaseUrl: string | undefined, schema = jobsSc
       deadLetter: QUEUES.failed,
     });
   }
-  await boss.createQueue(QUEUES.import, {
-    name: QUEUES.import,
-    retryLimit: RETRY_LIMIT,
-    retryDelay: RETRY_DELAY_S,
-    retryBackoff: true,
-    expireInSeconds: IMPORT_EXPIRE_S,
-  });
+  for (const name of [QUEUES.import, QUEUES.sunHours]) {
+    await boss.createQueue(name, {
+      name,
+      retryLimit: RETRY_LIMIT,
+      retryDelay: RETRY_DELAY_S,
+      retryBackoff: true,
+      expireInSeconds: LONG_JOB_EXPIRE_S,
+    });
+  }
   return boss;
 }
 
@@ -201,23 +206,7 @@ export class JobCancelledError extends Error {
  */
 export async function runImportJob(ctx: WorkerContext, id: string, job: ImportJob): Promise<ImportJobOutput> {
   const schema = ctx.schema ?? jobsSchema();
-  const abort = new AbortController();
-  let written = 0;
-  let writing: Promise<void> = Promise.resolve();
-  const report = (p: { phase: string; done: number; total?: number; unit: string }, now = Date.now()) => {
-    if (now - written < PROGRESS_EVERY_MS) return;
-    written = now;
-    const row = { jobId: id, phase: p.phase, done: p.done, total: p.total ?? null, unit: p.unit };
-    writing = writing.then(() => setJobProgress(ctx.db, row)).catch((e) => ctx.log?.(`progress: ${e}`));
-  };
-  const watch = setInterval(() => {
-    void ctx.boss.getJobById(QUEUES.import, id).then(
-      (j) => {
-        if (j && j.state !== 'active') abort.abort(new JobCancelledError(id));
-      },
-      () => {},
-    );
-  }, CANCEL_POLL_MS);
+  const watch = watchJob(ctx, QUEUES.import, id);
   try {
     const summary = await ctx.db.transaction(async (tx) => {
       const s = await importFile(tx, job.file, {
@@ -226,8 +215,8 @@ export async function runImportJob(ctx: WorkerContext, id: string, job: ImportJo
         skipInvalid: job.skipInvalid,
         meta: job.meta,
         areaId: job.areaId,
-        signal: abort.signal,
-        onProgress: (p) => report(p),
+        signal: watch.signal,
+        onProgress: (p) => watch.report(p),
       });
       const row = await tx.query<{ state: string }>(
         `SELECT state::text FROM ${schema}.job WHERE name = $1 AND id = $2::uuid FOR UPDATE`,
@@ -238,13 +227,110 @@ export async function runImportJob(ctx: WorkerContext, id: string, job: ImportJo
       return s;
     });
     const features = summary.buildings + summary.parts + summary.mapFeatures;
-    report({ phase: 'done', done: features, total: features, unit: 'features' }, Number.POSITIVE_INFINITY);
+    watch.report({ phase: 'done', done: features, total: features, unit: 'features' }, true);
     const tileJob = job.tile ? await enqueueTiling(ctx.db, ctx.boss, summary.dataset) : null;
     ctx.log?.(`imported ${job.file} into "${summary.dataset}" (job ${id}): ${summary.buildings} buildings`);
     return outputOf(summary, tileJob);
   } finally {
-    clearInterval(watch);
-    await writing;
+    await watch.stop();
+  }
+}
+
+/**
+ * Watches a running job: `report` writes its progress (at most every PROGRESS_EVERY_MS, outside its work), and
+ * `signal` aborts once its row is no longer active (cancelled, or expired), so the work stops at its next report.
+ */
+function watchJob(ctx: WorkerContext, queue: string, id: string) {
+  const abort = new AbortController();
+  let written = 0;
+  let writing: Promise<void> = Promise.resolve();
+  /** `force`: the final figures, written whatever the time (and after the job's end, so never aborted). */
+  const report = (p: { phase: string; done: number; total?: number; unit: string }, force = false) => {
+    if (!force) abort.signal.throwIfAborted();
+    const now = Date.now();
+    if (!force && now - written < PROGRESS_EVERY_MS) return;
+    written = now;
+    const row = { jobId: id, phase: p.phase, done: p.done, total: p.total ?? null, unit: p.unit };
+    writing = writing.then(() => setJobProgress(ctx.db, row)).catch((e) => ctx.log?.(`progress: ${e}`));
+  };
+  const timer = setInterval(() => {
+    void ctx.boss.getJobById(queue, id).then(
+      (j) => {
+        if (j && j.state !== 'active') abort.abort(new JobCancelledError(id));
+      },
+      () => {},
+    );
+  }, CANCEL_POLL_MS);
+  return {
+    signal: abort.signal,
+    report,
+    /** Whether the job is still the worker's to finish (not cancelled in the meantime). */
+    stillActive: async () => (await ctx.boss.getJobById(queue, id))?.state === 'active',
+    stop: async () => {
+      clearInterval(timer);
+      await writing;
+    },
+  };
+}
+
+/** A sun-hours grid (or a scenario's before/after pair) for `placetwin sun-hours --job`. */
+export interface SunHoursJob {
+  dataset: string;
+  /** The dataset's area: the job's. */
+  areaId: string;
+  request: SunHoursRequest;
+  scenarioId: number | null;
+  /** An absolute folder the workers can write (shared with whoever queued it). */
+  outDir: string;
+}
+
+/** Queues a sun-hours analysis; returns the job id. The request is checked now (area, date, cell, step). */
+export async function enqueueSunHours(
+  db: Db,
+  boss: PgBoss,
+  request: SunHoursRequest,
+  outDir: string,
+  scenarioId: number | null = null,
+): Promise<string> {
+  planSunHours(request);
+  const areaId = await recordArea(db, 'dataset', request.dataset);
+  if (!areaId) throw new DataError('unknown-dataset', `no dataset named "${request.dataset}"`);
+  const job: SunHoursJob = { dataset: request.dataset, areaId, request, scenarioId, outDir: resolve(outDir) };
+  const id = await boss.send(QUEUES.sunHours, job);
+  if (!id) throw new Error('the queue did not accept the sun-hours job');
+  return id;
+}
+
+/**
+ * Runs one sun-hours job: computes into a folder of its own beside `outDir`, which replaces `outDir` only if the
+ * job is still active at the end; cancelled, it stops at its next strip and leaves `outDir` as it was.
+ */
+export async function runSunHoursJob(
+  ctx: WorkerContext,
+  id: string,
+  job: SunHoursJob,
+): Promise<{ sentence: string; files: string[] }> {
+  const watch = watchJob(ctx, QUEUES.sunHours, id);
+  const tmp = `${job.outDir}.tmp-${id}`;
+  try {
+    const options = {
+      signal: watch.signal,
+      onProgress: (done: number, total: number) =>
+        watch.report({ phase: 'compute', done, total, unit: 'strips' }),
+    };
+    const r =
+      job.scenarioId === null
+        ? await sunHoursToDir(ctx.db, job.request, tmp, options)
+        : await sunHoursScenarioToDir(ctx.db, job.request, job.scenarioId, tmp, options);
+    if (!(await watch.stillActive())) throw new JobCancelledError(id);
+    await rm(job.outDir, { recursive: true, force: true });
+    await rename(tmp, job.outDir);
+    const sentence = 'report' in r ? r.report.sentence : r.comparison.sentence;
+    ctx.log?.(`sun hours for "${job.dataset}" (job ${id}) → ${job.outDir}`);
+    return { sentence, files: Object.values(r.files).map((f) => join(job.outDir, basename(f))) };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+    await watch.stop();
   }
 }
 
@@ -370,6 +456,9 @@ export async function startWorker(
 ): Promise<() => Promise<void>> {
   const work = { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 };
   await ctx.boss.work<ImportJob>(QUEUES.import, work, async ([job]) => runImportJob(ctx, job.id, job.data));
+  await ctx.boss.work<SunHoursJob>(QUEUES.sunHours, work, async ([job]) =>
+    runSunHoursJob(ctx, job.id, job.data),
+  );
   await ctx.boss.work<TileJob>(QUEUES.tile, work, async ([job]) => ({
     cells: await planRun(ctx, job.id, job.data),
   }));
@@ -390,6 +479,7 @@ export async function startWorker(
 /** The kinds of job, by queue. */
 const KINDS: Record<string, JobRow['kind']> = {
   [QUEUES.import]: 'import',
+  [QUEUES.sunHours]: 'sun-hours',
   [QUEUES.tile]: 'tile',
   [QUEUES.cell]: 'tile-cell',
   [QUEUES.finish]: 'tile-finish',
@@ -398,7 +488,7 @@ const KINDS: Record<string, JobRow['kind']> = {
 /** One row of `placetwin jobs list` and GET /api/jobs. */
 export interface JobRow {
   id: string;
-  kind: 'import' | 'tile' | 'tile-cell' | 'tile-finish';
+  kind: 'import' | 'sun-hours' | 'tile' | 'tile-cell' | 'tile-finish';
   state: 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
   /** The area the job works for: only its staff see it, cancel it or retry it. */
   areaId: string;
@@ -471,7 +561,7 @@ export async function listJobs(db: Db, options: ListJobsOptions = {}): Promise<J
                 THEN COALESCE(j.output->>'message', j.output->'value'->>'message') END AS error,
               j.created_on
          FROM ${table} j
-        WHERE (j.name IN ($1, $2) OR (j.name IN ($3, $4) AND ($5 OR j.state IN ('retry', 'failed'))))
+        WHERE (j.name IN ($1, $2, $10) OR (j.name IN ($3, $4) AND ($5 OR j.state IN ('retry', 'failed'))))
           AND ($8::text IS NULL OR j.id::text = $8)
      ) x
      WHERE $7::text IS NULL OR x."areaId" = $7
@@ -486,12 +576,13 @@ export async function listJobs(db: Db, options: ListJobsOptions = {}): Promise<J
       options.areaId ?? null,
       options.id?.toLowerCase() ?? null,
       options.limit ?? 50,
+      QUEUES.sunHours,
     ],
   );
   const runs = new Map((await listTileRuns(db, 500)).map((run) => [run.id, run]));
   const progress = await jobProgress(
     db,
-    r.rows.filter((j) => j.name === QUEUES.import).map((j) => j.id),
+    r.rows.filter((j) => j.name === QUEUES.import || j.name === QUEUES.sunHours).map((j) => j.id),
   );
   return r.rows.map(({ name, created_on: _c, ...j }: (typeof r.rows)[number] & { created_on?: unknown }) => {
     const run = runs.get(j.id);
@@ -597,7 +688,7 @@ export async function retryJob(
       `job ${job.id} is ${job.state}: only a failed or cancelled job can be run again`,
     );
   }
-  if (job.kind !== 'import' && job.kind !== 'tile') {
+  if (job.kind === 'tile-cell' || job.kind === 'tile-finish') {
     throw new DataError(
       'job-not-retryable',
       `job ${job.id} is one cell of a tiling run: tile the dataset again`,
@@ -609,7 +700,7 @@ export async function retryJob(
       `job ${job.id} planned a tiling run that ended ${job.progress?.runState ?? job.state}: tile the dataset again (\`placetwin tile --queue\`)`,
     );
   }
-  const name = job.kind === 'import' ? QUEUES.import : QUEUES.tile;
+  const name = { import: QUEUES.import, 'sun-hours': QUEUES.sunHours, tile: QUEUES.tile }[job.kind];
   if (job.state === 'failed') await boss.retry(name, job.id);
   else await boss.resume(name, job.id);
   return (await getJob(db, job.id, { schema }))?.state ?? job.state;

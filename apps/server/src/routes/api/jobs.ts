@@ -15,9 +15,9 @@ export interface JobRoutesOptions {
 
 export const JobSchema = Type.Object({
   id: Type.String(),
-  kind: Type.Enum(['import', 'tile', 'tile-cell', 'tile-finish'], {
+  kind: Type.Enum(['import', 'sun-hours', 'tile', 'tile-cell', 'tile-finish'], {
     description:
-      'import (a file into a dataset), tile (plans a run), tile-cell (one quadtree cell), tile-finish',
+      'import (a file into a dataset), sun-hours (a grid analysis), tile (plans a run), tile-cell (one quadtree cell), tile-finish',
   }),
   state: Type.Enum(['created', 'retry', 'active', 'completed', 'cancelled', 'failed']),
   areaId: Type.String(),
@@ -31,10 +31,12 @@ export const JobSchema = Type.Object({
   error: Type.Union([Type.String(), Type.Null()], { description: 'the last attempt’s error message' }),
   progress: Type.Optional(
     Type.Object({
-      phase: Type.String({ description: 'parse, write, done (imports); cells (tile runs)' }),
+      phase: Type.String({
+        description: 'parse, write, done (imports); compute (sun hours); cells (tile runs)',
+      }),
       done: Type.Integer({ minimum: 0 }),
       total: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
-      unit: Type.String({ description: 'features, bytes, cells' }),
+      unit: Type.String({ description: 'features, bytes, strips, cells' }),
       runState: Type.Optional(Type.Enum(['running', 'done', 'cancelled', 'failed'])),
     }),
   ),
@@ -165,7 +167,7 @@ const jobRoutes: FastifyPluginAsyncTypebox<JobRoutesOptions> = async (app, optio
   );
   action(
     'retry',
-    'Run a failed or cancelled import or tile job of the caller’s area again (planners, admins)',
+    'Run a failed or cancelled import, sun-hours or tile job of the caller’s area again (planners, admins)',
   );
 };
 
