@@ -8,22 +8,27 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   addAreaFromArgs,
   enqueueImport,
+  enqueueSunHours,
   getJob,
+  importFile,
   type JobRow,
   loadOstn15,
   openQueue,
   parseAreaArgs,
   RETRY_LIMIT,
   startWorker,
+  sunHoursToDir,
   tileStoreConfig,
 } from '@placetwin/cli';
 import { createUser, type Db, getDataset, openDb, type Role } from '@placetwin/db';
+import { transformer } from '@placetwin/geo';
 import type { FastifyInstance } from 'fastify';
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +41,22 @@ const RUTLAND = sample('rutland/rutland-2022-11.osm.pbf');
 const DELFT = sample('cityjson/nl-delft-3dbag-2buildings.city.json');
 const BOUNDARIES = sample('boundaries/local-authority-districts-2017-uk.geojson');
 const PASSWORD = 'jobs import test password';
+// The constructed courtyard the sun-hours tests use (four 10 m wings round a 30 m yard at E 486500, N 310500).
+const COURTYARD = join(repoRoot, 'test/fixtures/courtyard-bng.geojson');
+const toWgs = transformer('EPSG:27700', 'EPSG:4326');
+/** A WGS84 polygon from British National Grid corners. */
+const bngBox = (e0: number, n0: number, e1: number, n1: number) => ({
+  type: 'Polygon' as const,
+  coordinates: [
+    [
+      [e0, n0],
+      [e1, n0],
+      [e1, n1],
+      [e0, n1],
+      [e0, n0],
+    ].map(([e, n]) => toWgs(e, n)),
+  ],
+});
 
 describe.skipIf(!databaseUrl)(
   'imports on the job queue (skipped without DATABASE_URL: pg-boss needs a PostgreSQL server)',
@@ -244,5 +265,54 @@ describe.skipIf(!databaseUrl)(
       expect(shown.out).toMatch(/State:\s+completed/);
       expect(shown.out).toMatch(/Progress:\s+\d+\/\d+ features \(done\)/);
     }, 120_000);
+
+    it('a sun-hours job writes what `placetwin sun-hours` writes inline; cancelled, it leaves its folder unwritten', async () => {
+      await importFile(db, COURTYARD, { dataset: 'courtyard' });
+      const request = {
+        dataset: 'courtyard',
+        area: bngBox(486490, 310460, 486552, 310552),
+        date: '2026-12-21',
+        cellSizeM: 1,
+        stepMinutes: 10,
+      };
+      const inline = await sunHoursToDir(db, request, join(work, 'sun-inline'));
+      await worker();
+      const id = await enqueueSunHours(db, boss, request, join(work, 'sun-job'));
+      const done = (await until(id, (j) => j.state === 'completed')).at(-1) as JobRow;
+      expect(done).toMatchObject({ kind: 'sun-hours', areaId: 'default', dataset: 'courtyard' });
+      expect(done.progress).toMatchObject({ phase: 'done', unit: 'strips' });
+      expect(done.progress?.done).toBe(done.progress?.total);
+      expect(done.progress?.total).toBeGreaterThan(0);
+      for (const f of ['sun-hours.csv', 'sun-hours.geojson']) {
+        expect(await readFile(join(work, 'sun-job', f), 'utf8')).toBe(
+          await readFile(join(inline.files.csv, '..', f), 'utf8'),
+        );
+      }
+      // Over Rutland's buildings (imported by the first test): 0.6 km² at 1 m, every minute: long enough to cancel.
+      const big = await enqueueSunHours(
+        db,
+        boss,
+        {
+          dataset: 'rutland-job',
+          area: bngBox(485900, 308600, 486500, 309600),
+          date: '2026-06-21',
+          cellSizeM: 1,
+          stepMinutes: 1,
+        },
+        join(work, 'sun-cancelled'),
+      );
+      await until(big, (j) => j.state === 'active');
+      const r = await app.inject({
+        method: 'POST',
+        url: `/api/jobs/${big}/cancel`,
+        headers: headers.default,
+      });
+      expect(r.statusCode).toBe(200);
+      await stopWorker?.();
+      stopWorker = null;
+      expect((await job(big)).state).toBe('cancelled');
+      expect(existsSync(join(work, 'sun-cancelled'))).toBe(false);
+      expect(existsSync(join(work, `sun-cancelled.tmp-${big}`))).toBe(false);
+    }, 600_000);
   },
 );

@@ -244,9 +244,8 @@ function watchJob(ctx: WorkerContext, queue: string, id: string) {
   const abort = new AbortController();
   let written = 0;
   let writing: Promise<void> = Promise.resolve();
-  /** `force`: the final figures, written whatever the time (and after the job's end, so never aborted). */
+  /** Never throws (it may run in a worker thread's message handler); `force`: the final figures, written now. */
   const report = (p: { phase: string; done: number; total?: number; unit: string }, force = false) => {
-    if (!force) abort.signal.throwIfAborted();
     const now = Date.now();
     if (!force && now - written < PROGRESS_EVERY_MS) return;
     written = now;
@@ -313,10 +312,13 @@ export async function runSunHoursJob(
   const watch = watchJob(ctx, QUEUES.sunHours, id);
   const tmp = `${job.outDir}.tmp-${id}`;
   try {
+    let strips = 0;
     const options = {
       signal: watch.signal,
-      onProgress: (done: number, total: number) =>
-        watch.report({ phase: 'compute', done, total, unit: 'strips' }),
+      onProgress: (done: number, total: number) => {
+        strips = total;
+        watch.report({ phase: 'compute', done, total, unit: 'strips' });
+      },
     };
     const r =
       job.scenarioId === null
@@ -325,6 +327,7 @@ export async function runSunHoursJob(
     if (!(await watch.stillActive())) throw new JobCancelledError(id);
     await rm(job.outDir, { recursive: true, force: true });
     await rename(tmp, job.outDir);
+    watch.report({ phase: 'done', done: strips, total: strips, unit: 'strips' }, true);
     const sentence = 'report' in r ? r.report.sentence : r.comparison.sentence;
     ctx.log?.(`sun hours for "${job.dataset}" (job ${id}) → ${job.outDir}`);
     return { sentence, files: Object.values(r.files).map((f) => join(job.outDir, basename(f))) };
