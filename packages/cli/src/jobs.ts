@@ -554,7 +554,8 @@ export async function listJobs(db: Db, options: ListJobsOptions = {}): Promise<J
   if (options.id !== undefined && !JOB_ID.test(options.id)) return [];
   const ts = (c: string) => `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
   const r = await db.query<Omit<JobRow, 'kind' | 'progress'> & { name: string }>(
-    `SELECT * FROM (
+    `SELECT x.id, x.name, x.state, x.dataset, x.file, x."areaId", x.retries, x."retryLimit", x."createdAt",
+            x."startedAt", x."completedAt", x.error FROM (
        SELECT j.id::text, j.name, j.state::text, j.data->>'dataset' AS dataset, j.data->>'file' AS file,
               COALESCE(j.data->>'areaId', (SELECT d.area_id FROM datasets d WHERE d.name = j.data->>'dataset'),
                 $6) AS "areaId",
@@ -565,7 +566,7 @@ export async function listJobs(db: Db, options: ListJobsOptions = {}): Promise<J
               j.created_on
          FROM ${table} j
         WHERE (j.name IN ($1, $2, $10) OR (j.name IN ($3, $4) AND ($5 OR j.state IN ('retry', 'failed'))))
-          AND ($8::text IS NULL OR j.id::text = $8)
+          AND ($8::uuid IS NULL OR j.id = $8::uuid)
      ) x
      WHERE $7::text IS NULL OR x."areaId" = $7
      ORDER BY x.created_on DESC, x.id LIMIT $9`,
@@ -587,7 +588,7 @@ export async function listJobs(db: Db, options: ListJobsOptions = {}): Promise<J
     db,
     r.rows.filter((j) => j.name === QUEUES.import || j.name === QUEUES.sunHours).map((j) => j.id),
   );
-  return r.rows.map(({ name, created_on: _c, ...j }: (typeof r.rows)[number] & { created_on?: unknown }) => {
+  return r.rows.map(({ name, ...j }) => {
     const run = runs.get(j.id);
     const p = progress.get(j.id);
     return {
