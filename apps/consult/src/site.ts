@@ -38,6 +38,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import nunjucks from 'nunjucks';
 import { categoryLabel, describeChanges, factRows, paragraphs, ukDate, ukDateTime } from './format';
 import { type Lang, LOCALES, type MessageKey, translate, translator } from './i18n';
+import type { StaffJobs } from './jobs';
 import { characterCountTexts, commentErrorText, languageLinks, pageLanguage, withLang } from './language';
 import { type CommentPlace, commentPlaces, geometryBbox } from './places';
 import { type StaffAuth, StaffPageNotFound, staffPages } from './staff';
@@ -59,6 +60,8 @@ export interface ConsultSiteOptions {
   basemapTiles?: string;
   /** Staff sign-in and sessions (from the server); without it there are no staff pages. */
   staffAuth?: StaffAuth;
+  /** The job queue for the staff pages' Jobs page (the server's); absent → no Jobs page. */
+  staffJobs?: StaffJobs;
   /** Sign-in attempts per minute per address through the staff form (default 10). */
   signInPerMinute?: number;
   /**
@@ -663,6 +666,7 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
       render,
       basemapTiles,
       signInPerMinute: options.signInPerMinute ?? 10,
+      jobs: options.staffJobs,
     });
   }
 

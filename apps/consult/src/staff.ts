@@ -30,6 +30,7 @@ import {
 } from '@placetwin/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CATEGORY_LABELS, formatNumber, paragraphs, ukDate, ukDateTime } from './format';
+import { jobPages, type StaffJobs } from './jobs';
 import { geometryBbox } from './places';
 import { privacyPages } from './privacy';
 
@@ -85,6 +86,8 @@ export interface StaffPagesOptions {
   basemapTiles: string;
   /** Sign-in attempts per minute per address through the form (the API has its own allowance). */
   signInPerMinute: number;
+  /** The job queue (the Jobs page); absent → no such page. */
+  jobs?: StaffJobs;
 }
 
 type FormBody = Record<string, string | undefined>;
@@ -246,6 +249,7 @@ export async function staffPages(app: FastifyInstance, options: StaffPagesOption
     return render(request, reply, 'staff-list.njk', {
       ...staffContext(user),
       pageTitle: 'Consultations (staff)',
+      jobsHref: options.jobs ? `${staff}/jobs` : null,
       rows: all.map((c) => ({
         href: `${staff}/${c.id}`,
         title: c.title,
@@ -419,6 +423,18 @@ export async function staffPages(app: FastifyInstance, options: StaffPagesOption
 
   // ---- personal data (admins: the data protection officer's view) ----
   await privacyPages(app, { db, staff, render, guard, staffContext });
+
+  // ---- jobs (imports, tiling) of the member's area ----
+  if (options.jobs) {
+    await jobPages(app, {
+      jobs: options.jobs,
+      staff,
+      render,
+      guard,
+      staffContext,
+      notFound: () => new NotFound(),
+    });
+  }
 }
 
 export { NotFound as StaffPageNotFound };

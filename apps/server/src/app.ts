@@ -172,6 +172,7 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
     councilName: options.councilName,
     commentRateLimit,
     secureCookies: options.secureCookies ?? true,
+    jobsSchema: options.jobsSchema,
   });
   app.register(async (site) => viewer.register(site));
 

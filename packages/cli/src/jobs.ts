@@ -1,32 +1,45 @@
 /**
- * Imports of work as jobs on a PostgreSQL-backed queue (pg-boss, in its own schema of the same database):
- * tiling a dataset is one `tile` job that plans the quadtree, one `tile-cell` job per content cell (any number of
+ * Work as jobs on a PostgreSQL-backed queue (pg-boss, in its own schema of the same database). Importing a file
+ * is one `import` job: one transaction, which also completes the job, so a cancelled import writes nothing and a
+ * finished one cannot be cancelled after the fact. Tiling a dataset is one `tile` job that plans the quadtree, one `tile-cell` job per content cell (any number of
  * `placetwin worker` processes share them), and one `tile-finish` job, started by the last cell, that writes
  * tileset.json. Cells are content-addressed and tileset.json is a pure function of the plan and the cells, so N
  * workers write the same bytes as one. pg-boss needs a PostgreSQL server: with the embedded database there is
  * one process, and `placetwin tile` builds the same tileset inline.
  */
 import { createHash } from 'node:crypto';
+import { access, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import {
   buildingsForTiling,
   createTileRun,
   type Db,
+  DEFAULT_AREA,
   endTileRun,
+  getArea,
   getDataset,
   getTileRun,
+  jobProgress,
   listTileRuns,
+  recordArea,
   recordTileCell,
+  setJobProgress,
   setTileset,
   type TileRun,
   tileRunCells,
 } from '@placetwin/db';
-import { DataError } from '@placetwin/geo';
+import { DataError, type DatasetMeta } from '@placetwin/geo';
 import { assembleTileset, buildCell, type CellResult, planTileset, type TilePlan } from '@placetwin/tiles';
 import PgBoss from 'pg-boss';
+import { datasetNameFromFile, type ImportSummary, importFile } from './pipeline';
+import { planSunHours, type SunHoursRequest, sunHoursToDir } from './sunHours';
+import { sunHoursScenarioToDir } from './sunHoursScenario';
 import { pruneStore, type TileStoreConfig } from './tile-store';
 
 export const QUEUES = {
+  import: 'placetwin-import',
+  sunHours: 'placetwin-sun-hours',
   tile: 'placetwin-tile',
   cell: 'placetwin-tile-cell',
   finish: 'placetwin-tile-finish',
@@ -37,6 +50,11 @@ export const QUEUES = {
 /** Retries for a failed job (pg-boss retries it after `RETRY_DELAY_S`, doubling). */
 export const RETRY_LIMIT = 3;
 const RETRY_DELAY_S = 2;
+/** An import (or analysis) may run for hours on a national file (pg-boss's default is 15 minutes). */
+const LONG_JOB_EXPIRE_S = 6 * 3600;
+/** How often a running import writes its progress, and looks whether it was cancelled. */
+const PROGRESS_EVERY_MS = 500;
+const CANCEL_POLL_MS = 500;
 
 /** The pg-boss schema: PLACETWIN_JOBS_SCHEMA, default `pgboss`. */
 export const jobsSchema = (env: NodeJS.ProcessEnv = process.env): string => {
@@ -73,7 +91,33 @@ export async function openQueue(databaseUrl: string | undefined, schema = jobsSc
       deadLetter: QUEUES.failed,
     });
   }
+  for (const name of [QUEUES.import, QUEUES.sunHours]) {
+    await boss.createQueue(name, {
+      name,
+      retryLimit: RETRY_LIMIT,
+      retryDelay: RETRY_DELAY_S,
+      retryBackoff: true,
+      expireInSeconds: LONG_JOB_EXPIRE_S,
+    });
+  }
   return boss;
+}
+
+/** pg-boss's view of one of our connections (or transactions). */
+const bossDb = (db: Db): PgBoss.Db => ({ executeSql: (text, values) => db.query(text, values) });
+
+/**
+ * The queue's commands (cancel, resume, retry) over the app's own database connection, without a pool or
+ * polling of its own: what the API and `placetwin jobs` need to act on jobs that workers run.
+ */
+export function queueAdmin(db: Db, schema = jobsSchema()): PgBoss {
+  if (db.kind !== 'server') {
+    throw new DataError(
+      'jobs-need-postgresql',
+      'there is no job queue: the embedded database runs jobs inline (set DATABASE_URL for workers)',
+    );
+  }
+  return new PgBoss({ db: bossDb(db), schema });
 }
 
 /** A job id (a UUID) that is a function of its parts: sending the same job twice makes one job. */
@@ -85,20 +129,228 @@ export function derivedJobId(...parts: (string | number)[]): string {
 
 /** Queues the tiling of a dataset; returns the job id (the run's id). */
 export async function enqueueTiling(db: Db, boss: PgBoss, dataset: string): Promise<string> {
-  if (!(await getDataset(db, dataset))) {
+  const areaId = await recordArea(db, 'dataset', dataset);
+  if (!areaId || !(await getDataset(db, dataset))) {
     throw new DataError('unknown-dataset', `no dataset named "${dataset}" (import one first)`);
   }
-  const id = await boss.send(QUEUES.tile, { dataset });
+  const id = await boss.send(QUEUES.tile, { dataset, areaId } satisfies TileJob);
   if (!id) throw new Error('the queue did not accept the tiling job');
   return id;
 }
 
+/** What an import job is asked to do: `placetwin import <file> --job` with its options. */
+export interface ImportJob {
+  /** An absolute path the workers can read (they share the file system, or a mount, with whoever queued it). */
+  file: string;
+  dataset: string;
+  /** The area the dataset belongs to: the job's area (its staff see and cancel it). */
+  areaId: string;
+  crs?: string;
+  skipInvalid: boolean;
+  meta: Partial<DatasetMeta>;
+  /** Queue the tiling of the dataset once it is imported. */
+  tile: boolean;
+}
+
+/** What a finished import job records as its output. */
+export interface ImportJobOutput extends Omit<ImportSummary, 'rejected'> {
+  rejected: number;
+  /** The tiling job it queued, if asked to. */
+  tileJob: string | null;
+}
+
+/** Queues the import of a file; returns the job id. Checks what can be checked now: the file and the area. */
+export async function enqueueImport(
+  db: Db,
+  boss: PgBoss,
+  request: Partial<ImportJob> & { file: string },
+): Promise<string> {
+  const file = resolve(request.file);
+  try {
+    await access(file);
+  } catch (e) {
+    throw new DataError('file-not-readable', `cannot read file: ${(e as NodeJS.ErrnoException).code ?? e}`, {
+      file: request.file,
+    });
+  }
+  const areaId = request.areaId ?? DEFAULT_AREA;
+  if (!(await getArea(db, areaId))) {
+    throw new DataError('unknown-area', `there is no area "${areaId}" (add it with \`placetwin area add\`)`);
+  }
+  const job: ImportJob = {
+    file,
+    dataset: request.dataset ?? datasetNameFromFile(file),
+    areaId,
+    ...(request.crs ? { crs: request.crs } : {}),
+    skipInvalid: request.skipInvalid ?? false,
+    meta: request.meta ?? {},
+    tile: request.tile ?? false,
+  };
+  const id = await boss.send(QUEUES.import, job);
+  if (!id) throw new Error('the queue did not accept the import job');
+  return id;
+}
+
+/** Thrown inside a job whose row says it was cancelled: its transaction rolls back. */
+export class JobCancelledError extends Error {
+  constructor(readonly jobId: string) {
+    super(`job ${jobId} was cancelled`);
+  }
+}
+
+/**
+ * Runs one import job: the file in one transaction that also marks the job completed (pg-boss's own command
+ * over the same transaction), after locking the job's row and seeing it still active. A cancel that comes first
+ * is seen (at the next progress report, or at that lock) and rolls the import back; one that comes later waits
+ * for the lock and finds the job completed. Progress is written as it goes, outside the transaction.
+ */
+export async function runImportJob(ctx: WorkerContext, id: string, job: ImportJob): Promise<ImportJobOutput> {
+  const schema = ctx.schema ?? jobsSchema();
+  const watch = watchJob(ctx, QUEUES.import, id);
+  try {
+    const summary = await ctx.db.transaction(async (tx) => {
+      const s = await importFile(tx, job.file, {
+        dataset: job.dataset,
+        crs: job.crs,
+        skipInvalid: job.skipInvalid,
+        meta: job.meta,
+        areaId: job.areaId,
+        signal: watch.signal,
+        onProgress: (p) => watch.report(p),
+      });
+      const row = await tx.query<{ state: string }>(
+        `SELECT state::text FROM ${schema}.job WHERE name = $1 AND id = $2::uuid FOR UPDATE`,
+        [QUEUES.import, id],
+      );
+      if (row.rows[0]?.state !== 'active') throw new JobCancelledError(id);
+      await ctx.boss.complete(QUEUES.import, id, outputOf(s, null), { db: bossDb(tx) });
+      return s;
+    });
+    const features = summary.buildings + summary.parts + summary.mapFeatures;
+    watch.report({ phase: 'done', done: features, total: features, unit: 'features' }, true);
+    const tileJob = job.tile ? await enqueueTiling(ctx.db, ctx.boss, summary.dataset) : null;
+    ctx.log?.(`imported ${job.file} into "${summary.dataset}" (job ${id}): ${summary.buildings} buildings`);
+    return outputOf(summary, tileJob);
+  } finally {
+    await watch.stop();
+  }
+}
+
+/**
+ * Watches a running job: `report` writes its progress (at most every PROGRESS_EVERY_MS, outside its work), and
+ * `signal` aborts once its row is no longer active (cancelled, or expired), so the work stops at its next report.
+ */
+function watchJob(ctx: WorkerContext, queue: string, id: string) {
+  const abort = new AbortController();
+  let written = 0;
+  let writing: Promise<void> = Promise.resolve();
+  /** Never throws (it may run in a worker thread's message handler); `force`: the final figures, written now. */
+  const report = (p: { phase: string; done: number; total?: number; unit: string }, force = false) => {
+    const now = Date.now();
+    if (!force && now - written < PROGRESS_EVERY_MS) return;
+    written = now;
+    const row = { jobId: id, phase: p.phase, done: p.done, total: p.total ?? null, unit: p.unit };
+    writing = writing.then(() => setJobProgress(ctx.db, row)).catch((e) => ctx.log?.(`progress: ${e}`));
+  };
+  const timer = setInterval(() => {
+    void ctx.boss.getJobById(queue, id).then(
+      (j) => {
+        if (j && j.state !== 'active') abort.abort(new JobCancelledError(id));
+      },
+      () => {},
+    );
+  }, CANCEL_POLL_MS);
+  return {
+    signal: abort.signal,
+    report,
+    /** Whether the job is still the worker's to finish (not cancelled in the meantime). */
+    stillActive: async () => (await ctx.boss.getJobById(queue, id))?.state === 'active',
+    stop: async () => {
+      clearInterval(timer);
+      await writing;
+    },
+  };
+}
+
+/** A sun-hours grid (or a scenario's before/after pair) for `placetwin sun-hours --job`. */
+export interface SunHoursJob {
+  dataset: string;
+  /** The dataset's area: the job's. */
+  areaId: string;
+  request: SunHoursRequest;
+  scenarioId: number | null;
+  /** An absolute folder the workers can write (shared with whoever queued it). */
+  outDir: string;
+}
+
+/** Queues a sun-hours analysis; returns the job id. The request is checked now (area, date, cell, step). */
+export async function enqueueSunHours(
+  db: Db,
+  boss: PgBoss,
+  request: SunHoursRequest,
+  outDir: string,
+  scenarioId: number | null = null,
+): Promise<string> {
+  planSunHours(request);
+  const areaId = await recordArea(db, 'dataset', request.dataset);
+  if (!areaId) throw new DataError('unknown-dataset', `no dataset named "${request.dataset}"`);
+  const job: SunHoursJob = { dataset: request.dataset, areaId, request, scenarioId, outDir: resolve(outDir) };
+  const id = await boss.send(QUEUES.sunHours, job);
+  if (!id) throw new Error('the queue did not accept the sun-hours job');
+  return id;
+}
+
+/**
+ * Runs one sun-hours job: computes into a folder of its own beside `outDir`, which replaces `outDir` only if the
+ * job is still active at the end; cancelled, it stops at its next strip and leaves `outDir` as it was.
+ */
+export async function runSunHoursJob(
+  ctx: WorkerContext,
+  id: string,
+  job: SunHoursJob,
+): Promise<{ sentence: string; files: string[] }> {
+  const watch = watchJob(ctx, QUEUES.sunHours, id);
+  const tmp = `${job.outDir}.tmp-${id}`;
+  try {
+    let strips = 0;
+    const options = {
+      signal: watch.signal,
+      onProgress: (done: number, total: number) => {
+        strips = total;
+        watch.report({ phase: 'compute', done, total, unit: 'strips' });
+      },
+    };
+    const r =
+      job.scenarioId === null
+        ? await sunHoursToDir(ctx.db, job.request, tmp, options)
+        : await sunHoursScenarioToDir(ctx.db, job.request, job.scenarioId, tmp, options);
+    if (!(await watch.stillActive())) throw new JobCancelledError(id);
+    await rm(job.outDir, { recursive: true, force: true });
+    await rename(tmp, job.outDir);
+    watch.report({ phase: 'done', done: strips, total: strips, unit: 'strips' }, true);
+    const sentence = 'report' in r ? r.report.sentence : r.comparison.sentence;
+    ctx.log?.(`sun hours for "${job.dataset}" (job ${id}) → ${job.outDir}`);
+    return { sentence, files: Object.values(r.files).map((f) => join(job.outDir, basename(f))) };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+    await watch.stop();
+  }
+}
+
+const outputOf = (s: ImportSummary, tileJob: string | null): ImportJobOutput => ({
+  ...s,
+  rejected: s.rejected.length,
+  tileJob,
+});
+
 interface TileJob {
   dataset: string;
+  areaId?: string;
 }
 interface CellJob {
   runId: string;
   dataset: string;
+  areaId?: string;
   cell: number;
   z: number;
   x: number;
@@ -108,6 +360,7 @@ interface CellJob {
 interface FinishJob {
   runId: string;
   dataset: string;
+  areaId?: string;
 }
 
 export interface WorkerContext {
@@ -116,11 +369,17 @@ export interface WorkerContext {
   tiles: TileStoreConfig;
   /** Identifies this worker in the record of who built which cell. */
   worker?: string;
+  /** The queue's schema (default PLACETWIN_JOBS_SCHEMA, or `pgboss`). */
+  schema?: string;
   log?: (msg: string) => void;
 }
 
 /** Plans a run: the quadtree over the dataset, then one cell job per content cell. */
-export async function planRun(ctx: WorkerContext, runId: string, { dataset }: TileJob): Promise<number> {
+export async function planRun(
+  ctx: WorkerContext,
+  runId: string,
+  { dataset, areaId }: TileJob,
+): Promise<number> {
   const buildings = await buildingsForTiling(ctx.db, dataset);
   const { plan } = planTileset(buildings);
   // The cells' ids travel in their jobs; the run keeps the rest of the plan.
@@ -129,7 +388,7 @@ export async function planRun(ctx: WorkerContext, runId: string, { dataset }: Ti
   const jobs = plan.leaves.map((l, cell) => ({
     id: derivedJobId(runId, 'cell', cell),
     name: QUEUES.cell,
-    data: { runId, dataset, cell, z: l.z, x: l.x, y: l.y, ids: l.ids } satisfies CellJob,
+    data: { runId, dataset, areaId, cell, z: l.z, x: l.x, y: l.y, ids: l.ids } satisfies CellJob,
   }));
   for (let i = 0; i < jobs.length; i += 500) await ctx.boss.insert(jobs.slice(i, i + 500));
   ctx.log?.(`planned "${dataset}": ${buildings.length} buildings in ${jobs.length} cells (run ${runId})`);
@@ -158,7 +417,8 @@ export async function buildRunCell(ctx: WorkerContext, job: CellJob): Promise<'b
     worker: ctx.worker ?? `${hostname()}:${process.pid}`,
   });
   if (done === run.cellsTotal) {
-    await ctx.boss.send(QUEUES.finish, { runId: job.runId, dataset: job.dataset } satisfies FinishJob, {
+    const finish: FinishJob = { runId: job.runId, dataset: job.dataset, areaId: job.areaId };
+    await ctx.boss.send(QUEUES.finish, finish, {
       id: derivedJobId(job.runId, 'finish'),
     });
   }
@@ -198,6 +458,10 @@ export async function startWorker(
   options: { pollingIntervalSeconds?: number } = {},
 ): Promise<() => Promise<void>> {
   const work = { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 };
+  await ctx.boss.work<ImportJob>(QUEUES.import, work, async ([job]) => runImportJob(ctx, job.id, job.data));
+  await ctx.boss.work<SunHoursJob>(QUEUES.sunHours, work, async ([job]) =>
+    runSunHoursJob(ctx, job.id, job.data),
+  );
   await ctx.boss.work<TileJob>(QUEUES.tile, work, async ([job]) => ({
     cells: await planRun(ctx, job.id, job.data),
   }));
@@ -215,94 +479,235 @@ export async function startWorker(
   return () => ctx.boss.stop({ graceful: true, wait: true, timeout: 60_000 });
 }
 
+/** The kinds of job, by queue. */
+const KINDS: Record<string, JobRow['kind']> = {
+  [QUEUES.import]: 'import',
+  [QUEUES.sunHours]: 'sun-hours',
+  [QUEUES.tile]: 'tile',
+  [QUEUES.cell]: 'tile-cell',
+  [QUEUES.finish]: 'tile-finish',
+};
+
 /** One row of `placetwin jobs list` and GET /api/jobs. */
 export interface JobRow {
   id: string;
-  /** tile, tile-cell, tile-finish */
-  kind: string;
+  kind: 'import' | 'sun-hours' | 'tile' | 'tile-cell' | 'tile-finish';
   state: 'created' | 'retry' | 'active' | 'completed' | 'cancelled' | 'failed';
+  /** The area the job works for: only its staff see it, cancel it or retry it. */
+  areaId: string;
   dataset: string | null;
+  /** For an import job: the file it reads. */
+  file: string | null;
   retries: number;
   retryLimit: number;
   createdAt: string;
-  /** For a tile job: its run's cells built so far / in all. */
-  progress?: { done: number; total: number; runState: TileRun['state'] };
+  startedAt: string | null;
+  completedAt: string | null;
+  /** Why it failed (its last attempt's error message), for a job retrying or failed. */
+  error: string | null;
+  /**
+   * How far it has got: an import's features parsed or written; a tile job's run, cells built / in all (with
+   * the run's state).
+   */
+  progress?: {
+    phase: string;
+    done: number;
+    total: number | null;
+    unit: string;
+    runState?: TileRun['state'];
+  };
 }
 
 const ID = /^[a-z_][a-z0-9_]{0,62}$/;
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/**
- * The latest jobs, newest first, read from the queue's tables through the app's own connection (no queue
- * connection needed, so the API can show them): tile jobs with their progress; with `cells`, the cell and finish
- * jobs too (by default only those retrying or failed). Empty when the queue was never installed (embedded mode).
- */
-export async function listJobs(
-  db: Db,
-  options: { schema?: string; limit?: number; cells?: boolean } = {},
-): Promise<JobRow[]> {
-  const schema = options.schema ?? jobsSchema();
+export interface ListJobsOptions {
+  schema?: string;
+  limit?: number;
+  /** Every cell and finish job of a run too (by default only those retrying or failed). */
+  cells?: boolean;
+  /** Only this area's jobs (the API and the staff page always give one; the CLI may show every area's). */
+  areaId?: string;
+  /** One job by id. */
+  id?: string;
+}
+
+/** The queue's table, or null when it was never installed (the embedded database, or no job sent yet). */
+async function queueTable(db: Db, schema: string): Promise<string | null> {
   if (!ID.test(schema)) throw new Error(`bad jobs schema ${schema}`);
-  if (db.kind !== 'server') return [];
+  if (db.kind !== 'server') return null;
   const installed = await db.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [
     `${schema}.job`,
   ]);
-  if (!installed.rows[0]?.t) return [];
-  const r = await db.query<{
-    id: string;
-    name: string;
-    state: JobRow['state'];
-    dataset: string | null;
-    retries: number;
-    retryLimit: number;
-    createdAt: string;
-  }>(
-    `SELECT id::text, name, state::text, data->>'dataset' AS dataset, retry_count AS retries,
-            retry_limit AS "retryLimit",
-            to_char(created_on AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "createdAt"
-       FROM ${schema}.job
-      WHERE name = $1 OR (name IN ($2, $3) AND ($4 OR state IN ('retry', 'failed')))
-      ORDER BY created_on DESC, id LIMIT $5`,
-    [QUEUES.tile, QUEUES.cell, QUEUES.finish, options.cells ?? false, options.limit ?? 50],
+  return installed.rows[0]?.t ? `${schema}.job` : null;
+}
+
+/**
+ * The latest jobs, newest first, read from the queue's tables through the app's own connection (no queue
+ * connection needed, so the API can show them): import and tile jobs with their progress; with `cells`, the
+ * cell and finish jobs too (by default only those retrying or failed). A job's area is the one its data names
+ * (tile jobs queued before jobs carried one: their dataset's). Empty when the queue was never installed.
+ */
+export async function listJobs(db: Db, options: ListJobsOptions = {}): Promise<JobRow[]> {
+  const table = await queueTable(db, options.schema ?? jobsSchema());
+  if (!table) return [];
+  if (options.id !== undefined && !JOB_ID.test(options.id)) return [];
+  const ts = (c: string) => `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+  const r = await db.query<Omit<JobRow, 'kind' | 'progress'> & { name: string }>(
+    `SELECT x.id, x.name, x.state, x.dataset, x.file, x."areaId", x.retries, x."retryLimit", x."createdAt",
+            x."startedAt", x."completedAt", x.error FROM (
+       SELECT j.id::text, j.name, j.state::text, j.data->>'dataset' AS dataset, j.data->>'file' AS file,
+              COALESCE(j.data->>'areaId', (SELECT d.area_id FROM datasets d WHERE d.name = j.data->>'dataset'),
+                $6) AS "areaId",
+              j.retry_count AS retries, j.retry_limit AS "retryLimit", ${ts('j.created_on')} AS "createdAt",
+              ${ts('j.started_on')} AS "startedAt", ${ts('j.completed_on')} AS "completedAt",
+              CASE WHEN j.state IN ('retry', 'failed')
+                THEN COALESCE(j.output->>'message', j.output->'value'->>'message') END AS error,
+              j.created_on
+         FROM ${table} j
+        WHERE (j.name IN ($1, $2, $10) OR (j.name IN ($3, $4) AND ($5 OR j.state IN ('retry', 'failed'))))
+          AND ($8::uuid IS NULL OR j.id = $8::uuid)
+     ) x
+     WHERE $7::text IS NULL OR x."areaId" = $7
+     ORDER BY x.created_on DESC, x.id LIMIT $9`,
+    [
+      QUEUES.import,
+      QUEUES.tile,
+      QUEUES.cell,
+      QUEUES.finish,
+      options.cells ?? options.id !== undefined,
+      DEFAULT_AREA,
+      options.areaId ?? null,
+      options.id?.toLowerCase() ?? null,
+      options.limit ?? 50,
+      QUEUES.sunHours,
+    ],
   );
   const runs = new Map((await listTileRuns(db, 500)).map((run) => [run.id, run]));
-  return r.rows.map((j) => {
+  const progress = await jobProgress(
+    db,
+    r.rows.filter((j) => j.name === QUEUES.import || j.name === QUEUES.sunHours).map((j) => j.id),
+  );
+  return r.rows.map(({ name, ...j }) => {
     const run = runs.get(j.id);
+    const p = progress.get(j.id);
     return {
       ...j,
-      kind: j.name.replace(/^placetwin-/, ''),
-      ...(run ? { progress: { done: run.cellsDone, total: run.cellsTotal, runState: run.state } } : {}),
+      kind: KINDS[name],
+      ...(run
+        ? {
+            progress: {
+              phase: 'cells',
+              done: run.cellsDone,
+              total: run.cellsTotal,
+              unit: 'cells',
+              runState: run.state,
+            },
+          }
+        : p
+          ? { progress: { phase: p.phase, done: p.done, total: p.total, unit: p.unit } }
+          : {}),
     };
   });
 }
 
+/** One job (of this area, when given), or null: another area's job is as missing as one that never was. */
+export async function getJob(
+  db: Db,
+  id: string,
+  options: Pick<ListJobsOptions, 'schema' | 'areaId'> = {},
+): Promise<JobRow | null> {
+  return (await listJobs(db, { ...options, id, limit: 1 }))[0] ?? null;
+}
+
+const ENDED = new Set<JobRow['state']>(['completed', 'cancelled', 'failed']);
+
+/** The job, or a DataError naming the id (another area's job is not found either). */
+async function jobOrError(db: Db, id: string, schema: string, areaId?: string): Promise<JobRow> {
+  if (!JOB_ID.test(id)) throw new DataError('invalid-job-id', `"${id}" is not a job id`);
+  const job = await getJob(db, id, { schema, areaId });
+  if (!job) throw new DataError('unknown-job', `no job ${id}`);
+  return job;
+}
+
 /**
- * Cancels a job; cancelling a tile job cancels its run (the cells not yet built, and the finishing job).
- * Returns how many jobs were cancelled. A DataError when there is no such job.
+ * Cancels a job that has not ended; cancelling a tile job cancels its run (the cells not yet built, and the
+ * finishing job). A running import stops at its next progress report and rolls back. Returns how many jobs were
+ * cancelled. A DataError when there is no such job (in `areaId`, when given), or when it has already ended.
  */
-export async function cancelJob(db: Db, boss: PgBoss, id: string, schema = jobsSchema()): Promise<number> {
+export async function cancelJob(
+  db: Db,
+  boss: PgBoss,
+  id: string,
+  schema = jobsSchema(),
+  areaId?: string,
+): Promise<number> {
+  const job = await jobOrError(db, id, schema, areaId);
+  if (ENDED.has(job.state)) {
+    throw new DataError(
+      'job-ended',
+      `job ${job.id} has already ended (${job.state}): there is nothing to cancel`,
+    );
+  }
   const found = await db.query<{ name: string; runId: string | null }>(
     `SELECT name, data->>'runId' AS "runId" FROM ${schema}.job WHERE id::text = $1`,
-    [id],
+    [job.id],
   );
-  const job = found.rows[0];
-  if (!job) throw new DataError('unknown-job', `no job ${id}`);
-  const runId = job.name === QUEUES.tile ? id : job.runId;
-  await boss.cancel(job.name, id);
+  const { name, runId: cellRun } = found.rows[0];
+  const runId = name === QUEUES.tile ? job.id : cellRun;
+  await boss.cancel(name, job.id);
   let n = 1;
   if (runId) {
     await endTileRun(db, runId, 'cancelled');
     const rest = await db.query<{ id: string; name: string }>(
       `SELECT id::text, name FROM ${schema}.job
         WHERE name IN ($1, $2) AND data->>'runId' = $3 AND state IN ('created', 'retry', 'active') AND id::text <> $4`,
-      [QUEUES.cell, QUEUES.finish, runId, id],
+      [QUEUES.cell, QUEUES.finish, runId, job.id],
     );
-    for (const name of [QUEUES.cell, QUEUES.finish]) {
-      const ids = rest.rows.filter((r) => r.name === name).map((r) => r.id);
-      if (ids.length > 0) await boss.cancel(name, ids);
+    for (const queue of [QUEUES.cell, QUEUES.finish]) {
+      const ids = rest.rows.filter((r) => r.name === queue).map((r) => r.id);
+      if (ids.length > 0) await boss.cancel(queue, ids);
       n += ids.length;
     }
   }
   return n;
+}
+
+/**
+ * Runs a failed or cancelled job again: a failed one gets one more attempt (pg-boss `retry`), a cancelled one is
+ * queued again (`resume`). A tile job whose run was planned cannot be: its cells are jobs of their own (tile
+ * the dataset again). A DataError when there is no such job (in `areaId`), or it cannot be run again.
+ */
+export async function retryJob(
+  db: Db,
+  boss: PgBoss,
+  id: string,
+  schema = jobsSchema(),
+  areaId?: string,
+): Promise<JobRow['state']> {
+  const job = await jobOrError(db, id, schema, areaId);
+  if (job.state !== 'failed' && job.state !== 'cancelled') {
+    throw new DataError(
+      'job-not-retryable',
+      `job ${job.id} is ${job.state}: only a failed or cancelled job can be run again`,
+    );
+  }
+  if (job.kind === 'tile-cell' || job.kind === 'tile-finish') {
+    throw new DataError(
+      'job-not-retryable',
+      `job ${job.id} is one cell of a tiling run: tile the dataset again`,
+    );
+  }
+  if (job.kind === 'tile' && (await getTileRun(db, job.id))) {
+    throw new DataError(
+      'job-not-retryable',
+      `job ${job.id} planned a tiling run that ended ${job.progress?.runState ?? job.state}: tile the dataset again (\`placetwin tile --queue\`)`,
+    );
+  }
+  const name = { import: QUEUES.import, 'sun-hours': QUEUES.sunHours, tile: QUEUES.tile }[job.kind];
+  if (job.state === 'failed') await boss.retry(name, job.id);
+  else await boss.resume(name, job.id);
+  return (await getJob(db, job.id, { schema }))?.state ?? job.state;
 }
 
 /** Waits until a run ends (done, cancelled or failed), reporting progress; returns its final state. */

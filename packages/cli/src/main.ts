@@ -7,7 +7,7 @@ import { addAreaCommands, areaOption } from './areas';
 import { repoRoot, resolvePaths } from './config';
 import { addGridCommands } from './grid';
 import { addImportGtfsCommand } from './gtfs';
-import { addJobCommands, queueTiling } from './jobCommands';
+import { addJobCommands, queueImport, queueTiling } from './jobCommands';
 import { importFile, loadOstn15, tileDataset } from './pipeline';
 import { addImportPoisCommand } from './pois';
 import { addPrivacyCommands } from './privacy';
@@ -64,6 +64,11 @@ export function program(): Command {
       '--area <id>',
       'the council area the dataset belongs to (see `placetwin area list`); default: default',
     )
+    .option(
+      '--job',
+      'queue the import for `placetwin worker` processes (and then its tiling, unless --no-tile); needs DATABASE_URL',
+    )
+    .option('--wait', 'with --job: follow the job, with its progress, until it ends')
     .action(async (file: string, o) => {
       const areaId = areaOption(o.area);
       const p = paths();
@@ -75,6 +80,15 @@ export function program(): Command {
         ),
       );
       await withDb(async (db) => {
+        if (o.job) {
+          const request = { file, dataset: o.dataset, crs: o.crs, skipInvalid: Boolean(o.skipInvalid) };
+          process.exitCode = await queueImport(
+            db,
+            { ...request, meta, areaId, tile: o.tile },
+            Boolean(o.wait),
+          );
+          return;
+        }
         const s = await importFile(db, file, {
           dataset: o.dataset,
           crs: o.crs,

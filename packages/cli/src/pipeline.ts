@@ -29,6 +29,8 @@ export interface ImportFileOptions {
   onReject?: (r: { featureId: string | null; reason: string }) => void;
   /** The council area the dataset belongs to (default `default`). */
   areaId?: string;
+  /** Aborting stops the import at its next progress report; its transaction rolls back, so nothing is written. */
+  signal?: AbortSignal;
 }
 
 export interface ImportSummary {
@@ -89,6 +91,7 @@ export async function importFile(
       file,
     });
   }
+  options.signal?.throwIfAborted();
   const importer = importerFor(bytes, file);
   const rejected: ImportSummary['rejected'] = [];
   const meta: DatasetMeta = {
@@ -107,7 +110,10 @@ export async function importFile(
     fileName: file,
     crs: options.crs,
     skipInvalid: options.skipInvalid ?? false,
-    onProgress: (p) => options.onProgress?.({ phase: 'parse', ...p }),
+    onProgress: (p) => {
+      options.signal?.throwIfAborted();
+      options.onProgress?.({ phase: 'parse', ...p });
+    },
     onReject: (r) => {
       rejected.push(r);
       options.onReject?.(r);
@@ -115,8 +121,10 @@ export async function importFile(
   });
   const counts = await importFeatures(db, meta, features, {
     areaId: options.areaId,
-    onProgress: (p: { done: number; total?: number }) =>
-      options.onProgress?.({ phase: 'write', unit: 'features', ...p }),
+    onProgress: (p: { done: number; total?: number }) => {
+      options.signal?.throwIfAborted();
+      options.onProgress?.({ phase: 'write', unit: 'features', ...p });
+    },
   });
   return {
     file,

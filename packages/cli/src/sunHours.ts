@@ -22,6 +22,7 @@ import {
 } from '@placetwin/solar';
 import type { Command } from 'commander';
 import { resolvePaths } from './config';
+import { queueSunHours } from './jobCommands';
 import { loadOstn15 } from './pipeline';
 import { checkInGreatBritain, shadeCasters, wgs84BoxOfBng } from './solarObstacles';
 import {
@@ -574,6 +575,11 @@ export function addSunHoursCommand(
       '--scenario <id>',
       'also compute with this scenario applied and compare (before/after, BRE 209 0.8 ratio test)',
     )
+    .option(
+      '--job',
+      'queue it for `placetwin worker` processes (needs DATABASE_URL; --out must be shared with them)',
+    )
+    .option('--wait', 'with --job: follow the job, with its progress, until it ends')
     .action(async (o) => {
       await loadOstn15(resolvePaths().sampleDataDir);
       const area = await readAreaFile(o.area);
@@ -584,6 +590,19 @@ export function addSunHoursCommand(
         );
       await withDb(async (db) => {
         const t0 = performance.now();
+        if (o.job) {
+          const request = {
+            dataset: o.dataset,
+            area,
+            date: o.date,
+            cellSizeM: Number(o.cell),
+            stepMinutes: Number(o.step),
+            areaName: o.name,
+          };
+          const scenarioId = o.scenario === undefined ? null : Number(o.scenario);
+          process.exitCode = await queueSunHours(db, request, o.out, scenarioId, Boolean(o.wait));
+          return;
+        }
         if (o.scenario !== undefined) {
           const { comparison: c, files } = await sunHoursScenarioToDir(
             db,

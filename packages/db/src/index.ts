@@ -29,6 +29,7 @@ export {
   setCouncilOwnership,
 } from './grid';
 export * from './i18n';
+export * from './jobProgress';
 export { migrate, migrationFiles } from './migrate';
 export * from './pois';
 export * from './privacy';

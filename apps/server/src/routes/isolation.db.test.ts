@@ -17,6 +17,8 @@
  * The buildings are the 3D BAG sample (Delft, two real buildings) imported into both areas' datasets: the test is
  * about ownership, not place; the sample data has no buildings in Leeds.
  */
+
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
@@ -24,10 +26,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   addAreaFromArgs,
+  enqueueImport,
   ensureScenarioOverlay,
   importFile,
   importPoisPath,
   loadOstn15,
+  openQueue,
   parseAreaArgs,
 } from '@placetwin/cli';
 import {
@@ -89,6 +93,8 @@ interface Fixture {
   /** Overlay tileset URLs (`/tilesets/<dataset>/scenarios/<id>/<hash>.json`) of the draft and published scenario. */
   draftOverlay: string;
   publishedOverlay: string;
+  /** A queued import job of the area (on a PostgreSQL server; elsewhere an id no job has: there is no queue). */
+  job: string;
   /** Texts only this area's records contain. */
   markers: string[];
   /** Of those, the ones the public must never see (drafts, pending comments, staff names). */
@@ -101,7 +107,10 @@ const MISSING = {
   number: 987_654_321,
   sensor: 'no-such-sensor',
   feed: 'no-such-feed',
+  job: '00000000-0000-4000-8000-0000000000ff',
 };
+/** The job queue's schema for this file's jobs (pg-boss needs a PostgreSQL server). */
+const JOBS_SCHEMA = `iso_q_${randomBytes(6).toString('hex')}`;
 
 let db: Db;
 let drop: () => Promise<void>;
@@ -244,6 +253,7 @@ async function makeArea(area: AreaId, sensorDef: Awaited<ReturnType<typeof parse
     deviceKey,
     draftOverlay,
     publishedOverlay,
+    job: randomUUID(),
     markers: [
       `Dataset title ${tag}`,
       `Draft scenario ${tag}`,
@@ -298,6 +308,19 @@ beforeAll(async () => {
   const otherSite = sites.find((s) => !s.name.includes(leedsSite.name) && !leedsSite.name.includes(s.name))!;
   await makeArea('default', otherSite);
   await makeArea('leeds', leedsSite);
+  if (db.kind === 'server') {
+    const schema = (await db.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s;
+    const url = new URL(process.env.DATABASE_URL as string);
+    url.searchParams.set('options', `-c search_path=${schema},public`);
+    const boss = await openQueue(url.toString(), JOBS_SCHEMA);
+    for (const area of AREAS)
+      fx[area].job = await enqueueImport(db, boss, {
+        file: BUILDINGS,
+        dataset: fx[area].dataset,
+        areaId: area,
+      });
+    await boss.stop({ graceful: false, wait: true });
+  }
   app = buildApp({
     db,
     tilesetsDir: join(root, 'tilesets'),
@@ -305,6 +328,7 @@ beforeAll(async () => {
     auth: { passwordHashing: { logN: 10 } },
     rateLimitPerMinute: 1_000_000,
     commentRateLimit: { max: 1_000_000, timeWindowMs: 60_000 },
+    jobsSchema: JOBS_SCHEMA,
   });
   app.addHook('onRoute', (r) => {
     for (const m of [r.method].flat())
@@ -321,6 +345,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
+  if (db?.kind === 'server') await db.query(`DROP SCHEMA IF EXISTS ${JOBS_SCHEMA} CASCADE`);
   await drop?.();
   if (root) await rm(root, { recursive: true, force: true });
 });
@@ -378,6 +403,7 @@ const SHARED_ROUTES: Record<string, string> = {
 /** Routes that list an area's records: each response must hold only the asking area's. */
 const LIST_ROUTES = new Set([
   'GET /api/jobs',
+  'GET /consult/staff/jobs',
   'GET /api/admin/privacy/inventory',
   'GET /api/admin/privacy/log',
   'POST /api/admin/privacy/retention',
@@ -428,6 +454,7 @@ function fill(route: { method: string; url: string }, f: Fixture | null): string
           return m(f?.openConsultation ?? 0, MISSING.number);
         if (/buildings\/:id/.test(u)) return m(f?.building ?? '', MISSING.building);
         if (u.startsWith('/api/sensors/')) return m(f?.sensor ?? '', MISSING.sensor);
+        if (/\/jobs\/:id\//.test(u)) return m(f?.job ?? '', MISSING.job);
         throw new Error(`the matrix does not know what :id names in ${u}`);
       },
       name: () =>
@@ -723,6 +750,52 @@ describe('tenant isolation', () => {
       'Commenter Rutland',
     ]);
   });
+
+  it.skipIf(!process.env.DATABASE_URL)(
+    'jobs: each area’s staff list, cancel and retry their own area’s jobs only (PostgreSQL: pg-boss)',
+    async () => {
+      for (const asker of AREAS) {
+        const theirs = fx[other(asker)].job;
+        const mine = fx[asker].job;
+        const listed = await app.inject({ url: '/api/jobs', headers: staff[asker].councillor });
+        expect(listed.json().jobs.map((j: { id: string }) => j.id)).toEqual([mine]);
+        const page = await app.inject({
+          url: '/consult/staff/jobs',
+          headers: { cookie: staff[asker].admin.cookie },
+        });
+        expect(page.body).toContain(mine);
+        expect(page.body).not.toContain(theirs);
+        for (const verb of ['cancel', 'retry']) {
+          const r = await app.inject({
+            method: 'POST',
+            url: `/api/jobs/${theirs}/${verb}`,
+            headers: staff[asker].admin,
+          });
+          expect(r.statusCode, `${verb} of ${asker}`).toBe(404);
+          const form = await app.inject({
+            method: 'POST',
+            url: `/consult/staff/jobs/${theirs}/${verb}`,
+            headers: {
+              cookie: staff[asker].admin.cookie,
+              'content-type': 'application/x-www-form-urlencoded',
+            },
+            payload: `_csrf=${encodeURIComponent(staff[asker].admin['x-csrf-token'])}`,
+          });
+          expect(form.statusCode, `${verb} form of ${asker}`).toBe(404);
+        }
+      }
+      // Both jobs are as they were queued; each area's own planner can cancel its own.
+      for (const area of AREAS) {
+        const r = await app.inject({
+          method: 'POST',
+          url: `/api/jobs/${fx[area].job}/cancel`,
+          headers: staff[area].planner,
+        });
+        expect(r.statusCode).toBe(200);
+        expect(r.json()).toMatchObject({ id: fx[area].job, state: 'cancelled', cancelled: 1 });
+      }
+    },
+  );
 });
 
 describe('area-scoped sensors, results and tiles', () => {

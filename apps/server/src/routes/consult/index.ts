@@ -9,6 +9,7 @@ import { authenticate, createSession, csrfTokenMatches, deleteSession, sessionUs
 import type { FastifyInstance } from 'fastify';
 import { SESSION_COOKIE } from '../../plugins/app/auth';
 import { LOGIN_RATE_LIMIT_PER_MINUTE } from '../api/auth';
+import { staffJobs } from '../api/jobs';
 
 export const CONSULT_PREFIX = '/consult';
 
@@ -19,6 +20,8 @@ const SIGN_IN_TOKEN_MAX_AGE_S = 3600;
 export interface ConsultRoutesOptions extends Omit<ConsultSiteOptions, 'staffAuth'> {
   /** The cookies' `Secure` flag, as for the session cookie. */
   secureCookies: boolean;
+  /** The job queue's schema (PLACETWIN_JOBS_SCHEMA), for the staff Jobs page. */
+  jobsSchema?: string;
 }
 
 /** Staff sign-in for the site's pages, through the auth plugin's sessions (`app.auth`). */
@@ -59,9 +62,10 @@ export default async function consultRoutes(
   app: FastifyInstance,
   options: ConsultRoutesOptions,
 ): Promise<void> {
-  const { secureCookies, ...site } = options;
+  const { secureCookies, jobsSchema, ...site } = options;
   await consultSite(app, {
     ...site,
+    staffJobs: staffJobs(site.db, jobsSchema),
     staffAuth: staffAuth(app, secureCookies, app.prefix),
     areaOf: (request) => request.area(),
     signInPerMinute: LOGIN_RATE_LIMIT_PER_MINUTE,
