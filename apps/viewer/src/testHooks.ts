@@ -173,6 +173,8 @@ export interface ScenarioTestState {
   otherOverlayLoaded?: boolean;
   /** The height the drawn footprint is previewed at (m), null when flat. */
   previewHeightM?: number | null;
+  /** The height the extruded preview has been drawn at (its geometry built and rendered), null when none. */
+  previewDrawnM?: number | null;
 }
 
 export interface TransportTestState {

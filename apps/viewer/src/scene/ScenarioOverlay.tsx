@@ -12,6 +12,8 @@
  * Side by side (layout `split`): CompareSplitView, a second view over the left half with linked cameras.
  */
 import {
+  BoundingSphere,
+  BoundingSphereState,
   Cartesian3,
   Cesium3DTileColorBlendMode,
   Color,
@@ -36,6 +38,12 @@ import { groundAt } from './SunHoursLayers';
 
 const OUTLINE = Color.fromCssColorString('#4cc3ff');
 const FILL = OUTLINE.withAlpha(0.25);
+/**
+ * The extruded preview (the block whose height is being set) is opaque: at a quarter alpha over the light basemap it
+ * hardly changed a pixel (a luminance step of about 12 of 255), so a dragged block looked as if it was not there.
+ */
+const BLOCK = Color.fromCssColorString('#1d70b8');
+const PREVIEW_ID = 'scenario-new-building-preview';
 
 export interface ScenarioOverlayProps {
   tool: ScenarioTool;
@@ -124,6 +132,29 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
     viewer.scene.requestRender();
   };
 
+  // The height the extruded preview was last drawn at: Cesium builds an entity's geometry asynchronously (in web
+  // workers), so a new height is on screen only once the entity's primitive is ready again.
+  const previewDrawnM = useRef<number | null>(null);
+  const extruded = mode === 'closed' && points.length > 2 ? previewHeightM : null;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new corners rebuild the geometry as a new height does
+  useEffect(() => {
+    previewDrawnM.current = null;
+    if (!viewer || extruded === null) return;
+    const sphere = new BoundingSphere();
+    const remove = viewer.scene.postRender.addEventListener(() => {
+      const entity = viewer.entities.getById(PREVIEW_ID);
+      if (
+        !entity ||
+        viewer.dataSourceDisplay.getBoundingSphere(entity, false, sphere) !== BoundingSphereState.DONE
+      )
+        return;
+      remove();
+      previewDrawnM.current = extruded;
+    });
+    viewer.scene.requestRender();
+    return remove;
+  }, [viewer, extruded, points]);
+
   const toolRef = useRef(tool);
   toolRef.current = tool;
   useEffect(() => {
@@ -150,6 +181,7 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
           t.otherOverlay !== null &&
           (t.otherOverlay.tilesetUrl === null || otherLoaded.current === t.otherOverlay.tilesetUrl),
         previewHeightM: t.previewHeightM,
+        previewDrawnM: previewDrawnM.current,
         message: t.message?.text ?? null,
       };
     };
@@ -224,14 +256,14 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
         />
       )}
       {points.length > 0 && (
-        <Entity name="New building footprint">
+        <Entity id={PREVIEW_ID} name="New building footprint">
           {outline.length > 1 && (
             <PolylineGraphics positions={outline} width={3} material={OUTLINE} clampToGround />
           )}
           {mode === 'closed' && positions.length > 2 && (
             <PolygonGraphics
               hierarchy={positions}
-              material={FILL}
+              material={previewHeightM ? BLOCK : FILL}
               height={previewHeightM ? 0 : undefined}
               extrudedHeight={previewHeightM ?? undefined}
               outline={Boolean(previewHeightM)}
