@@ -175,6 +175,8 @@ export interface ScenarioTestState {
   previewHeightM?: number | null;
   /** The height the extruded preview has been drawn at (its geometry built and rendered), null when none. */
   previewDrawnM?: number | null;
+  /** The building being moved (its footprint dragged on the map), and the drag in progress (ground points). */
+  moving?: { id: string; drag: { from: [number, number]; to: [number, number] } | null } | null;
 }
 
 export interface TransportTestState {

@@ -11,9 +11,9 @@
  *
  * Side by side (layout `split`): CompareSplitView, a second view over the left half with linked cameras.
  */
+import * as Cesium from 'cesium';
 import {
   BoundingSphere,
-  BoundingSphereState,
   Cartesian3,
   Cesium3DTileColorBlendMode,
   Color,
@@ -34,6 +34,7 @@ import type { ScenarioTool } from '../ui/useScenarioTool';
 import { CompareSplitPortal, type SplitViewStatus } from './CompareSplitView';
 import { HeightHandle } from './HeightHandle';
 import { buildingStyle } from './joinedStyle';
+import { MoveFootprint } from './MoveFootprint';
 import { groundAt } from './SunHoursLayers';
 
 const OUTLINE = Color.fromCssColorString('#4cc3ff');
@@ -44,6 +45,15 @@ const FILL = OUTLINE.withAlpha(0.25);
  */
 const BLOCK = Color.fromCssColorString('#1d70b8');
 const PREVIEW_ID = 'scenario-new-building-preview';
+/**
+ * Whether an entity's geometry is built and drawn: Cesium's DataSourceDisplay.getBoundingSphere answers DONE only
+ * then (what its own zoomTo waits for). Both are in Cesium's JavaScript but left out of its type definitions.
+ */
+const BOUNDING_SPHERE_DONE = (Cesium as unknown as { BoundingSphereState: { DONE: number } })
+  .BoundingSphereState.DONE;
+type EntityBounds = {
+  getBoundingSphere(entity: Cesium.Entity, allowPartial: boolean, result: BoundingSphere): number;
+};
 
 export interface ScenarioOverlayProps {
   tool: ScenarioTool;
@@ -143,11 +153,8 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
     const sphere = new BoundingSphere();
     const remove = viewer.scene.postRender.addEventListener(() => {
       const entity = viewer.entities.getById(PREVIEW_ID);
-      if (
-        !entity ||
-        viewer.dataSourceDisplay.getBoundingSphere(entity, false, sphere) !== BoundingSphereState.DONE
-      )
-        return;
+      const display = viewer.dataSourceDisplay as unknown as EntityBounds;
+      if (!entity || display.getBoundingSphere(entity, false, sphere) !== BOUNDING_SPHERE_DONE) return;
       remove();
       previewDrawnM.current = extruded;
     });
@@ -155,6 +162,7 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
     return remove;
   }, [viewer, extruded, points]);
 
+  const moveDrag = useRef<{ from: [number, number]; to: [number, number] } | null>(null);
   const toolRef = useRef(tool);
   toolRef.current = tool;
   useEffect(() => {
@@ -182,6 +190,7 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
           (t.otherOverlay.tilesetUrl === null || otherLoaded.current === t.otherOverlay.tilesetUrl),
         previewHeightM: t.previewHeightM,
         previewDrawnM: previewDrawnM.current,
+        moving: t.moving ? { id: t.moving.id, drag: moveDrag.current } : null,
         message: t.message?.text ?? null,
       };
     };
@@ -274,6 +283,16 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
       )}
       {mode === 'closed' && previewHeightM !== null && previewHeightM > 0 && points.length > 2 && (
         <HeightHandle points={points} heightM={previewHeightM} onStoreys={tool.setDraggedStoreys} />
+      )}
+      {tool.moving && (
+        <MoveFootprint
+          key={tool.moving.id}
+          footprint={tool.moving.footprint}
+          onMoved={tool.finishMoving}
+          onDrag={(d) => {
+            moveDrag.current = d;
+          }}
+        />
       )}
       {mode === 'drawing' &&
         positions.map((p, i) => (
