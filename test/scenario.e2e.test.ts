@@ -303,6 +303,18 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
       if (!p) throw new Error(`${lon}, ${lat} is off screen`);
       return p;
     };
+    // A scenario of its own (signed in already when the first test ran), so this test also runs alone (-t).
+    step = 'creating';
+    if ((await panel.getByLabel('Email').count()) > 0) {
+      await panel.getByLabel('Email').fill(EMAIL);
+      await panel.getByLabel('Password').fill(PASSWORD);
+      await panel.getByRole('button', { name: 'Sign in' }).click();
+    }
+    const before = (await scenario(page))?.id ?? null;
+    await panel.getByLabel('New scenario name').fill('E2E drag and import');
+    await panel.getByRole('button', { name: 'Create' }).click();
+    await expect.poll(async () => (await scenario(page))?.id ?? null, SLOW).not.toBe(before);
+    await waitForScenario(0, false);
     const id = (await scenario(page))?.id;
     expect(id).toBeTruthy();
 
@@ -365,6 +377,50 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
     }, id);
     expect(added).toEqual([expect.objectContaining({ name: 'E2E dragged', storeys: 12, heightM: 36 })]);
 
+    // Moving it 20 m east: select it, "Move on the map", drag its footprint along the ground; one undoable change.
+    step = 'moving';
+    const centreOf = (bid: string) =>
+      page.evaluate(
+        async ([sid, b]) => {
+          const r = await fetch(`/api/scenarios/${sid}/buildings/${encodeURIComponent(b)}`);
+          const xy: number[][] = (await r.json()).footprint.coordinates.flat(2);
+          const mid = (k: number) =>
+            (Math.min(...xy.map((p) => p[k])) + Math.max(...xy.map((p) => p[k]))) / 2;
+          return [mid(0), mid(1)] as [number, number];
+        },
+        [id, bid] as const,
+      );
+    const roof = await screen(mid[0], mid[1], 34);
+    await page.mouse.click(canvas.x + roof.x, canvas.y + roof.y);
+    const selected = panel.getByRole('form', { name: 'Selected building' });
+    await expect.poll(() => selected.getByRole('heading').first().textContent(), SLOW).toMatch(/new\//);
+    const movedId = ((await selected.getByRole('heading').first().textContent()) ?? '').replace(
+      /^Selected: /,
+      '',
+    );
+    const start = await centreOf(movedId);
+    await selected.getByRole('button', { name: 'Move on the map' }).click();
+    await expect.poll(async () => (await scenario(page))?.moving?.id, SLOW).toBe(movedId);
+    const mPerDegLon = 111_320 * Math.cos((mid[1] * Math.PI) / 180); // near enough for a 20 m drag (±0.2 %)
+    const from = await screen(mid[0], mid[1], 0);
+    const to = await screen(mid[0] + 20 / mPerDegLon, mid[1], 0);
+    await page.mouse.move(canvas.x + from.x, canvas.y + from.y);
+    await page.mouse.down();
+    for (let k = 1; k <= 5; k++)
+      await page.mouse.move(
+        canvas.x + from.x + ((to.x - from.x) * k) / 5,
+        canvas.y + from.y + ((to.y - from.y) * k) / 5,
+      );
+    await page.mouse.up();
+    await waitForScenario(2, true);
+    const end = await centreOf(movedId);
+    expect((end[0] - start[0]) * mPerDegLon).toBeGreaterThan(18);
+    expect((end[0] - start[0]) * mPerDegLon).toBeLessThan(22);
+    expect(Math.abs(end[1] - start[1]) * 111_250).toBeLessThan(2);
+    await expect.poll(() => panel.locator('.change-list').textContent()).toMatch(/moved or redrawn/);
+    expect((await scenario(page))?.moving).toBeNull();
+    await page.keyboard.press('Escape');
+
     // An architect's glTF (two boxes, test/fixtures/README.md) placed on open ground west of the station.
     step = 'importing glTF';
     await page.evaluate((v) => (window as unknown as ViewerWindow).__placetwin.cameraTo(v), CAMERA);
@@ -374,7 +430,7 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
       .setInputFiles(join(repoRoot, 'test/fixtures/massing-two-blocks.glb'));
     await panel.getByLabel('Site origin (lon, lat)').fill('-0.7348, 52.6734');
     await panel.getByRole('button', { name: 'Import massing-two-blocks.glb' }).click();
-    await waitForScenario(3, true);
+    await waitForScenario(4, true);
     expect((await scenario(page))?.message).toBeNull();
     await expect.poll(() => panel.locator('.change-list').textContent()).toMatch(/Block A.*Block B/s);
 
