@@ -48,7 +48,7 @@ export function MassingImport({ tool }: { tool: ScenarioTool }) {
         property, and optionally <code>name</code> and <code>use</code>. CityJSON (<code>.city.json</code>):
         each Building’s footprint and height. glTF binary (<code>.glb</code>, Y up, metres): each top-level
         node is a building, its footprint the outline (convex hull) of its vertices on the ground, its height
-        top − bottom.
+        top − bottom; Draco-compressed glTF is read too.
       </p>
       <label className="row" htmlFor={`${id}-file`}>
         Massing file{' '}
