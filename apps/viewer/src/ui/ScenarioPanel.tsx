@@ -13,6 +13,7 @@ import {
 import { areaFromGeoJson, ringAreaM2 } from '../state/sunHours';
 import { MassingImport } from './MassingImport';
 import { ScenarioComparePanel } from './ScenarioComparePanel';
+import { ScenarioSelect } from './ScenarioSelect';
 import type { ScenarioTool } from './useScenarioTool';
 
 export interface ScenarioPanelProps {
@@ -52,22 +53,13 @@ export function ScenarioPanel({ tool, datasets, selected, onDeselect }: Scenario
           </select>
         </label>
       )}
-      <label className="row">
-        Scenario{' '}
-        <select
-          className="grow"
-          value={current?.id ?? ''}
-          onChange={(e) => tool.open(e.target.value === '' ? null : Number(e.target.value))}
-        >
-          <option value="">Baseline (no scenario)</option>
-          {tool.scenarios.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-              {s.status === 'published' ? ' (published)' : ''}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ScenarioSelect
+        label="Scenario"
+        value={current?.id ?? null}
+        scenarios={tool.scenarios}
+        baselineText="Baseline (no scenario)"
+        onChange={tool.open}
+      />
 
       {session === null && <SignIn tool={tool} />}
       {session && (
