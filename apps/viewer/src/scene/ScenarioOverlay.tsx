@@ -11,19 +11,23 @@
  *
  * Side by side (layout `split`): CompareSplitView, a second view over the left half with linked cameras.
  */
-import * as Cesium from 'cesium';
 import {
-  BoundingSphere,
   Cartesian3,
   Cesium3DTileColorBlendMode,
   Color,
+  ColorGeometryInstanceAttribute,
   Expression,
+  GeometryInstance,
+  PerInstanceColorAppearance,
+  PolygonGeometry,
+  PolygonHierarchy,
+  Primitive,
   ScreenSpaceEventHandler,
   ScreenSpaceEventType,
   ShadowMode,
   SplitDirection,
 } from 'cesium';
-import { useEffect, useMemo, useRef } from 'react';
+import { type RefObject, useEffect, useMemo, useRef } from 'react';
 import { Cesium3DTileset, Entity, PointGraphics, PolygonGraphics, PolylineGraphics, useCesium } from 'resium';
 import { onlyHiddenExpression } from '../state/scenario';
 import { swipeExpressions } from '../state/scenarioCompare';
@@ -41,19 +45,10 @@ const OUTLINE = Color.fromCssColorString('#4cc3ff');
 const FILL = OUTLINE.withAlpha(0.25);
 /**
  * The extruded preview (the block whose height is being set) is opaque: at a quarter alpha over the light basemap it
- * hardly changed a pixel (a luminance step of about 12 of 255), so a dragged block looked as if it was not there.
+ * would change a pixel's luminance by only about 12 of 255 (estimated), too faint to read as a block.
  */
 const BLOCK = Color.fromCssColorString('#1d70b8');
 const PREVIEW_ID = 'scenario-new-building-preview';
-/**
- * Whether an entity's geometry is built and drawn: Cesium's DataSourceDisplay.getBoundingSphere answers DONE only
- * then (what its own zoomTo waits for). Both are in Cesium's JavaScript but left out of its type definitions.
- */
-const BOUNDING_SPHERE_DONE = (Cesium as unknown as { BoundingSphereState: { DONE: number } })
-  .BoundingSphereState.DONE;
-type EntityBounds = {
-  getBoundingSphere(entity: Cesium.Entity, allowPartial: boolean, result: BoundingSphere): number;
-};
 
 export interface ScenarioOverlayProps {
   tool: ScenarioTool;
@@ -142,25 +137,8 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
     viewer.scene.requestRender();
   };
 
-  // The height the extruded preview was last drawn at: Cesium builds an entity's geometry asynchronously (in web
-  // workers), so a new height is on screen only once the entity's primitive is ready again.
+  // The height the extruded preview was last drawn at (PreviewBlock sets it once its primitive has rendered).
   const previewDrawnM = useRef<number | null>(null);
-  const extruded = mode === 'closed' && points.length > 2 ? previewHeightM : null;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: new corners rebuild the geometry as a new height does
-  useEffect(() => {
-    previewDrawnM.current = null;
-    if (!viewer || extruded === null) return;
-    const sphere = new BoundingSphere();
-    const remove = viewer.scene.postRender.addEventListener(() => {
-      const entity = viewer.entities.getById(PREVIEW_ID);
-      const display = viewer.dataSourceDisplay as unknown as EntityBounds;
-      if (!entity || display.getBoundingSphere(entity, false, sphere) !== BOUNDING_SPHERE_DONE) return;
-      remove();
-      previewDrawnM.current = extruded;
-    });
-    viewer.scene.requestRender();
-    return remove;
-  }, [viewer, extruded, points]);
 
   const moveDrag = useRef<{ from: [number, number]; to: [number, number] } | null>(null);
   const toolRef = useRef(tool);
@@ -269,17 +247,13 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
           {outline.length > 1 && (
             <PolylineGraphics positions={outline} width={3} material={OUTLINE} clampToGround />
           )}
-          {mode === 'closed' && positions.length > 2 && (
-            <PolygonGraphics
-              hierarchy={positions}
-              material={previewHeightM ? BLOCK : FILL}
-              height={previewHeightM ? 0 : undefined}
-              extrudedHeight={previewHeightM ?? undefined}
-              outline={Boolean(previewHeightM)}
-              outlineColor={OUTLINE}
-            />
+          {mode === 'closed' && positions.length > 2 && !previewHeightM && (
+            <PolygonGraphics hierarchy={positions} material={FILL} />
           )}
         </Entity>
+      )}
+      {mode === 'closed' && previewHeightM !== null && previewHeightM > 0 && points.length > 2 && (
+        <PreviewBlock points={points} heightM={previewHeightM} drawn={previewDrawnM} />
       )}
       {mode === 'closed' && previewHeightM !== null && previewHeightM > 0 && points.length > 2 && (
         <HeightHandle points={points} heightM={previewHeightM} onStoreys={tool.setDraggedStoreys} />
@@ -302,4 +276,53 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
         ))}
     </>
   );
+}
+
+/**
+ * The new building's block at the height being set, drawn as a Primitive built synchronously on the main thread
+ * rather than as an entity. An entity's extruded polygon is built by Cesium's DataSourceDisplay in web workers and
+ * drawn only when its batch is ready; in the headless browser test that never happened within a minute (the height
+ * changed, the block was not drawn). Built here it is drawn in the next frame, and `ready` says when it has been.
+ */
+function PreviewBlock({
+  points,
+  heightM,
+  drawn,
+}: {
+  points: readonly [number, number][];
+  heightM: number;
+  drawn: RefObject<number | null>;
+}) {
+  const { cesiumWidget: viewer } = useCesium();
+  useEffect(() => {
+    if (!viewer) return;
+    const scene = viewer.scene;
+    const primitive: Primitive = scene.primitives.add(
+      new Primitive({
+        geometryInstances: new GeometryInstance({
+          geometry: new PolygonGeometry({
+            polygonHierarchy: new PolygonHierarchy(Cartesian3.fromDegreesArray(points.flat())),
+            height: 0,
+            extrudedHeight: heightM,
+            vertexFormat: PerInstanceColorAppearance.VERTEX_FORMAT,
+          }),
+          attributes: { color: ColorGeometryInstanceAttribute.fromColor(BLOCK) },
+        }),
+        appearance: new PerInstanceColorAppearance({ translucent: false, closed: true }),
+        asynchronous: false,
+      }),
+    );
+    const remove = scene.postRender.addEventListener(() => {
+      if (!primitive.ready) return;
+      remove();
+      drawn.current = heightM;
+    });
+    scene.requestRender();
+    return () => {
+      remove();
+      drawn.current = null;
+      if (!viewer.isDestroyed()) scene.primitives.remove(primitive);
+    };
+  }, [viewer, points, heightM, drawn]);
+  return null;
 }

@@ -165,6 +165,7 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
   const open = useCallback(
     (id: number | null) => {
       setMessage(null);
+      setMoving(null);
       if (id === null) {
         setCurrent(null);
         setChanges([]);
