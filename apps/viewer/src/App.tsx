@@ -234,7 +234,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           probe={probe}
           onLoadingChange={onLoadingChange}
           onProblem={onProblem}
-          picking={sunHours.mode !== 'drawing' && scenario.mode !== 'drawing'}
+          picking={sunHours.mode !== 'drawing' && scenario.mode !== 'drawing' && !scenario.moving}
           baselineShow={scenario.baselineShow}
           buildingValues={energyCarbon.buildingValues.values}
         >

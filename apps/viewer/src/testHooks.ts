@@ -173,6 +173,10 @@ export interface ScenarioTestState {
   otherOverlayLoaded?: boolean;
   /** The height the drawn footprint is previewed at (m), null when flat. */
   previewHeightM?: number | null;
+  /** The height the extruded preview has been drawn at (its geometry built and rendered), null when none. */
+  previewDrawnM?: number | null;
+  /** The building being moved (its footprint dragged on the map), and the drag in progress (ground points). */
+  moving?: { id: string; drag: { from: [number, number]; to: [number, number] } | null } | null;
 }
 
 export interface TransportTestState {

@@ -130,3 +130,44 @@ describe('glbMassing', () => {
     );
   });
 });
+
+describe('glbMassing of a Draco-compressed model', () => {
+  it('reads the same blocks from the fixture compressed with KHR_draco_mesh_compression', async () => {
+    // Compressed here from the real fixture with glTF-Transform's draco() (Google's Draco encoder, draco3dgltf):
+    // no Draco file is kept in the repository, the test makes it.
+    const { KHRONOS_EXTENSIONS } = await import('@gltf-transform/extensions');
+    const { draco } = await import('@gltf-transform/functions');
+    const { default: draco3d } = await import('draco3dgltf');
+    const io = new NodeIO().registerExtensions(KHRONOS_EXTENSIONS).registerDependencies({
+      'draco3d.encoder': await draco3d.createEncoderModule(),
+      'draco3d.decoder': await draco3d.createDecoderModule(),
+    });
+    const plain = new Uint8Array(readFileSync(FIXTURE));
+    const doc = await io.readBinary(plain);
+    await doc.transform(draco({ method: 'edgebreaker' }));
+    const packed = await io.writeBinary(doc);
+    // It is Draco: the JSON chunk requires the extension, and the raw positions are gone from the binary chunk.
+    const jsonLength = new DataView(packed.buffer, packed.byteOffset).getUint32(12, true);
+    const json = JSON.parse(new TextDecoder().decode(packed.subarray(20, 20 + jsonLength)));
+    expect(json.extensionsRequired).toContain('KHR_draco_mesh_compression');
+    expect(
+      json.meshes.every((m: { primitives: { extensions?: object }[] }) =>
+        m.primitives.every((p) => p.extensions && 'KHR_draco_mesh_compression' in p.extensions),
+      ),
+    ).toBe(true);
+
+    const want = await glbMassing(plain, 'massing-two-blocks.glb');
+    const got = await glbMassing(packed, 'massing-two-blocks-draco.glb');
+    expect(got.map((b) => b.name)).toEqual(want.map((b) => b.name));
+    expect(want.map((b) => Math.round(b.heightM))).toEqual([15, 9]); // the fixture's boxes (test/fixtures/README.md)
+    for (const [i, b] of got.entries()) {
+      // Draco quantises positions (14 bits over the model's ~40 m): millimetres.
+      expect(b.heightM).toBeCloseTo(want[i].heightM, 2);
+      expect(b.baseM).toBeCloseTo(want[i].baseM, 2);
+      expect(shoelace(b.ring)).toBeCloseTo(shoelace(want[i].ring), 0);
+      bbox(b.ring).forEach((v, k) => {
+        expect(v).toBeCloseTo(bbox(want[i].ring)[k], 2);
+      });
+    }
+  });
+});

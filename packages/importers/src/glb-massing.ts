@@ -7,8 +7,13 @@
  * Footprint: the convex hull of every vertex of the building projected on the ground plane (@turf/convex). A
  * convex hull covers an L- or U-shaped block whole (it over-states such footprints); export each wing as its own
  * node to keep the shape. Height: highest − lowest vertex. Base: the lowest vertex above the file's ground (Y = 0).
+ *
+ * Compressed geometry: Draco (KHR_draco_mesh_compression, as Blender and most exporters write it) is decoded with
+ * Google's Draco decoder (draco3dgltf) through glTF-Transform; the other Khronos extensions are read too. Meshopt
+ * (EXT_meshopt_compression) is not: such a file is refused with a message saying to export without it.
  */
 import { type Document, type Node, WebIO } from '@gltf-transform/core';
+import { KHRONOS_EXTENSIONS } from '@gltf-transform/extensions';
 import { DataError } from '@placetwin/geo';
 import convex from '@turf/convex';
 import { featureCollection, point } from '@turf/helpers';
@@ -93,6 +98,20 @@ function buildingNodes(doc: Document): Node[] {
   return level.filter(hasGeometry);
 }
 
+let io: Promise<WebIO> | null = null;
+/** glTF-Transform's reader with the Khronos extensions and the Draco decoder (a WebAssembly module, made once). */
+function reader(): Promise<WebIO> {
+  io ??= import('draco3dgltf').then(async ({ default: draco3d }) =>
+    new WebIO()
+      .registerExtensions(KHRONOS_EXTENSIONS)
+      .registerDependencies({ 'draco3d.decoder': await draco3d.createDecoderModule() }),
+  );
+  io.catch(() => {
+    io = null; // tried again on the next file
+  });
+  return io;
+}
+
 /**
  * The buildings of a GLB massing model. Throws a DataError naming the file (and the node, for a node's
  * problem): not a GLB, compressed geometry it cannot read, no geometry, a node that has no footprint or height.
@@ -104,11 +123,11 @@ export async function glbMassing(bytes: Uint8Array, fileName: string): Promise<L
     throw fail('is not a binary glTF (.glb): it does not start with the "glTF" magic bytes');
   let doc: Document;
   try {
-    doc = await new WebIO().readBinary(bytes);
+    doc = await (await reader()).readBinary(bytes);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw fail(
-      `cannot be read as glTF 2.0 (${why}); export it uncompressed (no Draco or meshopt) as glTF 2.0 binary`,
+      `cannot be read as glTF 2.0 (${why}); export it as glTF 2.0 binary, uncompressed or with Draco (not meshopt)`,
     );
   }
   const nodes = buildingNodes(doc);

@@ -5,7 +5,7 @@
  */
 import type { BBox, HeightSource, MultiPolygon2 } from '@placetwin/geo';
 import { LEVEL_HEIGHT_M } from '@placetwin/importers';
-import { bboxesIntersect, footprintBBox, intersectionAreaM2 } from './footprint';
+import { bboxesIntersect, footprintBBox, intersectionAreaM2, rotateFootprint } from './footprint';
 import type { Change, ChangeIssue, ScenarioBuilding } from './types';
 import { checkChangeShape, LIMITS, ScenarioValidationError } from './validate';
 
@@ -132,10 +132,16 @@ function replay(
       return;
     }
 
-    const footprint = shape.footprint ?? prev?.footprint;
+    // The footprint the change sets: the one given, or (a rotation alone) the building's own, turned.
+    let given = shape.footprint;
+    if (change.rotationDeg !== undefined && change.rotationDeg % 360 !== 0) {
+      const base = given ?? prev?.footprint;
+      if (base) given = rotateFootprint(base, change.rotationDeg, change.rotateAbout);
+    }
+    const footprint = given ?? prev?.footprint;
     if (!footprint) return; // unreachable: add without a footprint fails the shape check
-    if (shape.footprint && opts.extent) {
-      const outside = vertexOutside(shape.footprint, opts.extent);
+    if (given && opts.extent) {
+      const outside = vertexOutside(given, opts.extent);
       if (outside) {
         const [w, s, e, n] = opts.extent;
         issue(
@@ -146,8 +152,8 @@ function replay(
     }
     const heights = deriveHeights(prev, change, opts, issue);
     if (!heights) return;
-    if (shape.footprint && (prev?.kind ?? 'building') === 'building') {
-      const box = bboxOf(shape.footprint);
+    if (given && (prev?.kind ?? 'building') === 'building') {
+      const box = bboxOf(given);
       for (const other of state.values()) {
         if (
           other.id === change.id ||
@@ -155,7 +161,7 @@ function replay(
           !bboxesIntersect(box, bboxOf(other.footprint))
         )
           continue;
-        const overlap = intersectionAreaM2(shape.footprint, other.footprint);
+        const overlap = intersectionAreaM2(given, other.footprint);
         const had = prev ? intersectionAreaM2(prev.footprint, other.footprint) : 0;
         if (overlap - had > opts.maxOverlapM2) {
           issue(
@@ -184,9 +190,7 @@ function replay(
     }
     // modify: LoD2 surfaces no longer match a changed massing; the footprint is extruded instead.
     const geometric =
-      shape.footprint !== undefined ||
-      heights.heightM !== prev!.heightM ||
-      heights.minHeightM !== prev!.minHeightM;
+      given !== undefined || heights.heightM !== prev!.heightM || heights.minHeightM !== prev!.minHeightM;
     const { surfaces, ...rest } = prev!;
     state.set(change.id, {
       ...rest,

@@ -207,3 +207,52 @@ export function intersectionAreaM2(a: MultiPolygon2, b: MultiPolygon2): number {
 export const bboxFootprint = ([w, s, e, n]: BBox): MultiPolygon2 => [
   [new Float64Array([w, s, e, s, e, n, w, n])],
 ];
+
+/** The centre of a footprint's bounding box, [lon, lat]. */
+export function footprintCentre(footprint: MultiPolygon2): [number, number] {
+  const [w, s, e, n] = footprintBBox(footprint);
+  return [(w + e) / 2, (s + n) / 2];
+}
+
+/** Every vertex of a footprint mapped through `f` (east, north metres in the local frame at `frame`). */
+function mapLocal(
+  footprint: MultiPolygon2,
+  frame: LocalFrame,
+  f: (e: number, n: number) => [number, number],
+): MultiPolygon2 {
+  return footprint.map((polygon) =>
+    polygon.map((ring) => {
+      const out = new Float64Array(ring.length);
+      for (let i = 0; i < ring.length; i += 2) {
+        const [e, n] = f(
+          (ring[i] - frame.lon0) * frame.mPerDegLon,
+          (ring[i + 1] - frame.lat0) * frame.mPerDegLat,
+        );
+        out[i] = frame.lon0 + e / frame.mPerDegLon;
+        out[i + 1] = frame.lat0 + n / frame.mPerDegLat;
+      }
+      return out;
+    }),
+  );
+}
+
+/**
+ * A footprint turned clockwise as seen from above (as a compass bearing turns) by `deg` degrees about `about`
+ * ([lon, lat]; default the centre of its bounding box), distances kept in metres through the local frame there.
+ * A rotation keeps each ring's winding, so the result is as valid as the input.
+ */
+export function rotateFootprint(
+  footprint: MultiPolygon2,
+  deg: number,
+  about: readonly [number, number] = footprintCentre(footprint),
+): MultiPolygon2 {
+  const t = (deg * Math.PI) / 180;
+  const [c, s] = [Math.cos(t), Math.sin(t)];
+  return mapLocal(footprint, localFrame(about[0], about[1]), (e, n) => [e * c + n * s, -e * s + n * c]);
+}
+
+/** A footprint moved `eastM` east and `northM` north (metres in the local frame at its centre). */
+export function translateFootprint(footprint: MultiPolygon2, eastM: number, northM: number): MultiPolygon2 {
+  const [lon, lat] = footprintCentre(footprint);
+  return mapLocal(footprint, localFrame(lon, lat), (e, n) => [e + eastM, n + northM]);
+}

@@ -19,12 +19,15 @@ export {
   bboxFootprint,
   footprintAreaM2,
   footprintBBox,
+  footprintCentre,
   footprintFromGeoJson,
   footprintToGeoJson,
   intersectionAreaM2,
   type LocalFrame,
   localFrame,
   MAX_FOOTPRINT_VERTICES,
+  rotateFootprint,
+  translateFootprint,
 } from './footprint';
 export {
   INDICATOR_DEFAULTS,

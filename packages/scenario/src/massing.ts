@@ -97,9 +97,15 @@ export interface MassingChangeOptions {
   taken: ReadonlySet<string>;
   /** The file, kept on each building as its `importedFrom` attribute. */
   fileName: string;
+  /**
+   * Turns the whole model clockwise (seen from above) by this many degrees about `rotateAbout` (its origin):
+   * each block's change carries the angle and the point, so `apply` turns the blocks together.
+   */
+  rotationDeg?: number;
+  rotateAbout?: LonLat;
 }
 
-/** One `add` change per block: its footprint, its height (m, to the centimetre), the use given. */
+/** One `add` change per block: its footprint, its height (m, to the centimetre), the use given, any rotation. */
 export function massingChanges(blocks: readonly GeoBlock[], o: MassingChangeOptions): AddBuildingChange[] {
   const ids = new Set(o.taken);
   return blocks.map((b) => {
@@ -113,6 +119,9 @@ export function massingChanges(blocks: readonly GeoBlock[], o: MassingChangeOpti
       use: o.use,
       heightM: Math.round(b.heightM * 100) / 100,
       attributes: { importedFrom: o.fileName.slice(0, 200) },
+      ...(o.rotationDeg
+        ? { rotationDeg: o.rotationDeg, rotateAbout: o.rotateAbout ?? blocksCentre(blocks) }
+        : {}),
     };
   });
 }

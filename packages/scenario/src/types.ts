@@ -26,6 +26,14 @@ export interface AddBuildingChange {
   minHeightM?: number;
   name?: string | null;
   attributes?: Record<string, AttributeValue>;
+  /**
+   * Turns the footprint clockwise seen from above (as a compass bearing turns) by this many degrees (−360 to 360)
+   * about `rotateAbout`, or the centre of its bounding box. In a modify, the footprint turned is the one given,
+   * or else the building's current one.
+   */
+  rotationDeg?: number;
+  /** The point [lon, lat] a rotation turns about (an imported model's origin, so its blocks turn together). */
+  rotateAbout?: [number, number];
 }
 
 /** Changes the massing or use of a building (baseline or added). At least one field besides `op` and `id`. */
@@ -38,6 +46,14 @@ export interface ModifyBuildingChange {
   use?: UseClass;
   footprint?: FootprintGeoJson;
   name?: string | null;
+  /**
+   * Turns the footprint clockwise seen from above (as a compass bearing turns) by this many degrees (−360 to 360)
+   * about `rotateAbout`, or the centre of its bounding box. In a modify, the footprint turned is the one given,
+   * or else the building's current one.
+   */
+  rotationDeg?: number;
+  /** The point [lon, lat] a rotation turns about (an imported model's origin, so its blocks turn together). */
+  rotateAbout?: [number, number];
 }
 
 /** Removes a building (baseline or added). */

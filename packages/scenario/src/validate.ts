@@ -23,15 +23,40 @@ export const LIMITS = Object.freeze({
   maxNameLength: 200,
   maxIdLength: 300,
   maxAttributeLength: 1000,
+  /** A rotation, degrees either way. */
+  maxRotationDeg: 360,
 });
 
 const FIELDS: Record<ChangeOp, readonly string[]> = {
-  add: ['op', 'id', 'footprint', 'use', 'storeys', 'heightM', 'minHeightM', 'name', 'attributes'],
-  modify: ['op', 'id', 'heightM', 'storeys', 'minHeightM', 'use', 'footprint', 'name'],
+  add: [
+    'op',
+    'id',
+    'footprint',
+    'use',
+    'storeys',
+    'heightM',
+    'minHeightM',
+    'name',
+    'attributes',
+    'rotationDeg',
+    'rotateAbout',
+  ],
+  modify: [
+    'op',
+    'id',
+    'heightM',
+    'storeys',
+    'minHeightM',
+    'use',
+    'footprint',
+    'name',
+    'rotationDeg',
+    'rotateAbout',
+  ],
   demolish: ['op', 'id'],
   'set-attribute': ['op', 'id', 'key', 'value'],
 };
-const MODIFY_FIELDS = FIELDS.modify.slice(2);
+const MODIFY_FIELDS = FIELDS.modify.slice(2).filter((f) => f !== 'rotateAbout');
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -128,6 +153,35 @@ export function checkChangeShape(change: unknown, index: number): ShapeCheck {
     ) {
       issue(key, `must be a number of metres from 0 to ${LIMITS.maxHeightM}, not ${JSON.stringify(v)}`);
     }
+  }
+  if (
+    rec.rotationDeg !== undefined &&
+    !(
+      typeof rec.rotationDeg === 'number' &&
+      Number.isFinite(rec.rotationDeg) &&
+      Math.abs(rec.rotationDeg) <= LIMITS.maxRotationDeg
+    )
+  ) {
+    issue(
+      'rotationDeg',
+      `must be a number of degrees from −${LIMITS.maxRotationDeg} to ${LIMITS.maxRotationDeg} (clockwise seen from above), not ${JSON.stringify(rec.rotationDeg)}`,
+    );
+  }
+  if (rec.rotateAbout !== undefined) {
+    const a = rec.rotateAbout;
+    const ok =
+      Array.isArray(a) &&
+      a.length === 2 &&
+      a.every((v) => typeof v === 'number' && Number.isFinite(v)) &&
+      Math.abs(a[0]) <= 180 &&
+      Math.abs(a[1]) <= 90;
+    if (!ok)
+      issue(
+        'rotateAbout',
+        'must be the point to turn about as [lon, lat] in degrees, e.g. [-0.7348, 52.6734]',
+      );
+    else if (rec.rotationDeg === undefined)
+      issue('rotateAbout', 'needs rotationDeg: give the angle to turn by');
   }
   if (op === 'add' && rec.storeys === undefined && rec.heightM === undefined) {
     issue('storeys', 'or heightM is required: give the number of storeys, the height in metres, or both');

@@ -92,6 +92,8 @@ export const scenarioApi = {
 export interface MassingUpload {
   use: string;
   origin: [number, number] | null;
+  /** Turns the whole model clockwise seen from above, degrees (null or 0: as in the file). */
+  rotationDeg?: number | null;
 }
 
 /**
@@ -115,6 +117,7 @@ export async function importMassingFile(
     q.set('originLon', String(o.origin[0]));
     q.set('originLat', String(o.origin[1]));
   }
+  if (o.rotationDeg) q.set('rotationDeg', String(o.rotationDeg));
   const headers: Record<string, string> = {
     accept: 'application/json',
     'content-type': 'application/octet-stream',

@@ -15,13 +15,19 @@ import {
   Cartesian3,
   Cesium3DTileColorBlendMode,
   Color,
+  ColorGeometryInstanceAttribute,
   Expression,
+  GeometryInstance,
+  PerInstanceColorAppearance,
+  PolygonGeometry,
+  PolygonHierarchy,
+  Primitive,
   ScreenSpaceEventHandler,
   ScreenSpaceEventType,
   ShadowMode,
   SplitDirection,
 } from 'cesium';
-import { useEffect, useMemo, useRef } from 'react';
+import { type RefObject, useEffect, useMemo, useRef } from 'react';
 import { Cesium3DTileset, Entity, PointGraphics, PolygonGraphics, PolylineGraphics, useCesium } from 'resium';
 import { onlyHiddenExpression } from '../state/scenario';
 import { swipeExpressions } from '../state/scenarioCompare';
@@ -32,10 +38,17 @@ import type { ScenarioTool } from '../ui/useScenarioTool';
 import { CompareSplitPortal, type SplitViewStatus } from './CompareSplitView';
 import { HeightHandle } from './HeightHandle';
 import { buildingStyle } from './joinedStyle';
+import { MoveFootprint } from './MoveFootprint';
 import { groundAt } from './SunHoursLayers';
 
 const OUTLINE = Color.fromCssColorString('#4cc3ff');
 const FILL = OUTLINE.withAlpha(0.25);
+/**
+ * The extruded preview (the block whose height is being set) is opaque: at a quarter alpha over the light basemap it
+ * would change a pixel's luminance by only about 12 of 255 (estimated), too faint to read as a block.
+ */
+const BLOCK = Color.fromCssColorString('#1d70b8');
+const PREVIEW_ID = 'scenario-new-building-preview';
 
 export interface ScenarioOverlayProps {
   tool: ScenarioTool;
@@ -124,6 +137,10 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
     viewer.scene.requestRender();
   };
 
+  // The height the extruded preview was last drawn at (PreviewBlock sets it once its primitive has rendered).
+  const previewDrawnM = useRef<number | null>(null);
+
+  const moveDrag = useRef<{ from: [number, number]; to: [number, number] } | null>(null);
   const toolRef = useRef(tool);
   toolRef.current = tool;
   useEffect(() => {
@@ -150,6 +167,8 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
           t.otherOverlay !== null &&
           (t.otherOverlay.tilesetUrl === null || otherLoaded.current === t.otherOverlay.tilesetUrl),
         previewHeightM: t.previewHeightM,
+        previewDrawnM: previewDrawnM.current,
+        moving: t.moving ? { id: t.moving.id, drag: moveDrag.current } : null,
         message: t.message?.text ?? null,
       };
     };
@@ -224,24 +243,30 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
         />
       )}
       {points.length > 0 && (
-        <Entity name="New building footprint">
+        <Entity id={PREVIEW_ID} name="New building footprint">
           {outline.length > 1 && (
             <PolylineGraphics positions={outline} width={3} material={OUTLINE} clampToGround />
           )}
-          {mode === 'closed' && positions.length > 2 && (
-            <PolygonGraphics
-              hierarchy={positions}
-              material={FILL}
-              height={previewHeightM ? 0 : undefined}
-              extrudedHeight={previewHeightM ?? undefined}
-              outline={Boolean(previewHeightM)}
-              outlineColor={OUTLINE}
-            />
+          {mode === 'closed' && positions.length > 2 && !previewHeightM && (
+            <PolygonGraphics hierarchy={positions} material={FILL} />
           )}
         </Entity>
       )}
       {mode === 'closed' && previewHeightM !== null && previewHeightM > 0 && points.length > 2 && (
+        <PreviewBlock points={points} heightM={previewHeightM} drawn={previewDrawnM} />
+      )}
+      {mode === 'closed' && previewHeightM !== null && previewHeightM > 0 && points.length > 2 && (
         <HeightHandle points={points} heightM={previewHeightM} onStoreys={tool.setDraggedStoreys} />
+      )}
+      {tool.moving && (
+        <MoveFootprint
+          key={tool.moving.id}
+          footprint={tool.moving.footprint}
+          onMoved={tool.finishMoving}
+          onDrag={(d) => {
+            moveDrag.current = d;
+          }}
+        />
       )}
       {mode === 'drawing' &&
         positions.map((p, i) => (
@@ -251,4 +276,53 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
         ))}
     </>
   );
+}
+
+/**
+ * The new building's block at the height being set, drawn as a Primitive built synchronously on the main thread
+ * rather than as an entity. An entity's extruded polygon is built by Cesium's DataSourceDisplay in web workers and
+ * drawn only when its batch is ready; in the headless browser test that never happened within a minute (the height
+ * changed, the block was not drawn). Built here it is drawn in the next frame, and `ready` says when it has been.
+ */
+function PreviewBlock({
+  points,
+  heightM,
+  drawn,
+}: {
+  points: readonly [number, number][];
+  heightM: number;
+  drawn: RefObject<number | null>;
+}) {
+  const { cesiumWidget: viewer } = useCesium();
+  useEffect(() => {
+    if (!viewer) return;
+    const scene = viewer.scene;
+    const primitive: Primitive = scene.primitives.add(
+      new Primitive({
+        geometryInstances: new GeometryInstance({
+          geometry: new PolygonGeometry({
+            polygonHierarchy: new PolygonHierarchy(Cartesian3.fromDegreesArray(points.flat())),
+            height: 0,
+            extrudedHeight: heightM,
+            vertexFormat: PerInstanceColorAppearance.VERTEX_FORMAT,
+          }),
+          attributes: { color: ColorGeometryInstanceAttribute.fromColor(BLOCK) },
+        }),
+        appearance: new PerInstanceColorAppearance({ translucent: false, closed: true }),
+        asynchronous: false,
+      }),
+    );
+    const remove = scene.postRender.addEventListener(() => {
+      if (!primitive.ready) return;
+      remove();
+      drawn.current = heightM;
+    });
+    scene.requestRender();
+    return () => {
+      remove();
+      drawn.current = null;
+      if (!viewer.isDestroyed()) scene.primitives.remove(primitive);
+    };
+  }, [viewer, points, heightM, drawn]);
+  return null;
 }

@@ -1,4 +1,4 @@
-import { checkChangeShape, validateChanges } from '@placetwin/scenario';
+import { apply, checkChangeShape, footprintCentre, localFrame, validateChanges } from '@placetwin/scenario';
 import { describe, expect, it } from 'vitest';
 import {
   addChange,
@@ -9,13 +9,17 @@ import {
   dividerAfterKey,
   type IndicatorsAnswer,
   indicatorRows,
+  insideFootprint,
   massingProblem,
   modifyChange,
+  moveChange,
+  movedFootprint,
   newBuildingId,
   onlyHiddenExpression,
   parseIndicators,
   parseProblem,
   parseScenario,
+  parseTurn,
   problemMessage,
   signed,
 } from './scenario';
@@ -123,6 +127,50 @@ describe('massingProblem and modifyChange', () => {
     expect(describeChange({ op: 'modify', id: 'rutland:w9', storeys: 3, use: 'civic' })).toBe(
       'Change rutland:w9: 3 storeys, use civic',
     );
+  });
+});
+
+describe('moving and turning a building', () => {
+  const add = addChange(clicked, { name: 'Yard', use: 'retail', storeys: 3, heightM: null }, new Set());
+  const footprint = add.op === 'add' ? add.footprint : null;
+  if (!footprint) throw new Error('not an add');
+
+  it('moves a footprint by the drag between two ground points, as a modify the package applies', () => {
+    // Dragged 20 m east and 10 m north at 52.673° N (about 67.6 km a degree of longitude, 111.3 km of latitude).
+    const f = localFrame(-0.7333, 52.6734);
+    const from: LonLat = [-0.7333, 52.6734];
+    const to: LonLat = [from[0] + 20 / f.mPerDegLon, from[1] + 10 / f.mPerDegLat];
+    const moved = movedFootprint(footprint, from, to);
+    expect(moved.coordinates[0]).toHaveLength(footprint.coordinates[0].length);
+    const change = moveChange(add.id, footprint, from, to);
+    expect(checkChangeShape(change, 0).issues).toEqual([]);
+    const r = apply([], [add as never, change as never]);
+    const [b] = r.buildings;
+    const before = apply([], [add as never]).buildings[0];
+    const [x0, y0] = footprintCentre(before.footprint);
+    const [x1, y1] = footprintCentre(b.footprint);
+    expect((x1 - x0) * f.mPerDegLon).toBeCloseTo(20, 2);
+    expect((y1 - y0) * f.mPerDegLat).toBeCloseTo(10, 2);
+    expect(b.heightM).toBe(before.heightM);
+    expect(describeChange(change)).toBe(`Change ${add.id}: moved or redrawn`);
+  });
+
+  it('knows a ground point inside the footprint from one outside it', () => {
+    expect(insideFootprint(footprint, [-0.73331, 52.67343])).toBe(true);
+    expect(insideFootprint(footprint, [-0.73351, 52.67343])).toBe(false);
+    expect(insideFootprint(footprint, [-0.73331, 52.6737])).toBe(false);
+  });
+
+  it('reads a turn in degrees, and sends it as rotationDeg', () => {
+    expect(parseTurn('')).toBeNull();
+    expect(parseTurn('-15')).toBe(-15);
+    expect(parseTurn('400')).toMatch(/−360 to 360/);
+    expect(parseTurn('east')).toMatch(/degrees clockwise/);
+    const c = modifyChange('rutland:w1', { rotationDeg: 90 });
+    expect(c).toEqual({ op: 'modify', id: 'rutland:w1', rotationDeg: 90 });
+    expect(c && checkChangeShape(c, 0).issues).toEqual([]);
+    expect(modifyChange('rutland:w1', { rotationDeg: null })).toBeNull();
+    expect(describeChange(c!)).toBe('Change rutland:w1: turned 90°');
   });
 });
 

@@ -11,7 +11,7 @@ import {
   type MassingImport as Parsed,
   parseOrigin,
 } from '../state/massingImport';
-import { addedIds, USES, type Use } from '../state/scenario';
+import { addedIds, parseTurn, USES, type Use } from '../state/scenario';
 import type { ScenarioTool } from './useScenarioTool';
 
 export function MassingImport({ tool }: { tool: ScenarioTool }) {
@@ -22,6 +22,8 @@ export function MassingImport({ tool }: { tool: ScenarioTool }) {
   const [origin, setOrigin] = useState('');
   const [use, setUse] = useState<Use>('residential');
   const originValue = parseOrigin(origin);
+  const [turn, setTurn] = useState('');
+  const turnValue = parseTurn(turn);
 
   const read = async (file: File | undefined) => {
     setProblems([]);
@@ -46,7 +48,7 @@ export function MassingImport({ tool }: { tool: ScenarioTool }) {
         property, and optionally <code>name</code> and <code>use</code>. CityJSON (<code>.city.json</code>):
         each Building’s footprint and height. glTF binary (<code>.glb</code>, Y up, metres): each top-level
         node is a building, its footprint the outline (convex hull) of its vertices on the ground, its height
-        top − bottom.
+        top − bottom; Draco-compressed glTF is read too.
       </p>
       <label className="row" htmlFor={`${id}-file`}>
         Massing file{' '}
@@ -91,6 +93,22 @@ export function MassingImport({ tool }: { tool: ScenarioTool }) {
           </p>
           {typeof originValue === 'string' && <p role="alert">{originValue}</p>}
           <label className="row">
+            Turn, ° clockwise{' '}
+            <input
+              type="number"
+              min={-360}
+              max={360}
+              step={1}
+              value={turn}
+              onChange={(e) => setTurn(e.target.value)}
+              aria-describedby={`${id}-turn-hint`}
+            />
+          </label>
+          <p className="hint" id={`${id}-turn-hint`}>
+            The whole model turns about its origin (glTF) or its centre (CityJSON), seen from above.
+          </p>
+          {typeof turnValue === 'string' && <p role="alert">{turnValue}</p>}
+          <label className="row">
             Use{' '}
             <select value={use} onChange={(e) => setUse(e.target.value as Use)}>
               {USES.map((u) => (
@@ -102,11 +120,12 @@ export function MassingImport({ tool }: { tool: ScenarioTool }) {
           </label>
           <button
             type="button"
-            disabled={tool.busy || typeof originValue === 'string'}
+            disabled={tool.busy || typeof originValue === 'string' || typeof turnValue === 'string'}
             onClick={() => {
               tool.importMassing(model.file, {
                 use,
                 origin: typeof originValue === 'string' ? null : originValue,
+                rotationDeg: typeof turnValue === 'number' ? turnValue : null,
               });
               setModel(null);
             }}

@@ -10,6 +10,7 @@ import { ChartCanvas } from './charts/ChartCanvas';
 import { CHART_SOFT } from './charts/chartSetup';
 import { downloadChartsPng } from './charts/exportPng';
 import { ScenarioImpacts } from './ScenarioImpacts';
+import { ScenarioSelect } from './ScenarioSelect';
 import type { ScenarioTool } from './useScenarioTool';
 
 const whole = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 });
@@ -35,24 +36,14 @@ export function ScenarioComparePanel({ tool }: { tool: ScenarioTool }) {
       {tool.compare && (
         <>
           <p className="hint">Right: “{current.name}”. Left:</p>
-          <label className="row">
-            Left side{' '}
-            <select
-              className="grow"
-              aria-label="Compare with"
-              value={String(tool.against)}
-              onChange={(e) =>
-                tool.setAgainst(e.target.value === 'baseline' ? 'baseline' : Number(e.target.value))
-              }
-            >
-              <option value="baseline">Baseline (today)</option>
-              {others.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ScenarioSelect
+            label="Left side"
+            ariaLabel="Compare with"
+            value={tool.against === 'baseline' ? null : tool.against}
+            scenarios={others}
+            baselineText="Baseline (today)"
+            onChange={(v) => tool.setAgainst(v ?? 'baseline')}
+          />
           <div className="row compare-layout" role="radiogroup" aria-label="Compare layout">
             <label>
               <input

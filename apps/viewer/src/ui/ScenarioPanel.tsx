@@ -5,6 +5,7 @@ import {
   type MassingForm,
   massingProblem,
   modifyChange,
+  parseTurn,
   signed,
   USES,
   type Use,
@@ -12,6 +13,7 @@ import {
 import { areaFromGeoJson, ringAreaM2 } from '../state/sunHours';
 import { MassingImport } from './MassingImport';
 import { ScenarioComparePanel } from './ScenarioComparePanel';
+import { ScenarioSelect } from './ScenarioSelect';
 import type { ScenarioTool } from './useScenarioTool';
 
 export interface ScenarioPanelProps {
@@ -51,22 +53,13 @@ export function ScenarioPanel({ tool, datasets, selected, onDeselect }: Scenario
           </select>
         </label>
       )}
-      <label className="row">
-        Scenario{' '}
-        <select
-          className="grow"
-          value={current?.id ?? ''}
-          onChange={(e) => tool.open(e.target.value === '' ? null : Number(e.target.value))}
-        >
-          <option value="">Baseline (no scenario)</option>
-          {tool.scenarios.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-              {s.status === 'published' ? ' (published)' : ''}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ScenarioSelect
+        label="Scenario"
+        value={current?.id ?? null}
+        scenarios={tool.scenarios}
+        baselineText="Baseline (no scenario)"
+        onChange={tool.open}
+      />
 
       {session === null && <SignIn tool={tool} />}
       {session && (
@@ -348,13 +341,20 @@ function SelectedBuilding({ tool, id, onDeselect }: { tool: ScenarioTool; id: st
   const [use, setUse] = useState('');
   const [storeys, setStoreys] = useState('');
   const [height, setHeight] = useState('');
+  const [turn, setTurn] = useState('');
+  const turnValue = parseTurn(turn);
   const form = {
     storeys: optionalNumber(storeys),
     heightM: optionalNumber(height),
     use: (use || undefined) as Use,
   };
-  const problem = massingProblem({ name: '', ...form, use: form.use ?? 'unknown' }, false);
-  const change = problem ? null : modifyChange(id, form);
+  const problem =
+    massingProblem({ name: '', ...form, use: form.use ?? 'unknown' }, false) ??
+    (typeof turnValue === 'string' ? turnValue : null);
+  const change = problem
+    ? null
+    : modifyChange(id, { ...form, rotationDeg: typeof turnValue === 'number' ? turnValue : null });
+  const moving = tool.moving?.id === id;
   return (
     <form
       className="massing"
@@ -365,6 +365,11 @@ function SelectedBuilding({ tool, id, onDeselect }: { tool: ScenarioTool; id: st
       }}
     >
       <h3>Selected: {id}</h3>
+      {moving && (
+        <p className="hint" role="status">
+          Drag the building’s yellow outline on the map to where it should stand; Escape stops.
+        </p>
+      )}
       <UseSelect label="New use" value={use} onChange={setUse} />
       <label className="row">
         New storeys{' '}
@@ -388,10 +393,29 @@ function SelectedBuilding({ tool, id, onDeselect }: { tool: ScenarioTool; id: st
           onChange={(e) => setHeight(e.target.value)}
         />
       </label>
+      <label className="row">
+        Turn, ° clockwise{' '}
+        <input
+          type="number"
+          min={-360}
+          max={360}
+          step={1}
+          value={turn}
+          onChange={(e) => setTurn(e.target.value)}
+        />
+      </label>
       {problem && <p role="alert">{problem}</p>}
       <div className="row">
         <button type="submit" className="grow" disabled={!change || tool.busy}>
           Apply change
+        </button>
+        <button
+          type="button"
+          aria-pressed={moving}
+          disabled={tool.busy}
+          onClick={() => (moving ? tool.cancelMoving() : tool.startMoving(id))}
+        >
+          {moving ? 'Stop moving' : 'Move on the map'}
         </button>
         <button
           type="button"

@@ -5,6 +5,7 @@
  * corner.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { buildingUrl } from '../api/client';
 import {
   authApi,
   importMassingFile,
@@ -18,8 +19,10 @@ import {
   addedIds,
   type Change,
   type ChangeRecord,
+  type FootprintJson,
   type IndicatorsAnswer,
   type MassingForm,
+  moveChange,
   type OverlayAnswer,
   type Scenario,
 } from '../state/scenario';
@@ -28,6 +31,13 @@ import { useDrawingKeys } from './useDrawingKeys';
 import { type ScenarioCompareState, useScenarioCompare } from './useScenarioCompare';
 
 export type FootprintMode = 'idle' | 'drawing' | 'closed';
+
+/** A building being moved by dragging its footprint on the map. */
+export interface MovingBuilding {
+  id: string;
+  /** Its footprint as it stands in the scenario. */
+  footprint: FootprintJson;
+}
 
 export interface ScenarioMessage {
   kind: 'error' | 'info';
@@ -58,6 +68,13 @@ export interface ScenarioTool extends ScenarioCompareState {
   /** Storeys set by dragging the height handle in the scene (the new-building form follows it). */
   draggedStoreys: number | null;
   setDraggedStoreys(n: number | null): void;
+  /** The building whose footprint is being dragged on the map (null: none). */
+  moving: MovingBuilding | null;
+  /** Reads the building's footprint in the scenario and waits for a drag on the map (Escape cancels). */
+  startMoving(id: string): void;
+  cancelMoving(): void;
+  /** Sends the move (a `modify` with the dragged footprint), one undoable change. */
+  finishMoving(from: LonLat, to: LonLat): void;
   setDataset(name: string): void;
   open(id: number | null): void;
   create(name: string): void;
@@ -100,6 +117,7 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
   const [overlayDrawn, setOverlayDrawn] = useState(false);
   const [previewHeightM, setPreviewHeight] = useState<number | null>(null);
   const [draggedStoreys, setDraggedStoreys] = useState<number | null>(null);
+  const [moving, setMoving] = useState<MovingBuilding | null>(null);
   const dataset = chosenDataset ?? datasets[0] ?? null;
 
   const refs = useRef({ current, session, changes, points });
@@ -147,6 +165,7 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
   const open = useCallback(
     (id: number | null) => {
       setMessage(null);
+      setMoving(null);
       if (id === null) {
         setCurrent(null);
         setChanges([]);
@@ -209,6 +228,43 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
     (file: File, o: MassingUpload) => run((s, csrf) => importMassingFile(s.id, s.version, file, o, csrf)),
     [run],
   );
+  const startMoving = useCallback((id: string) => {
+    const s = refs.current.current;
+    if (!s) return;
+    setMessage(null);
+    fetch(buildingUrl(id, s.id), { headers: { accept: 'application/json' }, credentials: 'same-origin' })
+      .then(async (res) => {
+        if (!res.ok) throw new Error(`the server answered ${res.status} for ${id}`);
+        const body = (await res.json()) as { footprint?: FootprintJson };
+        if (!body.footprint) throw new Error(`${id} has no footprint`);
+        setMode('idle');
+        setPoints([]);
+        setMoving({ id, footprint: body.footprint });
+      })
+      .catch((e) => setMessage({ kind: 'error', text: `Cannot move ${id}: ${errorText(e)}` }));
+  }, []);
+  const cancelMoving = useCallback(() => setMoving(null), []);
+  const movingRef = useRef(moving);
+  movingRef.current = moving;
+  const finishMoving = useCallback(
+    (from: LonLat, to: LonLat) => {
+      const m = movingRef.current;
+      if (!m) return;
+      setMoving(null);
+      if (from[0] === to[0] && from[1] === to[1]) return;
+      run((s, csrf) => scenarioApi.append(s.id, s.version, [moveChange(m.id, m.footprint, from, to)], csrf));
+    },
+    [run],
+  );
+  useEffect(() => {
+    if (!moving) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setMoving(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [moving]);
+
   const undo = useCallback(() => run((s, csrf) => scenarioApi.undo(s.id, s.version, csrf)), [run]);
   const redo = useCallback(() => run((s, csrf) => scenarioApi.redo(s.id, s.version, csrf)), [run]);
 
@@ -310,6 +366,10 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
       setPreviewHeight,
       draggedStoreys,
       setDraggedStoreys,
+      moving,
+      startMoving,
+      cancelMoving,
+      finishMoving,
       session,
       dataset,
       scenarios,
@@ -349,6 +409,10 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
       compareState,
       previewHeightM,
       draggedStoreys,
+      moving,
+      startMoving,
+      cancelMoving,
+      finishMoving,
       session,
       dataset,
       scenarios,

@@ -14,13 +14,7 @@ import {
   TRAVEL_MODES,
   type TravelMode,
 } from '@placetwin/carbon';
-import {
-  type Db,
-  listGtfsFeeds,
-  loadGtfsFeed,
-  scenarioIndicators,
-  scenarioOverlayInput,
-} from '@placetwin/db';
+import { type Db, evaluateChangeSet, listGtfsFeeds, loadGtfsFeed, scenarioOverlayInput } from '@placetwin/db';
 import { apply, footprintAreaM2, type ScenarioBuilding, storeysForFloorArea } from '@placetwin/scenario';
 import { compileSchedule, representativeWeekday, type Schedule, siteAccess } from '@placetwin/transport';
 import { LRUCache } from 'lru-cache';
@@ -157,7 +151,8 @@ export async function scenarioCarbonImpact(db: Db, id: number, options: Scenario
   const { stock } = await areaStock(db, dataset);
   const result = apply(baseline, changes);
   const buildings = newFloorArea(baseline, result, completionYear);
-  const delta = (await scenarioIndicators(db, scenario.id)).delta;
+  // Homes and jobs as the indicators count them (same study area, same rule), from the scenario already read.
+  const delta = (await evaluateChangeSet(db, dataset, changes, scenario.site)).delta;
   const homes = Math.max(0, delta.homes);
   const jobs = Math.max(0, delta.jobs);
   const site = siteCentre(

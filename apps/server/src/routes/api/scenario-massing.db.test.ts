@@ -128,6 +128,28 @@ describe('POST /api/scenarios/:id/massing', () => {
     expect(Math.min(...ring.map((p) => p[1]))).toBeCloseTo(ORIGIN[1], 6);
   });
 
+  it('turns a glTF massing as a whole about the file’s origin with rotationDeg (stored on each change)', async () => {
+    const s = await create('massing glb turned');
+    const res = await upload(s.id, glb, {
+      expectedVersion: 1,
+      fileName: 'massing-two-blocks.glb',
+      rotationDeg: 90,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().placement).toMatch(/turned 90° clockwise/);
+    const changes = (await inject(`/api/scenarios/${s.id}/changes`)).json().changes;
+    expect(changes.map((c: { change: { rotationDeg?: number } }) => c.change.rotationDeg)).toEqual([90, 90]);
+    // Block A, 20 m east × 12 m north from the origin, a quarter turn clockwise about it: 12 m east × 20 m south.
+    const a = (await inject(`/api/scenarios/${s.id}/buildings/new%2FBlock-A`)).json();
+    const ring: number[][] = a.footprint.coordinates[0][0];
+    const [lons, lats] = [ring.map((p) => p[0]), ring.map((p) => p[1])];
+    expect(Math.min(...lons)).toBeCloseTo(ORIGIN[0], 6);
+    expect(Math.max(...lats)).toBeCloseTo(ORIGIN[1], 6);
+    const f = localFrame(ORIGIN[0], ORIGIN[1]);
+    expect((Math.max(...lons) - Math.min(...lons)) * f.mPerDegLon).toBeCloseTo(12, 1);
+    expect((Math.max(...lats) - Math.min(...lats)) * f.mPerDegLat).toBeCloseTo(20, 1);
+  });
+
   it('moves the real Delft CityJSON to a given origin, one building per 3DBAG Building, heights from the file', async () => {
     const s = await create('massing cityjson');
     const res = await upload(s.id, delft, {

@@ -55,6 +55,14 @@ const MassingQuery = Type.Object({
   }),
   originLon: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
   originLat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+  rotationDeg: Type.Optional(
+    Type.Number({
+      minimum: -360,
+      maximum: 360,
+      description:
+        'Turns the whole model clockwise seen from above by this many degrees about its origin (glTF: the file’s (0, 0, 0) at the site; CityJSON: the centre of its buildings)',
+    }),
+  ),
 });
 
 const MassingResult = Type.Object(
@@ -104,7 +112,7 @@ const scenarioMassingRoutes: FastifyPluginAsyncTypebox<ScenarioMassingRoutesOpti
     },
     async (request) => {
       const { id } = request.params;
-      const { fileName, expectedVersion, use, originLon, originLat } = request.query;
+      const { fileName, expectedVersion, use, originLon, originLat, rotationDeg } = request.query;
       const bytes = new Uint8Array(request.body as Buffer);
       const scenario = await getScenario(db, id);
       if (!scenario) throw new ScenarioNotFoundError(id);
@@ -144,7 +152,16 @@ const scenarioMassingRoutes: FastifyPluginAsyncTypebox<ScenarioMassingRoutesOpti
         placement = `the file’s origin (0, 0, 0) at ${origin[0].toFixed(6)}, ${origin[1].toFixed(6)}; +X east, −Z north`;
       }
       const taken = new Set((await listChanges(db, id, { history: true })).map((c) => c.change.id));
-      const changes = massingChanges(blocks, { use, taken, fileName });
+      // glTF turns about the file's origin; CityJSON about the centre of its buildings (massingChanges' default).
+      const changes = massingChanges(blocks, {
+        use,
+        taken,
+        fileName,
+        ...(rotationDeg
+          ? { rotationDeg, ...(format === 'glb' && origin ? { rotateAbout: origin } : {}) }
+          : {}),
+      });
+      if (rotationDeg) placement += `; turned ${rotationDeg}° clockwise`;
       let r: Awaited<ReturnType<typeof appendChanges>>;
       try {
         r = await appendChanges(db, id, expectedVersion, changes);

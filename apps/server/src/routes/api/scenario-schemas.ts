@@ -52,6 +52,18 @@ const minHeightM = Type.Number({
   maximum: LIMITS.maxHeightM,
   description: 'Bottom of the mass above ground, m (default 0)',
 });
+const rotationDeg = Type.Number({
+  minimum: -LIMITS.maxRotationDeg,
+  maximum: LIMITS.maxRotationDeg,
+  description:
+    'Turns the footprint clockwise seen from above by this many degrees, about rotateAbout or the centre of its bounding box (modify: the footprint given, else the current one)',
+});
+const rotateAbout = Type.Tuple(
+  [Type.Number({ minimum: -180, maximum: 180 }), Type.Number({ minimum: -90, maximum: 90 })],
+  {
+    description: 'The point [lon, lat] a rotation turns about (an imported model’s origin)',
+  },
+);
 const buildingId = Type.String({
   minLength: 1,
   maxLength: LIMITS.maxIdLength,
@@ -70,6 +82,8 @@ export const AddChangeSchema = Type.Object(
     minHeightM: Type.Optional(minHeightM),
     name: Type.Optional(name),
     attributes: Type.Optional(Type.Record(Type.String(), AttributeValueSchema)),
+    rotationDeg: Type.Optional(rotationDeg),
+    rotateAbout: Type.Optional(rotateAbout),
   },
   {
     title: 'AddBuilding',
@@ -87,6 +101,8 @@ export const ModifyChangeSchema = Type.Object(
     use: Type.Optional(UseSchema),
     footprint: Type.Optional(FootprintSchema),
     name: Type.Optional(name),
+    rotationDeg: Type.Optional(rotationDeg),
+    rotateAbout: Type.Optional(rotateAbout),
   },
   {
     title: 'ModifyBuilding',
