@@ -32,6 +32,7 @@ export * from './i18n';
 export { migrate, migrationFiles } from './migrate';
 export * from './pois';
 export * from './privacy';
+export * from './rateLimits';
 export {
   type BuildingGeoJsonFeature,
   type BuildingRecord,
