@@ -27,6 +27,9 @@ export interface RateLimitOptions {
 /** The counters' shape @fastify/rate-limit's stores pass around (`read` is its non-counting peek). */
 type Counted = (error: Error | null, result?: { current: number; ttl: number }) => void;
 
+/** What the plugin passes a store: its options, with these two (missing from its typings) among them. */
+type StoreOptions = FastifyRateLimitOptions & { continueExceeding?: boolean; exponentialBackoff?: boolean };
+
 /**
  * A @fastify/rate-limit store (its documented `store` option) with the counters in PostgreSQL: one atomic upsert
  * per request (@placetwin/db `hitRateLimit`), so every API process on the database counts together. Each route
@@ -35,7 +38,7 @@ type Counted = (error: Error | null, result?: { current: number; ttl: number }) 
 export function postgresRateLimitStore(db: Db): FastifyRateLimitStoreCtor {
   class PostgresRateLimitStore implements FastifyRateLimitStore {
     constructor(
-      options: FastifyRateLimitOptions,
+      options: StoreOptions,
       private readonly prefix = 'global:',
     ) {
       // Both need a window stretched per key, which the upsert does not do: refuse rather than ignore them.
@@ -59,7 +62,7 @@ export function postgresRateLimitStore(db: Db): FastifyRateLimitStoreCtor {
       );
     }
 
-    child(routeOptions: FastifyRateLimitOptions & { routeInfo?: { method?: unknown; url?: string } }) {
+    child(routeOptions: StoreOptions & { routeInfo?: { method?: unknown; url?: string } }) {
       const route = routeOptions.routeInfo ?? {};
       return new PostgresRateLimitStore(routeOptions, `${String(route.method ?? '')}${route.url ?? ''}:`);
     }
