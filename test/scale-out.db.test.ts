@@ -1,10 +1,11 @@
 /**
- * Scale-out: two API processes on different ports against one PostgreSQL database (and one Redis for the
- * rate-limit counters) behave as one service. Needs a PostgreSQL server (DATABASE_URL, as CI sets): the embedded
- * PGlite belongs to one process, so there is nothing to share there and the suite is skipped with that reason.
+ * Scale-out: two API processes on different ports against one PostgreSQL database behave as one service, with the
+ * rate-limit counters in one Redis (REDIS_URL) or, without Redis, in that PostgreSQL. Needs a PostgreSQL server
+ * (DATABASE_URL, as CI sets): the embedded PGlite belongs to one process, so there is nothing to share there and
+ * the suite is skipped with that reason.
  */
 import { randomBytes } from 'node:crypto';
-import { createUser, openDb } from '@placetwin/db';
+import { createUser, type Db, openDb } from '@placetwin/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN_RATE_LIMIT_PER_MINUTE } from '../apps/server/src/routes/api/auth';
 import { type ApiProcess, startApiProcess, urlWithSchema } from './support/api-process';
@@ -18,28 +19,40 @@ const staff = {
   role: 'admin' as const,
 };
 
-describe.skipIf(!databaseUrl)(
-  'two API processes on one PostgreSQL and one Redis (skipped without DATABASE_URL: needs a PostgreSQL server)',
-  () => {
+/** Where the two processes keep their rate-limit counters. */
+const counterStores = [
+  { counters: 'Redis', redis: true },
+  { counters: 'PostgreSQL (no REDIS_URL)', redis: false },
+];
+
+describe.skipIf(!databaseUrl).each(counterStores)(
+  'two API processes on one PostgreSQL, rate-limit counters in $counters (skipped without DATABASE_URL: needs a PostgreSQL server)',
+  ({ redis }) => {
     const schema = `test_scale_${randomBytes(6).toString('hex')}`;
     let a: ApiProcess;
     let b: ApiProcess;
+    let db: Db;
     let drop: () => Promise<void>;
 
     beforeAll(async () => {
       const url = databaseUrl as string;
       // The schema, its tables and a staff account exist before either process starts.
-      const db = await openDb({ databaseUrl: url, schema });
+      db = await openDb({ databaseUrl: url, schema });
       await createUser(db, { ...staff, displayName: 'Scale Test' });
       drop = async () => {
         await db.query(`DROP SCHEMA ${schema} CASCADE`);
         await db.close();
       };
       // One key prefix per run, so counters left by another run (or another twin on this Redis) do not count.
+      // Without Redis the counters go in this run's own schema.
       const env = {
         DATABASE_URL: urlWithSchema(url, schema),
-        REDIS_URL: redisUrl,
-        PLACETWIN_REDIS_PREFIX: `placetwin-test-${randomBytes(6).toString('hex')}:`,
+        ...(redis
+          ? {
+              REDIS_URL: redisUrl,
+              PLACETWIN_REDIS_PREFIX: `placetwin-test-${randomBytes(6).toString('hex')}:`,
+            }
+          : { REDIS_URL: undefined }),
       };
       [a, b] = await Promise.all([startApiProcess(env), startApiProcess(env)]);
     });
@@ -92,6 +105,13 @@ describe.skipIf(!databaseUrl)(
       }
       // Other routes have their own counters: the service still answers.
       expect((await fetch(`${a.baseUrl}/api/health`)).status).toBe(200);
+
+      // The counters were where this setup says: sign-in's in the PostgreSQL table (every attempt, refused ones
+      // too, plus the one the session test made), or none there when Redis holds them.
+      const { rows } = await db.query<{ hits: number }>(
+        `SELECT hits FROM rate_limit_counters WHERE key LIKE 'POST/api/auth/login:%'`,
+      );
+      expect(rows).toEqual(redis ? [] : [{ hits: LOGIN_RATE_LIMIT_PER_MINUTE + 2 }]);
     });
   },
 );

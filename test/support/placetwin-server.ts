@@ -3,13 +3,15 @@
  * tiles the sample city on first start) on a free port with its own fresh data directory and the embedded database.
  * For end-to-end tests and the viewer benchmark.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from './paths';
+import { startServerProcess } from './server-process';
+
+export { freePort } from './server-process';
 
 export interface RunningPlacetwin {
   /** e.g. `http://127.0.0.1:41234` */
@@ -18,25 +20,6 @@ export interface RunningPlacetwin {
   /** Everything the server printed so far (for failure messages). */
   log(): string;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
 }
 
 /** Environment variable naming a data directory with the sample city already imported and tiled (see
@@ -65,14 +48,11 @@ export async function startPlacetwin({
   timeoutMs?: number;
   env?: Record<string, string>;
 } = {}): Promise<RunningPlacetwin> {
-  const port = await freePort();
   // The caller's own directory when it gives one (and then removes it itself), else one of ours.
   const ownDir = env.PLACETWIN_DATA_DIR === undefined;
   const dataDir = env.PLACETWIN_DATA_DIR ?? (await newDataDir());
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
     PLACETWIN_DATA_DIR: dataDir,
     ...env,
   };
@@ -80,45 +60,17 @@ export async function startPlacetwin({
   delete childEnv.DATABASE_URL;
   // Nor share rate-limit counters in a Redis CI set up for the scale-out tests (test/scale-out.db.test.ts).
   if (env.REDIS_URL === undefined) delete childEnv.REDIS_URL;
-  const child = spawn(process.execPath, [join(repoRoot, 'scripts/start.mjs')], {
-    cwd: repoRoot,
+  const server = await startServerProcess({
+    args: [join(repoRoot, 'scripts/start.mjs')],
     env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    name: 'Placetwin',
+    timeoutMs,
+    pollMs: 1000,
+    cleanUp: async () => {
+      if (ownDir) await rm(dataDir, { recursive: true, force: true });
+    },
   });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const baseUrl = `http://127.0.0.1:${port}`;
-
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const killTimer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited(child);
-      clearTimeout(killTimer);
-    }
-    if (ownDir) await rm(dataDir, { recursive: true, force: true });
-  };
-
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`Placetwin exited with code ${child.exitCode} before it was healthy:\n${output}`);
-    }
-    try {
-      const res = await fetch(`${baseUrl}/api/health`);
-      if (res.ok) return { baseUrl, dataDir, log: () => output, stop };
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  await stop();
-  throw new Error(`Placetwin was not healthy within ${timeoutMs / 1000} s:\n${output}`);
+  return { baseUrl: server.baseUrl, dataDir, log: server.log, stop: server.stop };
 }
 
 /**

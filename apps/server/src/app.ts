@@ -74,7 +74,10 @@ export interface AppOptions {
   retentionEveryMs?: number;
   /** GTFS-Realtime vehicle positions to poll (PLACETWIN_GTFS_RT_URL); unset → none, no network. */
   gtfsRealtime?: GtfsRealtimeOptions;
-  /** Redis for the rate-limit counters (REDIS_URL), shared by every API process; unset → in-process memory. */
+  /**
+   * Redis for the rate-limit counters (REDIS_URL), shared by every API process; unset → in PostgreSQL when `db` is
+   * a server (shared too), else in-process memory (the embedded database serves one process).
+   */
   redisUrl?: string;
   /** Key prefix in that Redis (PLACETWIN_REDIS_PREFIX). */
   redisPrefix?: string;
@@ -122,6 +125,7 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
     maxPerMinute: options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
     redisUrl: options.redisUrl,
     redisPrefix: options.redisPrefix,
+    db: options.db,
   });
   app.register(swagger);
   app.register(problemHandler, { pageFallback: viewer.page });

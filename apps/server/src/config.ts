@@ -34,7 +34,7 @@ const ServerEnv = Type.Object({
   PLACETWIN_RETENTION_HOURS: Type.Integer({ minimum: 0, maximum: 168, default: 6 }),
   /** How far ahead of the server clock a sensor reading may be stamped, seconds. */
   SENSOR_CLOCK_SKEW_S: Type.Integer({ minimum: 0, maximum: 86_400, default: 300 }),
-  /** Redis for rate-limit counters shared by several API processes; unset → each process counts alone. */
+  /** Redis for rate-limit counters shared by API processes; unset → in PostgreSQL (DATABASE_URL), else in memory. */
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   /** Key prefix in that Redis, so several twins can share one. */
   PLACETWIN_REDIS_PREFIX: Type.String({ minLength: 1, maxLength: 100, default: 'placetwin-rate-limit:' }),

@@ -9,6 +9,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { DataError } from '@placetwin/geo';
 
 /**
  * Where one dataset's tiles go: a directory on disk, or a prefix in an S3-compatible bucket (behind a CDN).
@@ -98,6 +99,16 @@ export interface S3TileStoreOptions {
   prefix: string;
 }
 
+/** S3 error codes meaning the server did not accept who we are (keys, signature, token) or what we may do. */
+const REFUSED = new Set([
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId',
+  'AccessDenied',
+  'Forbidden',
+  'ExpiredToken',
+  'InvalidToken',
+]);
+
 /** An S3-compatible bucket (AWS S3, MinIO, Ceph, R2…), with the Cache-Control a CDN in front of it honours. */
 export class S3TileStore implements TileStore {
   private readonly prefix: string;
@@ -111,10 +122,40 @@ export class S3TileStore implements TileStore {
     return `${this.prefix}${name}`;
   }
 
+  /**
+   * Sends a request; a refusal of our credentials or a missing bucket becomes a DataError naming the store and
+   * what to check, since the operator can fix either. Other errors pass through as they are.
+   */
+  private async send<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (e) {
+      const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+      const where = { file: `s3://${this.options.bucket}/${this.prefix}` };
+      const code = err.name ?? 'Error';
+      if (REFUSED.has(code) || err.$metadata?.httpStatusCode === 403)
+        throw new DataError(
+          'tile-store-refused',
+          `the S3 server refused our request (${code}): check the access key and secret (AWS_ACCESS_KEY_ID, ` +
+            'AWS_SECRET_ACCESS_KEY) and that they may read and write this bucket',
+          where,
+        );
+      if (code === 'NoSuchBucket')
+        throw new DataError(
+          'tile-store-no-bucket',
+          `the S3 server has no bucket "${this.options.bucket}"`,
+          where,
+        );
+      throw e;
+    }
+  }
+
   async putContent(bytes: Uint8Array, ext: string): Promise<string> {
     const name = contentName(bytes, ext);
     const { client, bucket } = this.options;
-    const there = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: this.key(name) })).then(
+    const there = await this.send(() =>
+      client.send(new HeadObjectCommand({ Bucket: bucket, Key: this.key(name) })),
+    ).then(
       () => true,
       (e: { name?: string; $metadata?: { httpStatusCode?: number } }) => {
         if (e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404) return false;
@@ -122,14 +163,16 @@ export class S3TileStore implements TileStore {
       },
     );
     if (!there) {
-      await client.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: this.key(name),
-          Body: bytes,
-          ContentType: CONTENT_TYPES[ext] ?? 'application/octet-stream',
-          CacheControl: IMMUTABLE_CACHE,
-        }),
+      await this.send(() =>
+        client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: this.key(name),
+            Body: bytes,
+            ContentType: CONTENT_TYPES[ext] ?? 'application/octet-stream',
+            CacheControl: IMMUTABLE_CACHE,
+          }),
+        ),
       );
     }
     return name;
@@ -137,21 +180,23 @@ export class S3TileStore implements TileStore {
 
   async putJson(name: string, json: string): Promise<void> {
     // A PUT replaces an object atomically: readers get the old or the new document.
-    await this.options.client.send(
-      new PutObjectCommand({
-        Bucket: this.options.bucket,
-        Key: this.key(name),
-        Body: json,
-        ContentType: 'application/json',
-        CacheControl: SHORT_CACHE,
-      }),
+    await this.send(() =>
+      this.options.client.send(
+        new PutObjectCommand({
+          Bucket: this.options.bucket,
+          Key: this.key(name),
+          Body: json,
+          ContentType: 'application/json',
+          CacheControl: SHORT_CACHE,
+        }),
+      ),
     );
   }
 
   async get(name: string): Promise<Uint8Array | null> {
     try {
-      const r = await this.options.client.send(
-        new GetObjectCommand({ Bucket: this.options.bucket, Key: this.key(name) }),
+      const r = await this.send(() =>
+        this.options.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.key(name) })),
       );
       return r.Body ? await r.Body.transformToByteArray() : null;
     } catch (e) {
@@ -164,13 +209,15 @@ export class S3TileStore implements TileStore {
     const names: string[] = [];
     let token: string | undefined;
     do {
-      const r = await this.options.client.send(
-        new ListObjectsV2Command({
-          Bucket: this.options.bucket,
-          Prefix: this.prefix,
-          Delimiter: '/',
-          ContinuationToken: token,
-        }),
+      const r = await this.send(() =>
+        this.options.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.options.bucket,
+            Prefix: this.prefix,
+            Delimiter: '/',
+            ContinuationToken: token,
+          }),
+        ),
       );
       for (const o of r.Contents ?? []) if (o.Key) names.push(o.Key.slice(this.prefix.length));
       token = r.IsTruncated ? r.NextContinuationToken : undefined;
@@ -182,11 +229,13 @@ export class S3TileStore implements TileStore {
     for (let i = 0; i < names.length; i += 1000) {
       const batch = names.slice(i, i + 1000);
       if (batch.length === 0) continue;
-      await this.options.client.send(
-        new DeleteObjectsCommand({
-          Bucket: this.options.bucket,
-          Delete: { Objects: batch.map((n) => ({ Key: this.key(n) })), Quiet: true },
-        }),
+      await this.send(() =>
+        this.options.client.send(
+          new DeleteObjectsCommand({
+            Bucket: this.options.bucket,
+            Delete: { Objects: batch.map((n) => ({ Key: this.key(n) })), Quiet: true },
+          }),
+        ),
       );
     }
   }

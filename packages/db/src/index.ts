@@ -33,6 +33,7 @@ export * from './jobProgress';
 export { migrate, migrationFiles } from './migrate';
 export * from './pois';
 export * from './privacy';
+export * from './rateLimits';
 export {
   type BuildingGeoJsonFeature,
   type BuildingRecord,

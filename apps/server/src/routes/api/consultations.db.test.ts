@@ -19,7 +19,7 @@ import {
 } from '@placetwin/db';
 import { type Change, type FootprintGeoJson, localFrame } from '@placetwin/scenario';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rutlandFeatures } from '../../../../../test/support/test-db';
 import { type AppOptions, buildApp } from '../../app';
 import { PROBLEM_BASE } from '../../plugins/app/problems';
@@ -175,6 +175,12 @@ beforeAll(async () => {
   // The helper other route tests use to act as staff works the same way.
   const helper = await staffHeaders(app, db, 'planner');
   expect((await app.inject({ url: '/api/auth/me', headers: helper })).json().user.role).toBe('planner');
+});
+
+// On a PostgreSQL server the apps of this file share their rate-limit counters, as API processes on one database
+// do (sign-ins and comments from one address add up across them): each test starts from zero.
+beforeEach(async () => {
+  await db.query('DELETE FROM rate_limit_counters');
 });
 
 afterAll(async () => {
