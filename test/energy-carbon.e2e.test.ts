@@ -141,13 +141,15 @@ describe('energy and carbon panels (Chromium)', () => {
     expect(await rows.locator('th').allTextContents()).toContain('C thermal mass');
     const chart = await dock.getByTestId('calibration-chart').screenshot();
     expect((await pixelStats(browser, chart)).distinctColours).toBeGreaterThan(12);
-    expect(await dock.getByRole('img', { name: /Measured indoor temperature and the calibrated model/ }).count()).toBe(
-      1,
-    );
+    expect(
+      await dock.getByRole('img', { name: /Measured indoor temperature and the calibrated model/ }).count(),
+    ).toBe(1);
 
     // Flexibility now plans with the calibrated model: "measured", and the API's figures for that model.
     const method = dock.getByTestId('flex-method');
-    await expect.poll(() => method.textContent(), { timeout: 120_000 }).toMatch(/calibrated to measured data/);
+    await expect
+      .poll(() => method.textContent(), { timeout: 120_000 })
+      .toMatch(/calibrated to measured data/);
     expect(await method.locator('.tag-measured').count()).toBe(1);
     const flex = (await (
       await fetch(`${server.baseUrl}/api/energy/flexibility`, {

@@ -5,13 +5,25 @@
  * defaults. Says whether the fit is short enough to stay inside an HTTP request.
  */
 import { readFileSync } from 'node:fs';
-import { calibrateToRecord, describeBuilding, thermalModel, thermalRecordCsvImporter } from '@placetwin/energy';
+import {
+  calibrateToRecord,
+  describeBuilding,
+  thermalModel,
+  thermalRecordCsvImporter,
+} from '@placetwin/energy';
 import { sample } from '../../test/support/paths';
 import type { BenchResult } from './harness';
 
 export default async function calibration(): Promise<BenchResult[]> {
   const prior = thermalModel(
-    describeBuilding({ id: 'library', use: 'civic', footprintAreaM2: 600, perimeterM: 100, heightM: 10, storeys: null }),
+    describeBuilding({
+      id: 'library',
+      use: 'civic',
+      footprintAreaM2: 600,
+      perimeterM: 100,
+      heightM: 10,
+      storeys: null,
+    }),
   );
   const out: BenchResult[] = [];
   for (const file of ['blg_1.csv', 'blg_2.csv']) {

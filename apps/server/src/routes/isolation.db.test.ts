@@ -626,7 +626,10 @@ describe('tenant isolation', () => {
       const tag = asker === 'default' ? 'Rutland' : 'Leeds';
       const grids = await app.inject({ url: `/api/energy/grids?council=${asker}` });
       expect(grids.json().map((g: { label: string }) => g.label)).toEqual([`Grid label ${tag}`]);
-      const gridNet = await app.inject({ url: `/api/energy/grids/${mine.grid}`, headers: staff[asker].planner });
+      const gridNet = await app.inject({
+        url: `/api/energy/grids/${mine.grid}`,
+        headers: staff[asker].planner,
+      });
       expect(gridNet.json().features.map((a: { id: string }) => a.id)).toEqual([`sub-${asker}`]);
       const page = await app.inject({ url: `/consult?council=${asker}` });
       expect(page.body).toContain(`Open consultation ${asker === 'default' ? 'Rutland' : 'Leeds'}`);
@@ -680,9 +683,15 @@ describe('tenant isolation', () => {
       },
     });
     expect(up.statusCode, up.body).toBe(201);
-    const rutland = await app.inject({ url: `/api/energy/grids/${fx.default.grid}`, headers: staff.default.planner });
+    const rutland = await app.inject({
+      url: `/api/energy/grids/${fx.default.grid}`,
+      headers: staff.default.planner,
+    });
     expect(rutland.json().features.map((f: { id: string }) => f.id)).toEqual(['sub-default']);
-    const leeds = await app.inject({ url: `/api/energy/grids/${fx.default.grid}`, headers: staff.leeds.planner });
+    const leeds = await app.inject({
+      url: `/api/energy/grids/${fx.default.grid}`,
+      headers: staff.leeds.planner,
+    });
     expect(leeds.json().features.map((f: { id: string }) => f.id)).toEqual(['leeds-sub']);
     await db.query(`DELETE FROM grid_networks WHERE area_id = 'leeds' AND name = $1`, [fx.default.grid]);
   });

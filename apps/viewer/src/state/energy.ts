@@ -228,14 +228,7 @@ export function flexibilityFigures(
       text: formatSigned(g.carbonDifferenceKg, 'kgCO2', 1),
       note: 'peak-shift − normal, with the half-hourly GB grid intensity (negative: saves)',
     },
-    fig(
-      'extraKwh',
-      'Extra energy over the day',
-      g.extraKwh,
-      'kWh',
-      1,
-      `the price of ${words.store}`,
-    ),
+    fig('extraKwh', 'Extra energy over the day', g.extraKwh, 'kWh', 1, `the price of ${words.store}`),
   ];
 }
 
@@ -366,10 +359,18 @@ const CALIBRATION_LABELS: Record<string, { label: string; unit: string; of: (v: 
 export function calibrationRows(c: Calibration): CalibrationRow[] {
   const rows: CalibrationRow[] = c.parameters.flatMap((p) => {
     const l = CALIBRATION_LABELS[p.name];
-    return l ? [{ key: p.name, label: l.label, unit: l.unit, estimated: l.of(p.prior), fitted: l.of(p.fitted) }] : [];
+    return l
+      ? [{ key: p.name, label: l.label, unit: l.unit, estimated: l.of(p.prior), fitted: l.of(p.fitted) }]
+      : [];
   });
   rows.push(
-    { key: 'htc', label: 'Heat transfer coefficient', unit: 'W/K', estimated: c.priorHtcWPerK, fitted: c.htcWPerK },
+    {
+      key: 'htc',
+      label: 'Heat transfer coefficient',
+      unit: 'W/K',
+      estimated: c.priorHtcWPerK,
+      fitted: c.htcWPerK,
+    },
     {
       key: 'tau',
       label: 'Time constant τ',

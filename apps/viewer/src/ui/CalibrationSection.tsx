@@ -6,7 +6,8 @@ import { calibrationChart } from './charts/energyCharts';
 import type { CalibrationState } from './useEnergyCarbon';
 
 /** Significant figures for parameters that span orders of magnitude (K/kW, MJ/K, hours). */
-const sig = (x: number) => (Math.abs(x) >= 100 ? formatNumber(x) : formatNumber(x, Math.abs(x) >= 10 ? 1 : 2));
+const sig = (x: number) =>
+  Math.abs(x) >= 100 ? formatNumber(x) : formatNumber(x, Math.abs(x) >= 10 ? 1 : 2);
 
 /**
  * Calibrate the selected building's thermal model to measured data: a CSV of indoor temperature and heating or
@@ -21,8 +22,8 @@ export function CalibrationSection({ cal }: { cal: CalibrationState }) {
     <section className="calibration" aria-labelledby={`${id}-h`} data-testid="calibration">
       <h4 id={`${id}-h`}>Calibrate to measured data</h4>
       <p className="hint">
-        A CSV of indoor temperature, outdoor temperature and heating or cooling power from the building management
-        system (<code>time,indoor_c,outdoor_c,heating_kw[,ghi_wm2]</code>).
+        A CSV of indoor temperature, outdoor temperature and heating or cooling power from the building
+        management system (<code>time,indoor_c,outdoor_c,heating_kw[,ghi_wm2]</code>).
       </p>
       <label className="field" htmlFor={`${id}-file`}>
         Measured record (CSV)
@@ -80,8 +81,8 @@ export function CalibrationSection({ cal }: { cal: CalibrationState }) {
           </table>
           {c.scaledToGeometry && (
             <p className="hint">
-              The record’s heating column has no power unit, so only the dynamics (τ, the split between paths) are
-              measured; the model is scaled to the heat loss estimated from the footprint for planning.
+              The record’s heating column has no power unit, so only the dynamics (τ, the split between paths)
+              are measured; the model is scaled to the heat loss estimated from the footprint for planning.
             </p>
           )}
           {chart && (

@@ -15,9 +15,9 @@ import {
 import { formatNumber } from '../state/format';
 import type { Action } from '../state/store';
 import { isoInstant, type ViewState } from '../state/viewState';
+import { CalibrationSection } from './CalibrationSection';
 import { ChartCanvas } from './charts/ChartCanvas';
 import { type DayCursor, flexibilityCharts } from './charts/energyCharts';
-import { CalibrationSection } from './CalibrationSection';
 import { downloadChartsPng } from './charts/exportPng';
 import { BasisTag, FigureList } from './Figures';
 import type { EnergyCarbon, FlexibilityForm } from './useEnergyCarbon';

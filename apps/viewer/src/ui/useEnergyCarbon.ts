@@ -92,9 +92,9 @@ export function useEnergyCarbon(view: ViewState, datasets: readonly DatasetInfo[
   const problems = flexibilityProblems(settings);
 
   // Calibrations by building (kept for the session; the server keeps none).
-  const [calibrations, setCalibrations] = useState<
-    Record<string, { result: Calibration; fileName: string }>
-  >({});
+  const [calibrations, setCalibrations] = useState<Record<string, { result: Calibration; fileName: string }>>(
+    {},
+  );
   const [calibrating, setCalibrating] = useState<{ loading: boolean; error: string | null }>({
     loading: false,
     error: null,

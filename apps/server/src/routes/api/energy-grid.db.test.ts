@@ -235,7 +235,9 @@ describe('calibration to a measured record', () => {
     // blg_2's heating column has no power unit: the fitted model is scaled to the geometry's heat loss.
     expect(cal.scaledToGeometry).toBe(true);
     const day = { buildingId: LIBRARY, date: '2023-01-18' };
-    const estimated = (await app.inject({ method: 'POST', url: '/api/energy/flexibility', payload: day })).json();
+    const estimated = (
+      await app.inject({ method: 'POST', url: '/api/energy/flexibility', payload: day })
+    ).json();
     const res = await app.inject({
       method: 'POST',
       url: '/api/energy/flexibility',
@@ -262,12 +264,15 @@ describe('calibration to a measured record', () => {
     const bad = await app.inject({
       method: 'POST',
       url: '/api/energy/flexibility',
-      payload: { ...day, calibration: { model: { ...cal.model, cmJPerK: -1 }, rmseC: 1, source: 'x', scaledToGeometry: false } },
+      payload: {
+        ...day,
+        calibration: { model: { ...cal.model, cmJPerK: -1 }, rmseC: 1, source: 'x', scaledToGeometry: false },
+      },
     });
     expect(bad.statusCode).toBe(400);
   });
 
-    it('rejects a record it cannot read, naming the problem', async () => {
+  it('rejects a record it cannot read, naming the problem', async () => {
     const res = await app.inject({
       method: 'POST',
       url: '/api/energy/calibration',

@@ -127,7 +127,8 @@ const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) =>
     {
       schema: {
         tags: ['energy'],
-        summary: 'Grid networks (substations and feeders) of the caller’s area, imported for the energy layer',
+        summary:
+          'Grid networks (substations and feeders) of the caller’s area, imported for the energy layer',
         response: { 200: Type.Array(GridSummarySchema) },
       },
     },

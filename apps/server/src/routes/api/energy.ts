@@ -198,7 +198,8 @@ const FlexibilityResponse = Type.Object(
     date: Type.String(),
     stepMinutes: Type.Integer(),
     mode: Type.Union([Type.Literal('heating'), Type.Literal('cooling')], {
-      description: 'What the plant does on this run: heating, or cooling (heat and load are then heat removed)',
+      description:
+        'What the plant does on this run: heating, or cooling (heat and load are then heat removed)',
     }),
     times: Type.Array(Type.String({ description: 'Start of each step, UTC' })),
     outdoorC: Series,

@@ -27,7 +27,14 @@ function run(date: string, mode: 'heating' | 'cooling'): Flexibility {
     allowGaps: true,
   }).intensity;
   const day = dayConditions(date, weather, intensity);
-  const building = { id: 'x:library', use: 'civic', footprintAreaM2: 600, perimeterM: 100, heightM: 10, storeys: 2 };
+  const building = {
+    id: 'x:library',
+    use: 'civic',
+    footprintAreaM2: 600,
+    perimeterM: 100,
+    heightM: 10,
+    storeys: 2,
+  };
   const comfort = mode === 'cooling' ? { minC: 21, maxC: 25 } : { minC: 19, maxC: 22 };
   const f = buildingFlexibility(building, day, { mode, comfort }).result;
   const sched = (s: typeof f.baseline) => ({

@@ -185,9 +185,14 @@ export function flexibilityCharts(f: Flexibility, cursor: DayCursor) {
         stepped: 'after',
         borderDash: [6, 4],
       }),
-      line(`${words.Plant}, peak-shift`, steppedPoints(t, f.shifted.electricKw, stepMs), SERIES_COLOURS.shifted, {
-        stepped: 'after',
-      }),
+      line(
+        `${words.Plant}, peak-shift`,
+        steppedPoints(t, f.shifted.electricKw, stepMs),
+        SERIES_COLOURS.shifted,
+        {
+          stepped: 'after',
+        },
+      ),
     ],
     {
       ...common,
