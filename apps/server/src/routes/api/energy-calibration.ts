@@ -22,14 +22,17 @@ import Type from 'typebox';
 import { notFound } from '../../plugins/app/problems';
 import { ProblemSchema } from '../schemas';
 
-/** The model a flexibility run plans with (POST /api/energy/flexibility `calibration.model`). */
+/**
+ * The model a flexibility run plans with (POST /api/energy/flexibility `calibration.model`). A fit may drive a
+ * conductance to zero (blg_1 leaves no ventilation path: the log-parameter underflows), which the network allows.
+ */
 export const MeasuredModelSchema = Type.Object(
   {
-    hVeWPerK: Type.Number({ exclusiveMinimum: 0 }),
-    hTrWWPerK: Type.Number({ exclusiveMinimum: 0 }),
+    hVeWPerK: Type.Number({ minimum: 0 }),
+    hTrWWPerK: Type.Number({ minimum: 0 }),
     hTrIsWPerK: Type.Number({ exclusiveMinimum: 0 }),
     hTrMsWPerK: Type.Number({ exclusiveMinimum: 0 }),
-    hTrEmWPerK: Type.Number({ exclusiveMinimum: 0 }),
+    hTrEmWPerK: Type.Number({ minimum: 0 }),
     cmJPerK: Type.Number({ exclusiveMinimum: 0 }),
     solarApertureM2: Type.Number({ minimum: 0 }),
   },
