@@ -86,7 +86,7 @@ describe('the flexibility charts name what the plant does', () => {
     const text = words(f);
     expect(text).toMatch(/Cooling, normal/);
     expect(text).toMatch(/Cooling, peak-shift/);
-    expect(text).toMatch(/kW electric \(cooling\)/);
+    expect(text).toMatch(/kW \(cooling\)/);
     expect(text).toMatch(/Pre-cool before the window/);
     expect(text).not.toMatch(/heat/i);
   });

@@ -198,7 +198,7 @@ export function flexibilityCharts(f: Flexibility, cursor: DayCursor) {
       ...common,
       cursorLabel: '',
       showTimeLabels: false,
-      yTitle: `kW electric (${words.plant})`,
+      yTitle: `kW (${words.plant})`,
       yExtra: { min: 0 },
     },
   );
