@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, pixelStats, waitForViewerReady } from './support/chromium';
-import { repoRoot } from './support/paths';
+import { repoRoot, sample } from './support/paths';
 import { type RunningPlacetwin, staffApiHeaders, startPlacetwinWithStaff } from './support/placetwin-server';
 
 const artifacts = join(repoRoot, 'test-artifacts');
@@ -110,6 +110,79 @@ describe('energy and carbon panels (Chromium)', () => {
     expect(await dock.locator('.chart-table table tbody tr').count()).toBe(48);
     await page.waitForFunction(() => window.location.hash.includes('panel=flexibility'));
     await page.screenshot({ path: join(artifacts, 'energy-flexibility.png') });
+  });
+
+  it('calibrates the library’s model to a measured record (blg_1, a real Dutch home) and plans with it', async () => {
+    // Opens the panel itself, so that it runs alone too (`-t calibrates`).
+    await page.goto(`${server.baseUrl}/#t=${CLOCK}&sel=${LIBRARY}&panel=flexibility`);
+    await waitForViewerReady(page);
+    const dock = page.getByRole('region', { name: 'Energy and carbon analysis' });
+    await dock.locator('[data-figure="kwRemoved"] .figure-value').waitFor({ timeout: 120_000 });
+    const file = sample('energy', 'building-thermal', 'nl-homes-15min', 'blg_1.csv');
+    await dock.getByTestId('calibration-file').setInputFiles(file);
+    const rmse = dock.getByTestId('calibration-rmse');
+    await rmse.waitFor({ timeout: 180_000 });
+
+    // The same fit straight from the API: the panel shows its RMSE.
+    const res = await fetch(`${server.baseUrl}/api/energy/calibration`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ buildingId: LIBRARY, csv: await readFile(file, 'utf8'), fileName: 'blg_1.csv' }),
+    });
+    expect(res.status).toBe(200);
+    const api = (await res.json()) as {
+      rmseC: number;
+      priorRmseC: number;
+      model: Record<string, number>;
+      scaledToGeometry: boolean;
+    };
+    expect(api.rmseC).toBeLessThan(api.priorRmseC);
+    expect(Number(await rmse.getAttribute('data-value'))).toBe(api.rmseC);
+    expect(await rmse.textContent()).toBe(`${api.rmseC.toFixed(2)} °C`);
+    // R and C (and the solar aperture), then HTC and τ: estimated and fitted.
+    const rows = dock.getByTestId('calibration-parameters').locator('tbody tr');
+    expect(await rows.count()).toBe(7);
+    expect(await rows.locator('th').allTextContents()).toContain('C thermal mass');
+    // The chart's own pixels (the canvas as PNG): drawn, not blank. (Not an element screenshot, which waits for the
+    // page to be still, and the globe beside it never is on a loaded machine.)
+    const png = await dock
+      .getByTestId('calibration-chart')
+      .locator('canvas')
+      .evaluate((c: HTMLCanvasElement) => c.toDataURL('image/png').split(',')[1]);
+    expect((await pixelStats(browser, Buffer.from(png, 'base64'))).distinctColours).toBeGreaterThan(12);
+    expect(
+      await dock.getByRole('img', { name: /Measured indoor temperature and the calibrated model/ }).count(),
+    ).toBe(1);
+
+    // Flexibility now plans with the calibrated model: "measured", and the API's figures for that model.
+    const method = dock.getByTestId('flex-method');
+    await expect
+      .poll(() => method.textContent(), { timeout: 120_000 })
+      .toMatch(/calibrated to measured data/);
+    expect(await method.locator('.tag-measured').count()).toBe(1);
+    const flex = (await (
+      await fetch(`${server.baseUrl}/api/energy/flexibility`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          buildingId: LIBRARY,
+          date: '2023-01-18',
+          comfort: { minC: 19, maxC: 22 },
+          window: { start: '16:00', end: '19:00' },
+          calibration: {
+            model: api.model,
+            rmseC: api.rmseC,
+            source: 'blg_1.csv',
+            scaledToGeometry: api.scaledToGeometry,
+          },
+        }),
+      })
+    ).json()) as { figures: { kwRemoved: number } };
+    await expect
+      .poll(() => dock.locator('[data-figure="kwRemoved"] .figure-value').textContent(), { timeout: 60_000 })
+      .toBe(`${flex.figures.kwRemoved.toFixed(1)}\u00a0kW`);
+    await page.screenshot({ path: join(artifacts, 'energy-calibration.png') });
+    expect(pageErrors).toEqual([]);
   });
 
   it('projects two carbon plans to 2050 and follows a lever', async () => {

@@ -59,9 +59,9 @@ export async function importGridNetwork(
       )
     ).rows[0].id;
     await tx.query(
-      `INSERT INTO grid_assets (network_id, asset_id, kind, name, capacity_kw, rated_value, rated_unit, power_factor,
-         base_load_kw, substation_id, properties, geom)
-       SELECT $1, r.asset_id, r.kind, r.name, r.capacity_kw, r.rated_value, r.rated_unit, r.power_factor,
+      `INSERT INTO grid_assets (network_id, area_id, asset_id, kind, name, capacity_kw, rated_value, rated_unit,
+         power_factor, base_load_kw, substation_id, properties, geom)
+       SELECT $1, $3, r.asset_id, r.kind, r.name, r.capacity_kw, r.rated_value, r.rated_unit, r.power_factor,
          r.base_load_kw, r.substation_id, r.properties, ST_SetSRID(ST_GeomFromGeoJSON(r.geometry::text), 4326)
        FROM jsonb_to_recordset($2::jsonb) AS r(asset_id text, kind text, name text, capacity_kw float8,
          rated_value float8, rated_unit text, power_factor float8, base_load_kw float8, substation_id text,
@@ -86,6 +86,7 @@ export async function importGridNetwork(
                 : { type: 'LineString', coordinates: a.coordinates },
           })),
         ),
+        areaId,
       ],
     );
     return { count: assets.length };
@@ -98,7 +99,7 @@ export async function listGridNetworks(db: Db, areaId = 'default'): Promise<Grid
        count(*) FILTER (WHERE a.kind = 'substation')::int AS substations,
        count(*) FILTER (WHERE a.kind = 'feeder')::int AS feeders,
        to_char(n.imported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "importedAt"
-     FROM grid_networks n LEFT JOIN grid_assets a ON a.network_id = n.id
+     FROM grid_networks n LEFT JOIN grid_assets a ON a.network_id = n.id AND a.area_id = n.area_id
      WHERE n.area_id = $1 GROUP BY n.id ORDER BY n.name`,
     [areaId],
   );
@@ -128,8 +129,8 @@ export async function getGridNetwork(
   }>(
     `SELECT a.asset_id AS id, a.name, a.kind, a.capacity_kw, a.rated_value, a.rated_unit, a.power_factor,
        a.base_load_kw, a.substation_id, a.properties, ST_AsGeoJSON(a.geom, 7)::json AS geometry
-     FROM grid_assets a JOIN grid_networks n ON n.id = a.network_id
-     WHERE n.area_id = $1 AND n.name = $2 ORDER BY a.asset_id`,
+     FROM grid_assets a JOIN grid_networks n ON n.id = a.network_id AND n.area_id = a.area_id
+     WHERE a.area_id = $1 AND n.name = $2 ORDER BY a.asset_id`,
     [areaId, name],
   );
   return {

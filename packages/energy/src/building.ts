@@ -14,6 +14,7 @@ import {
   USE_PROFILES,
   type UseProfile,
 } from './archetype';
+import type { MeasuredModel } from './calibration';
 import { heatTransferCoefficient, type Rc5r1c } from './rc-model';
 
 /** What the energy layer needs to know of a twin building (the database's building record has all of it). */
@@ -44,6 +45,11 @@ export interface BuildingOverrides {
   /** Outdoor design temperature for plant sizing (default −3 °C, a 99.6 % winter value for central England). */
   designOutdoorC?: number;
   benchmark?: string;
+  /**
+   * A model calibrated to measured data (see measuredModel): its conductances, capacity and aperture replace the
+   * estimated ones, and the assumptions say "measured".
+   */
+  calibrated?: { model: MeasuredModel; rmseC: number; source: string; scaledToGeometry: boolean };
 }
 
 /** One stated assumption, shown beside any estimate. */
@@ -152,6 +158,18 @@ export function describeBuilding(b: EnergyBuilding, overrides: BuildingOverrides
     note: 'window area ÷ gross wall area',
   });
   const windowM2 = glazingRatio * wallGrossM2;
+  const cal = overrides.calibrated;
+  if (cal)
+    assumptions.push({
+      field: 'thermalModel',
+      value: `calibrated, RMSE ${cal.rmseC.toFixed(2)} °C`,
+      basis: 'measured',
+      note: `5R1C conductances, thermal capacity and solar aperture fitted to ${cal.source} (day-ahead least squares)${
+        cal.scaledToGeometry
+          ? '; heating in the record has no power unit, so the fitted model is scaled to the heat loss estimated from the geometry'
+          : ''
+      }; the capacity class above is not used`,
+    });
   return {
     id: b.id,
     useClass,
@@ -212,6 +230,7 @@ export function thermalModel(d: BuildingDescription, overrides: BuildingOverride
       SOLAR_DEFAULTS.shadingFactor *
       SOLAR_DEFAULTS.verticalToHorizontal,
     heatingMaxW: 0,
+    ...overrides.calibrated?.model,
   };
   const designLossW =
     heatTransferCoefficient(params) * (d.profile.comfort.minC + 2 - (overrides.designOutdoorC ?? -3));

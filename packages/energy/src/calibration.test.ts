@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { sample } from '../../../test/support/paths';
 import { describeBuilding, thermalModel } from './building';
-import { type CalibratedParameter, calibrate, type MeasuredRecord } from './calibration';
+import { type CalibratedParameter, calibrate, type MeasuredRecord, measuredModel } from './calibration';
 import { thermalRecordCsvImporter } from './importers/thermal-record';
-import { type Rc5r1c, steppedModel, timeConstantS } from './rc-model';
+import { heatTransferCoefficient, type Rc5r1c, steppedModel, timeConstantS } from './rc-model';
 import { sampleSeries } from './series';
 import { gaussian, lcg, leedsWeather2023 } from './test-support';
 
@@ -134,5 +134,63 @@ describe('calibrate', () => {
     // Their residual_std is a one-step-ahead (Kalman) residual; ours is the one-step error of a deterministic fit.
     expect(r.oneStepRmseC).toBeGreaterThan(sorted[0]);
     expect(r.oneStepRmseC).toBeLessThan(sorted[sorted.length - 1]);
+  });
+});
+
+describe('planning with a calibration', () => {
+  it('scales a fit to a heating signal to the geometry’s heat loss without changing its temperatures (blg_2)', () => {
+    const { record, fit } = measuredFit('blg_2.csv');
+    const { model, scaledToGeometry } = measuredModel(PRIOR, fit, 'signal');
+    expect(scaledToGeometry).toBe(true);
+    const scaled: Rc5r1c = { ...fit.params, ...model };
+    const k = model.cmJPerK / fit.params.cmJPerK;
+    expect(heatTransferCoefficient(scaled)).toBeCloseTo(heatTransferCoefficient(PRIOR), 6);
+    expect(timeConstantS(scaled) / timeConstantS(fit.params)).toBeCloseTo(1, 9);
+    // The fitted and the scaled network (its heating gain scaled alike) give the same indoor temperatures.
+    const run = (p: Rc5r1c, gain: number) => {
+      const m = steppedModel(p, record.stepS);
+      let mass = fit.massStartC;
+      return Array.from({ length: 500 }, (_, i) => {
+        const r = m.step(mass, {
+          outdoorC: record.outdoorC[i],
+          internalW: 0,
+          solarW: p.solarApertureM2 * record.ghiWm2[i],
+          heatingW: gain * record.heating[i],
+        });
+        mass = r.massEndC;
+        return r.airMeanC;
+      });
+    };
+    const a = run(fit.params, fit.heatGain);
+    const b = run(scaled, fit.heatGain * k);
+    // blg_2's fitted τ is not physical (about 1e10 s, see the README), so the exact step loses digits to cancellation.
+    expect(Math.max(...a.map((t, i) => Math.abs(t - b[i])))).toBeLessThan(1e-3);
+  });
+
+  it('replaces the estimate in the thermal model and says "measured" in the assumptions', () => {
+    const { fit } = measuredFit('blg_2.csv');
+    const { model } = measuredModel(PRIOR, fit, 'W');
+    expect(model.cmJPerK).toBe(fit.params.cmJPerK);
+    const calibrated = { model, rmseC: fit.rmseC, source: 'blg_2.csv', scaledToGeometry: false };
+    const d = describeBuilding(
+      {
+        id: 'house',
+        use: 'residential',
+        attributes: { start_date: '1972' },
+        footprintAreaM2: 55,
+        perimeterM: 30,
+        heightM: 6,
+        storeys: 2,
+      },
+      { calibrated },
+    );
+    const p = thermalModel(d, { calibrated });
+    expect(p.cmJPerK).toBe(model.cmJPerK);
+    expect(p.hVeWPerK).toBe(model.hVeWPerK);
+    expect(p.heatingMaxW).not.toBe(PRIOR.heatingMaxW);
+    const a = d.assumptions.find((x) => x.field === 'thermalModel');
+    expect(a?.basis).toBe('measured');
+    expect(a?.note).toContain('blg_2.csv');
+    expect(HOUSE.assumptions.some((x) => x.basis === 'measured')).toBe(false);
   });
 });

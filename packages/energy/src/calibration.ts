@@ -308,3 +308,68 @@ export function calibrate(
     simulatedC: simulateRecord(p, heatGain, massStartC, record, horizon),
   };
 }
+
+/** The 5R1C parameters a measured record calibrates; the rest of the model stays as estimated from geometry. */
+export const RECORD_CALIBRATED_PARAMETERS = [
+  'hVeWPerK',
+  'hTrMsWPerK',
+  'hTrEmWPerK',
+  'cmJPerK',
+  'solarApertureM2',
+] as const satisfies readonly CalibratedParameter[];
+
+/**
+ * A building's model fitted to a measured record as the API and the viewer do it: day-ahead least squares (the
+ * state re-read from the measurement once a day), the first day left out while the start state settles, 40
+ * iterations from a few starts. A heating column of unknown unit (`signal`) has its gain fitted too, from more
+ * starts, since that surface has more minima.
+ */
+export function calibrateToRecord(
+  prior: Rc5r1c,
+  record: MeasuredRecord,
+  heatingUnit: 'W' | 'signal',
+): CalibrationResult {
+  const day = Math.round(86_400 / record.stepS);
+  const signal = heatingUnit === 'signal';
+  return calibrate(prior, record, {
+    fit: signal ? [...RECORD_CALIBRATED_PARAMETERS, 'heatGain'] : [...RECORD_CALIBRATED_PARAMETERS],
+    heatGain: signal ? 100 : 1,
+    skipSteps: Math.min(day, Math.floor(record.indoorC.length / 4)),
+    horizonSteps: day,
+    maxIterations: 40,
+    starts: signal ? [{}, { heatGain: 0.1 }, { heatGain: 10 }, { cmJPerK: 10 }] : [{}, { cmJPerK: 10 }],
+  });
+}
+
+/** The parts of a 5R1C model a calibration replaces in a flexibility run (conductances, capacity, aperture). */
+export type MeasuredModel = Pick<
+  Rc5r1c,
+  'hVeWPerK' | 'hTrWWPerK' | 'hTrIsWPerK' | 'hTrMsWPerK' | 'hTrEmWPerK' | 'cmJPerK' | 'solarApertureM2'
+>;
+
+/**
+ * The calibrated model to plan with. With heating in W the fitted parameters are used as they are. With a heating
+ * signal of unknown unit the absolute scale is not identifiable (every conductance, C_m, the aperture and the gain
+ * scale together and give the same temperatures), so the fitted model is scaled as a whole to the geometry's heat
+ * transfer coefficient: the record fixes the dynamics (τ, the split between paths), the footprint the size.
+ */
+export function measuredModel(
+  prior: Rc5r1c,
+  fit: CalibrationResult,
+  heatingUnit: 'W' | 'signal',
+): { model: MeasuredModel; scaledToGeometry: boolean } {
+  const p = fit.params;
+  const k = heatingUnit === 'signal' ? heatTransferCoefficient(prior) / heatTransferCoefficient(p) : 1;
+  return {
+    model: {
+      hVeWPerK: p.hVeWPerK * k,
+      hTrWWPerK: p.hTrWWPerK * k,
+      hTrIsWPerK: p.hTrIsWPerK * k,
+      hTrMsWPerK: p.hTrMsWPerK * k,
+      hTrEmWPerK: p.hTrEmWPerK * k,
+      cmJPerK: p.cmJPerK * k,
+      solarApertureM2: p.solarApertureM2 * k,
+    },
+    scaledToGeometry: heatingUnit === 'signal',
+  };
+}

@@ -32,8 +32,12 @@ export {
   type CalibrationOptions,
   type CalibrationResult,
   calibrate,
+  calibrateToRecord,
   checkRecord,
+  type MeasuredModel,
   type MeasuredRecord,
+  measuredModel,
+  RECORD_CALIBRATED_PARAMETERS,
 } from './calibration';
 export { type AnnualDemand, annualDemand, type DemandFigure, type MeteredAnnual } from './demand';
 export {

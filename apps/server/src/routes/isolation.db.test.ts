@@ -42,6 +42,7 @@ import {
   createStory,
   createUser,
   type Db,
+  importGridNetwork,
   loadSensorTarget,
   moderateComment,
   openConsultation,
@@ -95,6 +96,7 @@ interface Fixture {
   publishedOverlay: string;
   /** A queued import job of the area (on a PostgreSQL server; elsewhere an id no job has: there is no queue). */
   job: string;
+  grid: string;
   /** Texts only this area's records contain. */
   markers: string[];
   /** Of those, the ones the public must never see (drafts, pending comments, staff names). */
@@ -108,6 +110,7 @@ const MISSING = {
   sensor: 'no-such-sensor',
   feed: 'no-such-feed',
   job: '00000000-0000-4000-8000-0000000000ff',
+  grid: 'no-such-grid',
 };
 /** The job queue's schema for this file's jobs (pg-boss needs a PostgreSQL server). */
 const JOBS_SCHEMA = `iso_q_${randomBytes(6).toString('hex')}`;
@@ -234,6 +237,27 @@ async function makeArea(area: AreaId, sensorDef: Awaited<ReturnType<typeof parse
     `INSERT INTO gtfs_feeds (name, source, time_zone, area_id) VALUES ($1, $2, 'Europe/London', $3)`,
     [feed, `Feed source ${tag}`, area],
   );
+  // A grid network per area. Constructed: the shared data has no real substation file; one substation is enough
+  // to own a network.
+  const grid = `grid-${area}`;
+  await importGridNetwork(
+    db,
+    grid,
+    [
+      {
+        id: `sub-${area}`,
+        name: `Grid substation ${tag}`,
+        kind: 'substation',
+        coordinates: [[4.36, 52.0]],
+        capacityKw: 500,
+        rated: { value: 500, unit: 'kW', powerFactor: null },
+        baseLoadKw: 0,
+        substationId: null,
+        properties: {},
+      },
+    ],
+    { source: `grid-${area}.geojson`, label: `Grid label ${tag}`, constructed: true, areaId: area },
+  );
   fx[area] = {
     dataset,
     building,
@@ -254,7 +278,10 @@ async function makeArea(area: AreaId, sensorDef: Awaited<ReturnType<typeof parse
     draftOverlay,
     publishedOverlay,
     job: randomUUID(),
+    grid,
     markers: [
+      `Grid label ${tag}`,
+      `Grid substation ${tag}`,
       `Dataset title ${tag}`,
       `Draft scenario ${tag}`,
       `Published scenario ${tag}`,
@@ -393,9 +420,6 @@ const SHARED_ROUTES: Record<string, string> = {
   'POST /consult/staff/sign-in': 'sign-in form',
   'POST /consult/staff/sign-out': 'sign-out form',
   'GET /': 'the viewer page',
-  'GET /api/energy/grids': 'grid networks belong to the install, not an area (not yet area-scoped)',
-  'GET /api/energy/grids/:name': 'grid networks belong to the install, not an area (not yet area-scoped)',
-  'POST /api/energy/grids': 'grid networks belong to the install, not an area (not yet area-scoped)',
   'POST /api/energy/calibration':
     'fits a thermal model to an uploaded series for a building by id (buildings are public; not yet area-scoped)',
 };
@@ -431,6 +455,8 @@ const LIST_ROUTES = new Set([
   'POST /api/sensors/import',
   'POST /api/energy/flexibility',
   'POST /api/energy/portfolio',
+  'GET /api/energy/grids',
+  'POST /api/energy/grids',
   'POST /api/solar/sun-hours',
   'GET /api/transport/feeds',
   'GET /consult',
@@ -458,14 +484,19 @@ function fill(route: { method: string; url: string }, f: Fixture | null): string
         throw new Error(`the matrix does not know what :id names in ${u}`);
       },
       name: () =>
-        u.startsWith('/api/datasets/') ? m(f?.dataset ?? '', MISSING.dataset) : 'no-such-lever-set',
+        u.startsWith('/api/datasets/')
+          ? m(f?.dataset ?? '', MISSING.dataset)
+          : u.startsWith('/api/energy/grids/')
+            ? m(f?.grid ?? '', MISSING.grid)
+            : 'no-such-lever-set',
       dataset: () => m(f?.dataset ?? '', MISSING.dataset),
       feed: () => m(f?.feed ?? '', MISSING.feed),
       buildingId: () => m(f?.building ?? '', MISSING.building),
       stopId: () => 'stop-1',
     };
     if (!by[p]) throw new Error(`the matrix does not know the parameter :${p} of ${u}`);
-    if (p !== 'stopId' && !(p === 'name' && !u.startsWith('/api/datasets/'))) known = true;
+    const namesRecord = u.startsWith('/api/datasets/') || u.startsWith('/api/energy/grids/');
+    if (p !== 'stopId' && !(p === 'name' && !namesRecord)) known = true;
     return by[p]();
   });
   return known ? url : null;
@@ -680,6 +711,14 @@ describe('tenant isolation', () => {
       expect(sensors.json().features.map((s: { id: string }) => s.id)).toEqual([mine.sensor]);
       const feeds = await app.inject({ url: `/api/transport/feeds?council=${asker}` });
       expect(feeds.json().map((s: { name: string }) => s.name)).toEqual([mine.feed]);
+      const tag = asker === 'default' ? 'Rutland' : 'Leeds';
+      const grids = await app.inject({ url: `/api/energy/grids?council=${asker}` });
+      expect(grids.json().map((g: { label: string }) => g.label)).toEqual([`Grid label ${tag}`]);
+      const gridNet = await app.inject({
+        url: `/api/energy/grids/${mine.grid}`,
+        headers: staff[asker].planner,
+      });
+      expect(gridNet.json().features.map((a: { id: string }) => a.id)).toEqual([`sub-${asker}`]);
       const page = await app.inject({ url: `/consult?council=${asker}` });
       expect(page.body).toContain(`Open consultation ${asker === 'default' ? 'Rutland' : 'Leeds'}`);
       expectNoLeak(page, 'public', asker, 'GET /consult');
@@ -699,6 +738,50 @@ describe('tenant isolation', () => {
     const plain = await app.inject({ url: '/api/consultations' });
     expect(plain.json().map((c: { id: number }) => c.id)).toEqual([fx.default.openConsultation]);
     expect((await app.inject({ url: '/api/scenarios?council=nowhere' })).statusCode).toBe(404);
+  });
+
+  it('a grid asset cannot say another area than its network’s (composite key), and imports stay in the area', async () => {
+    const net = (
+      await db.query<{ id: number }>(`SELECT id FROM grid_networks WHERE area_id = 'default' AND name = $1`, [
+        fx.default.grid,
+      ])
+    ).rows[0].id;
+    await expect(
+      db.query(
+        `INSERT INTO grid_assets (network_id, area_id, asset_id, kind, capacity_kw, rated_value, rated_unit, geom)
+         VALUES ($1, 'leeds', 'stray', 'substation', 1, 1, 'kW', ST_SetSRID(ST_MakePoint(0, 0), 4326))`,
+        [net],
+      ),
+    ).rejects.toThrow(/grid_assets_network_area_fk/);
+    // A Leeds planner importing a network under Rutland's network name makes a Leeds network; Rutland's is intact.
+    const up = await app.inject({
+      method: 'POST',
+      url: `/api/energy/grids?name=${fx.default.grid}`,
+      headers: staff.leeds.planner,
+      payload: {
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            id: 'leeds-sub',
+            geometry: { type: 'Point', coordinates: [-1.55, 53.8] },
+            properties: { capacity_kw: 100 },
+          },
+        ],
+      },
+    });
+    expect(up.statusCode, up.body).toBe(201);
+    const rutland = await app.inject({
+      url: `/api/energy/grids/${fx.default.grid}`,
+      headers: staff.default.planner,
+    });
+    expect(rutland.json().features.map((f: { id: string }) => f.id)).toEqual(['sub-default']);
+    const leeds = await app.inject({
+      url: `/api/energy/grids/${fx.default.grid}`,
+      headers: staff.leeds.planner,
+    });
+    expect(leeds.json().features.map((f: { id: string }) => f.id)).toEqual(['leeds-sub']);
+    await db.query(`DELETE FROM grid_networks WHERE area_id = 'leeds' AND name = $1`, [fx.default.grid]);
   });
 
   it('an admin edits only their own area’s settings; others cannot', async () => {

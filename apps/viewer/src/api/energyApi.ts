@@ -8,6 +8,7 @@ import {
   parseAreaInputs,
   parseBuildingCarbon,
   parseBuildingEnergy,
+  parseCalibration,
   parseCarbonBaseline,
   parseCarbonResult,
   parseDemandTable,
@@ -50,6 +51,8 @@ export const energyApi = {
     parseFlexibility(await post('/api/energy/flexibility', body, signal)),
   portfolio: async (body: unknown, signal?: AbortSignal) =>
     parsePortfolio(await post('/api/energy/portfolio', body, signal)),
+  calibration: async (body: { buildingId: string; csv: string; fileName: string }, signal?: AbortSignal) =>
+    parseCalibration(await post('/api/energy/calibration', body, signal)),
   grids: async (signal?: AbortSignal) =>
     parseGridNetworks(await requestJson('/api/energy/grids', { signal })),
 };

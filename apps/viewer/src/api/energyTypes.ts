@@ -203,10 +203,14 @@ export interface FlexibilityFigures {
   carbonDifferenceKg: number;
 }
 
+export type PlantMode = 'heating' | 'cooling';
+
 export interface Flexibility {
   buildingId: string;
   date: string;
   stepMinutes: number;
+  /** What the plant did on this run (older servers: heating). */
+  mode: PlantMode;
   /** Start of each step, epoch ms UTC. */
   timesMs: number[];
   outdoorC: number[];
@@ -254,6 +258,7 @@ export function parseFlexibility(body: unknown): Flexibility {
     buildingId: str(b.buildingId),
     date: str(b.date),
     stepMinutes: num(b.stepMinutes, what, 'stepMinutes'),
+    mode: b.mode === 'cooling' ? 'cooling' : 'heating',
     timesMs,
     outdoorC: numbers(b.outdoorC, what, 'outdoorC', n),
     intensityGPerKwh: numbers(b.intensityGPerKwh, what, 'intensityGPerKwh', n),
@@ -281,6 +286,70 @@ export function parseFlexibility(body: unknown): Flexibility {
     assumptions: assumptions(b.assumptions),
     credits: str(b.credits),
     notes: Array.isArray(b.notes) ? b.notes.filter((x): x is string => typeof x === 'string') : [],
+  };
+}
+
+/** A building's model fitted to a measured record (POST /api/energy/calibration). */
+export interface Calibration {
+  buildingId: string;
+  steps: number;
+  stepMinutes: number;
+  startMs: number;
+  heatingUnit: string;
+  rmseC: number;
+  priorRmseC: number;
+  simulationRmseC: number;
+  oneStepRmseC: number;
+  htcWPerK: number;
+  timeConstantH: number;
+  priorHtcWPerK: number;
+  priorTimeConstantH: number;
+  converged: boolean;
+  parameters: { name: string; prior: number; fitted: number; unit: string }[];
+  measuredC: number[];
+  modelC: number[];
+  notes: string[];
+  /** What a flexibility run plans with (sent back as `calibration.model`). */
+  model: Record<string, number>;
+  scaledToGeometry: boolean;
+}
+
+export function parseCalibration(body: unknown): Calibration {
+  const what = 'calibration result';
+  const b = obj(body, what, 'the body');
+  const steps = num(b.steps, what, 'steps');
+  const n = (k: string) => num(b[k], what, k);
+  const params = Array.isArray(b.parameters) ? b.parameters : [];
+  const model = obj(b.model, what, 'model');
+  return {
+    buildingId: str(b.buildingId),
+    steps,
+    stepMinutes: n('stepMinutes'),
+    startMs: n('startMs'),
+    heatingUnit: str(b.heatingUnit),
+    rmseC: n('rmseC'),
+    priorRmseC: n('priorRmseC'),
+    simulationRmseC: n('simulationRmseC'),
+    oneStepRmseC: n('oneStepRmseC'),
+    htcWPerK: n('htcWPerK'),
+    timeConstantH: n('timeConstantH'),
+    priorHtcWPerK: n('priorHtcWPerK'),
+    priorTimeConstantH: n('priorTimeConstantH'),
+    converged: b.converged === true,
+    parameters: params.map((p, i) => {
+      const q = obj(p, what, `parameters[${i}]`);
+      return {
+        name: str(q.name),
+        prior: num(q.prior, what, `parameters[${i}].prior`),
+        fitted: num(q.fitted, what, `parameters[${i}].fitted`),
+        unit: str(q.unit),
+      };
+    }),
+    measuredC: numbers(b.measuredC, what, 'measuredC', steps),
+    modelC: numbers(b.modelC, what, 'modelC', steps),
+    notes: Array.isArray(b.notes) ? b.notes.filter((x): x is string => typeof x === 'string') : [],
+    model: Object.fromEntries(Object.keys(model).map((k) => [k, num(model[k], what, `model.${k}`)])),
+    scaledToGeometry: b.scaledToGeometry === true,
   };
 }
 

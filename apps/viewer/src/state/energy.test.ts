@@ -88,6 +88,7 @@ function result(figures: Partial<Flexibility['figures']>): Flexibility {
     buildingId: 'rutland:w1',
     date: '2023-01-18',
     stepMinutes: 30,
+    mode: 'heating',
     timesMs: [],
     outdoorC: [],
     intensityGPerKwh: [],

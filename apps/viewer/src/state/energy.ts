@@ -4,7 +4,7 @@
  * words with units. No React, no fetch: unit-tested in Node.
  */
 import { CAPACITY_CLASSES, type CapacityClass } from '@placetwin/energy';
-import type { Flexibility, Portfolio } from '../api/energyTypes';
+import type { Calibration, Flexibility, Portfolio } from '../api/energyTypes';
 import { formatNumber, formatQuantity, formatSigned } from './format';
 import { fromUkLocal, toUkLocal } from './ukTime';
 
@@ -100,16 +100,48 @@ export function flexibilityProblems(s: FlexibilitySettings): string[] {
   return p;
 }
 
-/** The body of `POST /api/energy/flexibility`. */
-export function flexibilityRequest(buildingId: string, s: FlexibilitySettings) {
+/** A calibrated model to plan with: `model`, `rmseC`, `scaledToGeometry` of a calibration, `source` its file. */
+export interface CalibrationChoice {
+  model: Record<string, number>;
+  rmseC: number;
+  source: string;
+  scaledToGeometry: boolean;
+}
+
+/** The body of `POST /api/energy/flexibility`. A calibration replaces the estimated model (and capacity class). */
+export function flexibilityRequest(
+  buildingId: string,
+  s: FlexibilitySettings,
+  calibration: CalibrationChoice | null = null,
+) {
   return {
     buildingId,
     date: s.date,
     comfort: { minC: s.minC, maxC: s.maxC },
     window: { start: s.windowStart, end: s.windowEnd },
-    ...(s.capacity === 'default' ? {} : { capacityClass: s.capacity }),
+    ...(s.capacity === 'default' || calibration ? {} : { capacityClass: s.capacity }),
     ...(s.mode === 'cooling' ? { mode: 'cooling' } : {}),
+    ...(calibration ? { calibration } : {}),
   };
+}
+
+/** The words for what the plant does, so charts and figures say cooling on a cooling run. */
+export function plantWords(mode: 'heating' | 'cooling') {
+  return mode === 'cooling'
+    ? {
+        plant: 'cooling',
+        Plant: 'Cooling',
+        pre: 'Pre-cool',
+        store: 'storing coolth in the fabric',
+        load: 'Electric load of the cooling',
+      }
+    : {
+        plant: 'heating',
+        Plant: 'Heating',
+        pre: 'Pre-heat',
+        store: 'storing heat in the fabric',
+        load: 'Electric load of the heating',
+      };
 }
 
 /** One figure of the grid operator's list: what it is, its value with unit, and what it means. */
@@ -136,6 +168,7 @@ export function flexibilityFigures(
 ): Figure[] {
   const g = f.figures;
   const w = windowWords(window);
+  const words = plantWords(f.mode);
   const fig = (key: string, label: string, value: number, unit: string, digits: number, note: string) => ({
     key,
     label,
@@ -165,7 +198,7 @@ export function flexibilityFigures(
     ),
     fig(
       'preheatKwh',
-      'Pre-heat before the window',
+      `${words.pre} before the window`,
       g.preheatKwh,
       'kWh',
       1,
@@ -195,14 +228,7 @@ export function flexibilityFigures(
       text: formatSigned(g.carbonDifferenceKg, 'kgCO2', 1),
       note: 'peak-shift − normal, with the half-hourly GB grid intensity (negative: saves)',
     },
-    fig(
-      'extraKwh',
-      'Extra energy over the day',
-      g.extraKwh,
-      'kWh',
-      1,
-      'the price of storing heat in the fabric',
-    ),
+    fig('extraKwh', 'Extra energy over the day', g.extraKwh, 'kWh', 1, `the price of ${words.store}`),
   ];
 }
 
@@ -308,3 +334,50 @@ export function portfolioRequest(
 
 /** UK local `HH:MM` of an instant, for chart axes and table rows. */
 export const ukClock = (ms: number): string => toUkLocal(new Date(ms)).time;
+
+/** One row of the fitted-parameters table: estimated (from geometry) and fitted, in the units people read. */
+export interface CalibrationRow {
+  key: string;
+  label: string;
+  unit: string;
+  estimated: number;
+  fitted: number;
+}
+
+const CALIBRATION_LABELS: Record<string, { label: string; unit: string; of: (v: number) => number }> = {
+  hVeWPerK: { label: 'R ventilation (air ↔ outside)', unit: 'K/kW', of: (h) => 1000 / h },
+  hTrMsWPerK: { label: 'R surfaces ↔ thermal mass', unit: 'K/kW', of: (h) => 1000 / h },
+  hTrEmWPerK: { label: 'R thermal mass ↔ outside (opaque fabric)', unit: 'K/kW', of: (h) => 1000 / h },
+  cmJPerK: { label: 'C thermal mass', unit: 'MJ/K', of: (c) => c / 1e6 },
+  solarApertureM2: { label: 'Solar aperture', unit: 'm²', of: (a) => a },
+};
+
+/**
+ * The calibration's parameters as resistances (R = 1/H) and capacity, then the heat transfer coefficient and the
+ * time constant, each estimated → fitted.
+ */
+export function calibrationRows(c: Calibration): CalibrationRow[] {
+  const rows: CalibrationRow[] = c.parameters.flatMap((p) => {
+    const l = CALIBRATION_LABELS[p.name];
+    return l
+      ? [{ key: p.name, label: l.label, unit: l.unit, estimated: l.of(p.prior), fitted: l.of(p.fitted) }]
+      : [];
+  });
+  rows.push(
+    {
+      key: 'htc',
+      label: 'Heat transfer coefficient',
+      unit: 'W/K',
+      estimated: c.priorHtcWPerK,
+      fitted: c.htcWPerK,
+    },
+    {
+      key: 'tau',
+      label: 'Time constant τ',
+      unit: 'h',
+      estimated: c.priorTimeConstantH,
+      fitted: c.timeConstantH,
+    },
+  );
+  return rows;
+}

@@ -9,15 +9,17 @@ import {
   FIRST_ENERGY_DAY,
   flexibilityFigures,
   LAST_ENERGY_DAY,
+  plantWords,
   ukClock,
 } from '../state/energy';
 import { formatNumber } from '../state/format';
 import type { Action } from '../state/store';
 import { isoInstant, type ViewState } from '../state/viewState';
+import { CalibrationSection } from './CalibrationSection';
 import { ChartCanvas } from './charts/ChartCanvas';
 import { type DayCursor, flexibilityCharts } from './charts/energyCharts';
 import { downloadChartsPng } from './charts/exportPng';
-import { FigureList } from './Figures';
+import { BasisTag, FigureList } from './Figures';
 import type { EnergyCarbon, FlexibilityForm } from './useEnergyCarbon';
 
 /** The clock as a cursor on a day's charts, when it is on that day. */
@@ -197,6 +199,7 @@ export function FlexibilityPanel({
         )}
         <h4>Day, comfort and peak window</h4>
         <FlexibilityFields ec={ec} view={view} dispatch={dispatch} withCapacity />
+        {view.selected && <CalibrationSection cal={ec.calibration} />}
       </div>
       <div className="dock-charts" aria-busy={result.loading}>
         <p className="status-line" role="status" aria-live="polite">
@@ -227,6 +230,11 @@ function FlexibilityCharts({
   const canvases = useRef<Record<string, HTMLCanvasElement | null>>({}).current;
   const onPick = clockSetter(dispatch);
   const windowSteps = f.inWindow.filter(Boolean).length;
+  const words = plantWords(f.mode);
+  const measured = f.assumptions.find((a) => a.field === 'thermalModel' && a.basis === 'measured');
+  const method = measured
+    ? `ISO 13790 5R1C calibrated to measured data (${measured.value})`
+    : 'ISO 13790 5R1C, estimated parameters from the footprint, height and defaults';
   return (
     <>
       <ChartCanvas
@@ -243,7 +251,7 @@ function FlexibilityCharts({
         config={charts.power}
         className="chart-day"
         testId="flex-chart-power"
-        label={`Electric load of the heating, normal and peak-shift, with the ${windowSteps / 2}-hour peak window shaded.`}
+        label={`${words.load}, normal and peak-shift, with the ${windowSteps / 2}-hour peak window shaded.`}
         onPickX={onPick}
         canvasRef={(c) => {
           canvases.power = c;
@@ -272,8 +280,8 @@ function FlexibilityCharts({
                 (c): c is HTMLCanvasElement => c !== null && c !== undefined,
               ),
               {
-                title: `${title ?? f.buildingId}: heat battery on ${f.date}`,
-                footnote: `Modelled (ISO 13790 5R1C, estimated parameters; heat pump COP 3). ${f.credits}`,
+                title: `${title ?? f.buildingId}: ${f.mode === 'cooling' ? 'pre-cooling' : 'heat battery'} on ${f.date}`,
+                footnote: `Modelled (${method}; heat pump COP 3, ${words.plant}). ${f.credits}`,
                 direction: 'column',
               },
               `${f.buildingId.replace(':', '-')}-flexibility-${f.date}.png`,
@@ -283,9 +291,10 @@ function FlexibilityCharts({
           Chart image (PNG)
         </button>
       </div>
-      <p className="footnote">
-        Modelled with estimated parameters (ISO 13790 5R1C from the footprint, height and defaults); electric
-        load assumes a heat pump with COP 3. {f.credits} {f.notes.join('; ')}.
+      <p className="footnote" data-testid="flex-method">
+        Modelled: {method}
+        {measured ? <BasisTag basis="measured" /> : <BasisTag basis="estimated" />}; electric load of the{' '}
+        {words.plant} assumes a heat pump with COP 3. {f.credits} {f.notes.join('; ')}.
       </p>
     </>
   );
@@ -303,8 +312,8 @@ function FlexibilityTable({ f }: { f: Flexibility }) {
           <th scope="col">Comfort °C</th>
           <th scope="col">Indoor normal °C</th>
           <th scope="col">Indoor peak-shift °C</th>
-          <th scope="col">Load normal kW</th>
-          <th scope="col">Load peak-shift kW</th>
+          <th scope="col">{plantWords(f.mode).Plant} load normal kW</th>
+          <th scope="col">{plantWords(f.mode).Plant} load peak-shift kW</th>
           <th scope="col">Grid gCO2/kWh</th>
           <th scope="col">Peak window</th>
         </tr>

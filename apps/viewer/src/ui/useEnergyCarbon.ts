@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { energyApi } from '../api/energyApi';
-import type { Flexibility, GridNetwork, Portfolio } from '../api/energyTypes';
+import type { Calibration, Flexibility, GridNetwork, Portfolio } from '../api/energyTypes';
 import type { DatasetInfo } from '../api/types';
 import type { ViewBbox } from '../scene/ViewBounds';
 import { leverSetOf } from '../state/carbon';
 import {
+  type CalibrationChoice,
   FLEXIBILITY_DEFAULTS,
   type FlexibilitySettings,
   flexibilityDay,
@@ -40,6 +41,19 @@ export interface PortfolioState {
   describedAs: string | null;
 }
 
+/** A measured record fitted to one building's model, and whether its flexibility runs plan with it. */
+export interface CalibrationState {
+  /** The selected building's calibration, if one was run this session. */
+  current: { result: Calibration; fileName: string } | null;
+  loading: boolean;
+  error: string | null;
+  /** Reads the file and fits the selected building's model to it. */
+  run: (file: File) => void;
+  /** Plan flexibility with the calibrated model (default once there is one). */
+  use: boolean;
+  setUse: (use: boolean) => void;
+}
+
 export interface EnergyCarbon {
   /** The dataset the portfolio and carbon panels work on (the first one with buildings). */
   dataset: string | null;
@@ -55,6 +69,7 @@ export interface EnergyCarbon {
     /** True when the result shown answers the current building and settings. */
     current: boolean;
   };
+  calibration: CalibrationState;
   portfolio: PortfolioState;
   carbon: CarbonWorkspace;
   /** Set by the scene: the ground the camera shows. */
@@ -75,9 +90,45 @@ export function useEnergyCarbon(view: ViewState, datasets: readonly DatasetInfo[
   const day = flexibilityDay(view.time);
   const settings: FlexibilitySettings = { ...form, date: day.date };
   const problems = flexibilityProblems(settings);
+
+  // Calibrations by building (kept for the session; the server keeps none).
+  const [calibrations, setCalibrations] = useState<Record<string, { result: Calibration; fileName: string }>>(
+    {},
+  );
+  const [calibrating, setCalibrating] = useState<{ loading: boolean; error: string | null }>({
+    loading: false,
+    error: null,
+  });
+  const [useCalibration, setUseCalibration] = useState(true);
+  const currentCalibration = view.selected ? (calibrations[view.selected] ?? null) : null;
+  const runCalibration = (file: File) => {
+    const buildingId = view.selected;
+    if (!buildingId) return;
+    setCalibrating({ loading: true, error: null });
+    file
+      .text()
+      .then((csv) => energyApi.calibration({ buildingId, csv, fileName: file.name }))
+      .then((result) => {
+        setCalibrations((all) => ({ ...all, [buildingId]: { result, fileName: file.name } }));
+        setUseCalibration(true);
+        setCalibrating({ loading: false, error: null });
+      })
+      .catch((e: unknown) =>
+        setCalibrating({ loading: false, error: e instanceof Error ? e.message : String(e) }),
+      );
+  };
+  const calibrationChoice: CalibrationChoice | null =
+    currentCalibration && useCalibration
+      ? {
+          model: currentCalibration.result.model,
+          rmseC: currentCalibration.result.rmseC,
+          source: currentCalibration.fileName,
+          scaledToGeometry: currentCalibration.result.scaledToGeometry,
+        }
+      : null;
   const flexBody =
     view.panel === 'flexibility' && view.selected && problems.length === 0
-      ? flexibilityRequest(view.selected, settings)
+      ? flexibilityRequest(view.selected, settings, calibrationChoice)
       : null;
   const flexKey = flexBody ? JSON.stringify(flexBody) : null;
   const flexResult = useDebouncedRequest(flexKey, (signal) => energyApi.flexibility(flexBody, signal));
@@ -155,6 +206,14 @@ export function useEnergyCarbon(view: ViewState, datasets: readonly DatasetInfo[
       problems,
       result: flexResult,
       current: flexResult.dataKey === flexKey && !flexResult.loading,
+    },
+    calibration: {
+      current: currentCalibration,
+      loading: calibrating.loading,
+      error: calibrating.error,
+      run: runCalibration,
+      use: useCalibration,
+      setUse: setUseCalibration,
     },
     portfolio: {
       choice,

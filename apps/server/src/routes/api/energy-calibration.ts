@@ -7,25 +7,37 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Db, getBuilding } from '@placetwin/db';
 import {
-  type CalibratedParameter,
-  calibrate,
+  calibrateToRecord,
   describeBuilding,
   footprintMetrics,
+  heatTransferCoefficient,
+  measuredModel,
+  RECORD_CALIBRATED_PARAMETERS,
   thermalModel,
   thermalRecordCsvImporter,
+  timeConstantS,
 } from '@placetwin/energy';
 import type { GeoJsonGeometry, MultiPolygon2 } from '@placetwin/geo';
 import Type from 'typebox';
 import { notFound } from '../../plugins/app/problems';
 import { ProblemSchema } from '../schemas';
 
-const PARAMS = [
-  'hVeWPerK',
-  'hTrMsWPerK',
-  'hTrEmWPerK',
-  'cmJPerK',
-  'solarApertureM2',
-] as CalibratedParameter[];
+/**
+ * The model a flexibility run plans with (POST /api/energy/flexibility `calibration.model`). A fit may drive a
+ * conductance to zero (blg_1 leaves no ventilation path: the log-parameter underflows), which the network allows.
+ */
+export const MeasuredModelSchema = Type.Object(
+  {
+    hVeWPerK: Type.Number({ minimum: 0 }),
+    hTrWWPerK: Type.Number({ minimum: 0 }),
+    hTrIsWPerK: Type.Number({ exclusiveMinimum: 0 }),
+    hTrMsWPerK: Type.Number({ exclusiveMinimum: 0 }),
+    hTrEmWPerK: Type.Number({ minimum: 0 }),
+    cmJPerK: Type.Number({ exclusiveMinimum: 0 }),
+    solarApertureM2: Type.Number({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
 
 function footprintOf(g: GeoJsonGeometry): MultiPolygon2 {
   const polys = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
@@ -67,6 +79,8 @@ const calibrationRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { d
               oneStepRmseC: Type.Number(),
               htcWPerK: Type.Number(),
               timeConstantH: Type.Number(),
+              priorHtcWPerK: Type.Number({ description: 'The estimated model’s heat transfer coefficient' }),
+              priorTimeConstantH: Type.Number(),
               heatGain: Type.Number(),
               converged: Type.Boolean(),
               parameters: Type.Array(
@@ -80,6 +94,11 @@ const calibrationRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { d
               measuredC: Type.Array(Type.Number()),
               modelC: Type.Array(Type.Number()),
               notes: Type.Array(Type.String()),
+              model: MeasuredModelSchema,
+              scaledToGeometry: Type.Boolean({
+                description:
+                  'True when the heating column has no power unit: the fitted model is scaled to the geometry’s heat loss',
+              }),
             },
             { title: 'Calibration' },
           ),
@@ -109,17 +128,8 @@ const calibrationRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { d
       );
       const parsed = thermalRecordCsvImporter.parse(csv, { fileName });
       const { record } = parsed;
-      const day = Math.round(86_400 / record.stepS);
-      // A heating signal of unknown unit: fit its gain (W per unit) too, from several starts.
-      const signal = parsed.heatingUnit === 'signal';
-      const r = calibrate(prior, record, {
-        fit: signal ? [...PARAMS, 'heatGain'] : PARAMS,
-        heatGain: signal ? 100 : 1,
-        skipSteps: Math.min(day, Math.floor(record.indoorC.length / 4)),
-        horizonSteps: day,
-        maxIterations: 40,
-        starts: signal ? [{}, { heatGain: 0.1 }, { heatGain: 10 }, { cmJPerK: 10 }] : [{}, { cmJPerK: 10 }],
-      });
+      const r = calibrateToRecord(prior, record, parsed.heatingUnit);
+      const measured = measuredModel(prior, r, parsed.heatingUnit);
       const units: Record<string, string> = {
         hVeWPerK: 'W/K',
         hTrMsWPerK: 'W/K',
@@ -139,17 +149,21 @@ const calibrationRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { d
         oneStepRmseC: r.oneStepRmseC,
         htcWPerK: r.htcWPerK,
         timeConstantH: r.timeConstantH,
+        priorHtcWPerK: heatTransferCoefficient(prior),
+        priorTimeConstantH: timeConstantS(prior) / 3600,
         heatGain: r.heatGain,
         converged: r.converged,
-        parameters: PARAMS.map((name) => ({
+        parameters: RECORD_CALIBRATED_PARAMETERS.map((name) => ({
           name,
-          prior: prior[name as keyof typeof prior] as number,
-          fitted: r.params[name as keyof typeof r.params] as number,
+          prior: prior[name],
+          fitted: r.params[name],
           unit: units[name],
         })),
         measuredC: Array.from(record.indoorC),
         modelC: Array.from(r.simulatedC),
         notes: parsed.meta.notes,
+        model: measured.model,
+        scaledToGeometry: measured.scaledToGeometry,
       };
     },
   );

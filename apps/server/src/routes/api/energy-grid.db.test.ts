@@ -184,6 +184,7 @@ describe('a cooling day', () => {
     });
     expect(res.statusCode).toBe(200);
     const f = res.json();
+    expect(f.mode).toBe('cooling');
     expect(Math.max(...f.outdoorC)).toBeGreaterThan(33);
     expect(f.shifted.comfortHoursViolated).toBe(0);
     f.shifted.airC.forEach((t: number, k: number) => {
@@ -220,6 +221,55 @@ describe('calibration to a measured record', () => {
     // Persistence (hold yesterday's last reading) scores 2.114 °C day-ahead on this file (packages/energy tests).
     expect(c.rmseC).toBeLessThan(2.114);
     expect(c.parameters.map((p: { name: string }) => p.name)).toContain('cmJPerK');
+  });
+
+  it('plans flexibility with the calibrated model: the assumptions say measured, and the schedule changes', async () => {
+    const csv = await readFile(sample('energy', 'building-thermal', 'nl-homes-15min', 'blg_2.csv'), 'utf8');
+    const cal = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/energy/calibration',
+        payload: { buildingId: LIBRARY, csv, fileName: 'blg_2.csv' },
+      })
+    ).json();
+    // blg_2's heating column has no power unit: the fitted model is scaled to the geometry's heat loss.
+    expect(cal.scaledToGeometry).toBe(true);
+    const day = { buildingId: LIBRARY, date: '2023-01-18' };
+    const estimated = (
+      await app.inject({ method: 'POST', url: '/api/energy/flexibility', payload: day })
+    ).json();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/energy/flexibility',
+      payload: {
+        ...day,
+        calibration: { model: cal.model, rmseC: cal.rmseC, source: 'blg_2.csv', scaledToGeometry: true },
+      },
+    });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    const measured = res.json();
+    const basisOf = (f: { assumptions: { field: string; basis: string }[] }) =>
+      f.assumptions.find((a) => a.field === 'thermalModel')?.basis;
+    expect(basisOf(estimated)).toBeUndefined();
+    expect(basisOf(measured)).toBe('measured');
+    expect(measured.assumptions.find((a: { field: string }) => a.field === 'thermalModel').note).toMatch(
+      /blg_2\.csv/,
+    );
+    // Same heat loss (scaled), different dynamics: the indoor temperatures of the normal schedule differ.
+    const gap = Math.max(
+      ...measured.baseline.airC.map((t: number, k: number) => Math.abs(t - estimated.baseline.airC[k])),
+    );
+    expect(gap).toBeGreaterThan(0.01);
+    expect(measured.shifted.comfortHoursViolated).toBe(0);
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/energy/flexibility',
+      payload: {
+        ...day,
+        calibration: { model: { ...cal.model, cmJPerK: -1 }, rmseC: 1, source: 'x', scaledToGeometry: false },
+      },
+    });
+    expect(bad.statusCode).toBe(400);
   });
 
   it('rejects a record it cannot read, naming the problem', async () => {

@@ -76,16 +76,17 @@ export const GridHeadroomSchema = Type.Object(
 export const GRID_RULE =
   'A building is served by the asset its grid:feeder or grid:substation attribute names, else by the nearest substation point or feeder line within maxRadiusM, else by none. Headroom = capacity (kW; kVA × power factor) − base load − the day’s peak of the summed electric load of the modelled buildings it serves (a feeder’s also count at its substation).';
 
-/** Headroom of a stored network under a portfolio's loads (per building, per step). */
+/** Headroom of a stored network of the area under a portfolio's loads (per building, per step). */
 export async function portfolioGridHeadroom(
   db: Db,
+  areaId: string,
   name: string,
   loads: Map<string, { baselineKw: Float64Array; shiftedKw: Float64Array }>,
   buildings: { id: string; attributes?: Record<string, unknown> }[],
   steps: number,
   maxRadiusM: number = GRID_DEFAULTS.maxRadiusM,
 ) {
-  const g = await getGridNetwork(db, name);
+  const g = await getGridNetwork(db, name, areaId);
   if (!g) throw notFound(`no grid network "${name}"`);
   const assets = g.assets as GridAsset[];
   const modelled = buildings.filter((b) => loads.has(b.id));
@@ -126,11 +127,12 @@ const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) =>
     {
       schema: {
         tags: ['energy'],
-        summary: 'Grid networks (substations and feeders) imported for the energy layer',
+        summary:
+          'Grid networks (substations and feeders) of the caller’s area, imported for the energy layer',
         response: { 200: Type.Array(GridSummarySchema) },
       },
     },
-    async () => listGridNetworks(db),
+    async (request) => listGridNetworks(db, await request.area()),
   );
 
   app.get(
@@ -169,7 +171,7 @@ const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) =>
       },
     },
     async (request) => {
-      const g = await getGridNetwork(db, request.params.name);
+      const g = await getGridNetwork(db, request.params.name, await request.area());
       if (!g) throw notFound(`no grid network "${request.params.name}"`);
       return {
         type: 'FeatureCollection' as const,
@@ -215,14 +217,16 @@ const gridRoutes: FastifyPluginAsyncTypebox<{ db: Db }> = async (app, { db }) =>
     },
     async (request, reply) => {
       const name = request.query.name;
+      const areaId = await request.area();
       const grid = parseGridGeoJson(JSON.stringify(request.body), `${name}.geojson`);
       await importGridNetwork(db, name, grid.assets, {
         source: `${name}.geojson (API upload)`,
         label: grid.label,
         constructed: grid.constructed,
         attribution: grid.attribution,
+        areaId,
       });
-      const summary = (await listGridNetworks(db)).find((n) => n.name === name);
+      const summary = (await listGridNetworks(db, areaId)).find((n) => n.name === name);
       if (!summary) throw new HttpProblem(500, 'internal', 'the network was not stored');
       reply.code(201);
       return summary;

@@ -42,6 +42,7 @@ import Type, { type Static } from 'typebox';
 import { HttpProblem, notFound } from '../../plugins/app/problems';
 import { DatasetNameSchema, ProblemSchema } from '../schemas';
 import { parseBboxParam } from './bbox';
+import { MeasuredModelSchema } from './energy-calibration';
 import { GridHeadroomSchema, GridNameSchema, portfolioGridHeadroom } from './energy-grid';
 
 export interface EnergyRoutesOptions {
@@ -119,6 +120,20 @@ const OverrideFields = {
       { description: 'ISO 13790 thermal capacity class (default from use and age)' },
     ),
   ),
+  calibration: Type.Optional(
+    Type.Object(
+      {
+        model: MeasuredModelSchema,
+        rmseC: Type.Number({ minimum: 0 }),
+        source: Type.String({ minLength: 1, maxLength: 200 }),
+        scaledToGeometry: Type.Boolean(),
+      },
+      {
+        description:
+          'A model calibrated to measured data (the `model`, `rmseC` and `scaledToGeometry` of POST /api/energy/calibration, `source` the file): planned with instead of the estimate, and the assumptions say "measured"',
+      },
+    ),
+  ),
 };
 
 const Series = Type.Array(Type.Number());
@@ -182,6 +197,10 @@ const FlexibilityResponse = Type.Object(
     buildingId: Type.String(),
     date: Type.String(),
     stepMinutes: Type.Integer(),
+    mode: Type.Union([Type.Literal('heating'), Type.Literal('cooling')], {
+      description:
+        'What the plant does on this run: heating, or cooling (heat and load are then heat removed)',
+    }),
     times: Type.Array(Type.String({ description: 'Start of each step, UTC' })),
     outdoorC: Series,
     intensityGPerKwh: Series,
@@ -540,9 +559,10 @@ const energyRoutes: FastifyPluginAsyncTypebox<EnergyRoutesOptions> = async (app,
       const body = request.body;
       const building = await loadBuilding(body.buildingId);
       const day = await conditions(body.date);
-      const overrides = body.capacityClass
-        ? { capacityClass: body.capacityClass as keyof typeof CAPACITY_CLASSES }
-        : {};
+      const overrides = {
+        ...(body.capacityClass ? { capacityClass: body.capacityClass as keyof typeof CAPACITY_CLASSES } : {}),
+        ...(body.calibration ? { calibrated: body.calibration } : {}),
+      };
       const f = buildingFlexibility(building, day, flexibilityOptions(body), overrides);
       const r = f.result;
       const sched = (s: typeof r.baseline) => ({
@@ -557,6 +577,7 @@ const energyRoutes: FastifyPluginAsyncTypebox<EnergyRoutesOptions> = async (app,
         buildingId: building.id,
         date: body.date,
         stepMinutes: day.stepS / 60,
+        mode: body.mode ?? 'heating',
         times: times(day),
         outdoorC: Array.from(day.outdoorC.subarray(day.warmUpSteps)),
         intensityGPerKwh: Array.from(day.intensityGPerKwh),
@@ -662,6 +683,7 @@ const energyRoutes: FastifyPluginAsyncTypebox<EnergyRoutesOptions> = async (app,
           ? {
               grid: await portfolioGridHeadroom(
                 db,
+                await request.area(),
                 body.grid,
                 p.loads,
                 buildings,

@@ -4,7 +4,7 @@
  */
 import type { ChartConfiguration, ChartDataset, ScaleOptions } from 'chart.js';
 import type { Flexibility, Portfolio } from '../../api/energyTypes';
-import { ukClock } from '../../state/energy';
+import { plantWords, ukClock } from '../../state/energy';
 import { CHART_SOFT } from './chartSetup';
 
 type Point = { x: number; y: number | null };
@@ -178,17 +178,29 @@ export function flexibilityCharts(f: Flexibility, cursor: DayCursor) {
       yExtra: { min: tMin, max: tMax, ticks: { stepSize: 5 } },
     },
   );
+  const words = plantWords(f.mode);
   const power = dayChart(
     [
-      line('Normal', steppedPoints(t, f.baseline.electricKw, stepMs), SERIES_COLOURS.normal, {
+      line(`${words.Plant}, normal`, steppedPoints(t, f.baseline.electricKw, stepMs), SERIES_COLOURS.normal, {
         stepped: 'after',
         borderDash: [6, 4],
       }),
-      line('Peak-shift', steppedPoints(t, f.shifted.electricKw, stepMs), SERIES_COLOURS.shifted, {
-        stepped: 'after',
-      }),
+      line(
+        `${words.Plant}, peak-shift`,
+        steppedPoints(t, f.shifted.electricKw, stepMs),
+        SERIES_COLOURS.shifted,
+        {
+          stepped: 'after',
+        },
+      ),
     ],
-    { ...common, cursorLabel: '', showTimeLabels: false, yTitle: 'kW (electric)', yExtra: { min: 0 } },
+    {
+      ...common,
+      cursorLabel: '',
+      showTimeLabels: false,
+      yTitle: `kW (${words.plant})`,
+      yExtra: { min: 0 },
+    },
   );
   const intensity = dayChart(
     [
@@ -200,6 +212,72 @@ export function flexibilityCharts(f: Flexibility, cursor: DayCursor) {
     { ...common, cursorLabel: '', showTimeLabels: true, yTitle: 'gCO2/kWh', yExtra: { min: 0 } },
   );
   return { temperature, power, intensity };
+}
+
+/** Measured vs model indoor temperature over a calibration record (the model predicting a day ahead). */
+export function calibrationChart(c: {
+  startMs: number;
+  stepMinutes: number;
+  measuredC: readonly number[];
+  modelC: readonly number[];
+}): ChartConfiguration {
+  const stepMs = c.stepMinutes * 60_000;
+  const at = (values: readonly number[]) => values.map((y, k) => ({ x: c.startMs + k * stepMs, y }));
+  const all = [...c.measuredC, ...c.modelC];
+  const day = 86_400_000;
+  return {
+    type: 'line',
+    data: {
+      datasets: [
+        {
+          label: 'Measured indoor',
+          data: at(c.measuredC),
+          borderColor: SERIES_COLOURS.normal,
+          backgroundColor: SERIES_COLOURS.normal,
+          borderWidth: 1.5,
+        },
+        {
+          label: 'Model (day ahead)',
+          data: at(c.modelC),
+          borderColor: SERIES_COLOURS.shifted,
+          backgroundColor: SERIES_COLOURS.shifted,
+          borderWidth: 1.5,
+        },
+      ],
+    },
+    options: {
+      parsing: false,
+      normalized: true,
+      animation: false,
+      elements: { point: { radius: 0, hitRadius: 4 }, line: { borderWidth: 1.5 } },
+      interaction: { mode: 'nearest', axis: 'x', intersect: false },
+      scales: {
+        x: {
+          type: 'linear',
+          min: c.startMs,
+          max: c.startMs + Math.max(1, c.measuredC.length - 1) * stepMs,
+          ticks: {
+            stepSize: 7 * day,
+            maxRotation: 0,
+            callback: (v: number | string) => new Date(Number(v)).toISOString().slice(0, 10),
+          },
+        },
+        y: valueScale('°C', {
+          min: Math.floor(Math.min(...all)),
+          max: Math.ceil(Math.max(...all)),
+        }),
+      },
+      plugins: {
+        legend: { display: true, position: 'top', align: 'end' },
+        tooltip: {
+          callbacks: {
+            title: (items: { parsed: { x: number | null } }[]) =>
+              items[0] ? new Date(items[0].parsed.x ?? 0).toISOString().slice(0, 16).replace('T', ' ') : '',
+          },
+        },
+      },
+    },
+  } as ChartConfiguration;
 }
 
 /** The portfolio's summed electric load, normal and peak-shift. */
