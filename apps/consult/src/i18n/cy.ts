@@ -122,6 +122,7 @@ export const cy: Catalogue = {
     'Nid ydym yn cofnodi eich cyfeiriad IP. Rydym yn dileu eich enw a’ch cyfeiriad e-bost pan ddaw’r cyfnod cadw ar ôl i’r ymgynghoriad gau i ben; rydym yn cadw’r sylw ei hun, hebddynt, fel rhan o gofnod y penderfyniad.',
   'privacy.default4':
     'Gallwch ofyn am weld, cywiro neu ddileu eich sylw drwy gysylltu â swyddog diogelu data’r cyngor.',
+  'privacy.contact': 'I holi am eich data personol, cysylltwch â:',
   'error.name.missing': 'Rhowch eich enw, neu dewiswch roi sylw yn ddienw',
   'error.name.tooLong': 'Rhaid i’r enw fod yn {max} nod neu lai',
   'error.email.tooLong': 'Rhaid i’r cyfeiriad e-bost fod yn {max} nod neu lai',

@@ -120,6 +120,7 @@ export const en = {
     'We do not record your IP address. We delete your name and email address when the retention period after the consultation closes ends; we keep the comment itself, without them, as part of the record of the decision.',
   'privacy.default4':
     'You can ask to see, correct or delete your comment by contacting the council’s data protection officer.',
+  'privacy.contact': 'To ask about your personal data, contact:',
   'error.name.missing': 'Enter your name, or choose to comment anonymously',
   'error.name.tooLong': 'Name must be {max} characters or fewer',
   'error.email.tooLong': 'Email address must be {max} characters or fewer',
