@@ -228,6 +228,30 @@ export const en = {
   'use.civic': 'public services',
   'use.agricultural': 'farming',
   'use.outbuilding': 'a garage or shed',
+  // ---- staff: area settings (/staff/area) ----
+  'staffArea.title': 'Area settings – {name} – Placetwin',
+  'staffArea.heading': 'Area settings: {name}',
+  'staffArea.saved': 'Settings saved',
+  'staffArea.name': 'Name',
+  'staffArea.nameCy': 'Welsh name',
+  'staffArea.nameCyHint': 'Leave empty if the area does not publish in Welsh',
+  'staffArea.languages': 'Languages',
+  'staffArea.languagesHint': 'Languages of the public site, the default first: en, or en,cy',
+  'staffArea.privacyContact': 'Privacy contact',
+  'staffArea.privacyContactHint': 'Who the privacy notice tells people to contact about their personal data',
+  'staffArea.retention': 'Retention (days)',
+  'staffArea.retentionHint':
+    'Days after a consultation closes that commenters’ personal data is kept (1 to 3650)',
+  'staffArea.primary': 'Primary colour',
+  'staffArea.secondary': 'Secondary colour',
+  'staffArea.colourHint': 'As #rrggbb',
+  'staffArea.save': 'Save settings',
+  'staffArea.readOnly': 'Only an admin of this area can change these settings.',
+  'staffArea.areas': 'Areas on this install',
+  'staffArea.id': 'Id',
+  'staffArea.district': 'ONS district',
+  'staffArea.yours': '(your area)',
+  'staffArea.operator': 'New areas are added by the install’s operator:',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -12,8 +12,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addAreaFromArgs, parseAreaArgs } from '@placetwin/cli';
-import { contrastRatio } from '@placetwin/consult';
-import { createConsultation, type Db, openConsultation, openTestDb } from '@placetwin/db';
+import { CATALOGUES, contrastRatio, type MessageKey } from '@placetwin/consult';
+import { createConsultation, createUser, type Db, openConsultation, openTestDb } from '@placetwin/db';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sample } from '../../../../../test/support/paths';
@@ -32,6 +32,8 @@ const LEEDS = {
   logoUrl: 'https://www.leeds.example/logo.svg',
   privacyContact: 'Data Protection Officer, Leeds City Council, Civic Hall, Leeds LS1 1UR',
 };
+
+const CAERPHILLY_ADMIN = { email: 'admin@caerphilly.example', password: 'correct horse battery' };
 
 let db: Db;
 let drop: () => Promise<void>;
@@ -73,6 +75,11 @@ beforeAll(async () => {
   consultationOf.default = await consultationIn('default', 'Homes in Oakham');
   consultationOf.leeds = await consultationIn('leeds', 'A cycle route in Leeds');
   consultationOf.caerphilly = await consultationIn('caerphilly', 'A new library');
+  await createUser(
+    db,
+    { ...CAERPHILLY_ADMIN, displayName: 'Ceri Admin', role: 'admin', areaId: 'caerphilly' },
+    { logN: 10 },
+  );
   app = buildApp({
     db,
     tilesetsDir: join(root, 'tilesets'),
@@ -198,5 +205,38 @@ describe("each council's branding on its own consultation pages", () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id: 'leeds', name: 'Leeds', lad17cd: 'E08000035' });
     expect((await app.inject({ url: '/api/area?council=E09999999' })).statusCode).toBe(404);
+  });
+});
+
+describe('the staff Area settings page in Welsh', () => {
+  it('is in Welsh with ?lang=cy for an area that declares Welsh, from the catalogues, and in English without', async () => {
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: CAERPHILLY_ADMIN });
+    expect(login.statusCode).toBe(200);
+    const cookie = ([] as string[])
+      .concat(login.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('placetwin_session='))!
+      .split(';')[0];
+    const get = async (url: string) => {
+      const res = await app.inject({ url, headers: { cookie } });
+      expect(res.statusCode, url).toBe(200);
+      return res.body;
+    };
+    const staffKeys = (Object.keys(CATALOGUES.en) as MessageKey[]).filter((k) => k.startsWith('staffArea.'));
+    const cy = await get('/staff/area?lang=cy');
+    expect(cy).toMatch(/<html lang="cy"/);
+    expect(cy).toContain('Gosodiadau’r ardal: Caerffili');
+    expect(cy).toContain(CATALOGUES.cy['staffArea.save']);
+    // No English label, hint or heading of the page is left (the placeholders' words aside).
+    for (const key of staffKeys) {
+      const english = CATALOGUES.en[key]
+        .replace(/\{[a-z]+\}/g, '')
+        .replace(/[:–]/g, '')
+        .trim();
+      if (english.length > 3 && !/Placetwin/.test(english)) expect(cy, key).not.toContain(english);
+    }
+    const en = await get('/staff/area');
+    expect(en).toMatch(/<html lang="en"/);
+    expect(en).toContain('Area settings: Caerphilly');
+    expect(en).toContain('Save settings');
   });
 });
