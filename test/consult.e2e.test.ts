@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  addArea,
   appendChanges,
   createConsultation,
   createScenario,
@@ -28,6 +29,7 @@ import {
   setConsultationWelsh,
   setScenarioStatus,
   submitComment,
+  updateArea,
 } from '@placetwin/db';
 import { importerFor } from '@placetwin/importers';
 import { type Change, type FootprintGeoJson, localFrame } from '@placetwin/scenario';
@@ -45,6 +47,16 @@ const PLANNER = { email: 'planner@rutland.gov.uk', password: 'correct horse batt
 const ADMIN = { email: 'dpo@rutland.gov.uk', password: 'another horse battery' };
 const HASHING = { logN: 10 };
 const WELSH_TITLE = 'Cartrefi ar Ddynesfa’r Orsaf, Oakham';
+/** Branding as a council admin would set it (constructed colours, not the councils' own); the logo is on this site. */
+const RUTLAND_BRAND = {
+  name: 'Rutland County Council',
+  colours: { primary: '#1d4f91', secondary: '#f3b229' },
+  logoUrl: '/consult/assets/app/favicon.svg',
+  privacyContact: 'dpo@rutland.example',
+};
+const LEEDS_BRAND = { id: 'leeds', name: 'Leeds City Council', colours: { primary: '#ffd530' } };
+const rgb = (hex: string) =>
+  `rgb(${[1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
 
 function rectangle(lon: number, lat: number, widthM: number, depthM: number): FootprintGeoJson {
   const f = localFrame(lon, lat);
@@ -142,6 +154,9 @@ beforeAll(async () => {
     text: 'Where will residents park?\n\n<img src=x onerror=alert(1)>',
   });
   await moderateComment(db, approved.id, 'approve', null);
+  // Every page below is checked in Rutland's colours; Leeds, a second council, has its own.
+  await updateArea(db, 'default', RUTLAND_BRAND);
+  await addArea(db, LEEDS_BRAND);
   await createUser(db, { ...PLANNER, displayName: 'Pat Planner', role: 'planner' }, HASHING);
   await createUser(db, { ...ADMIN, displayName: 'Dee Admin', role: 'admin' }, HASHING);
   await mkdir(artifacts, { recursive: true });
@@ -558,6 +573,51 @@ describe('consultation site in Chromium', () => {
     await visitor.close();
     expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
     expect(pageErrors).toEqual([]);
+  });
+
+  it("shows each council's own name, logo and colours, accessible in both", async () => {
+    // A context of its own: `?council=` is remembered in a cookie, which the public-cookie checks above forbid.
+    const visitor = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+    visitor.setDefaultTimeout(120_000);
+    visitor.on('request', (r) => {
+      requests.push(r.url());
+    });
+    visitor.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
+    const page = await visitor.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const found: Record<string, AxeViolation[]> = {};
+    const councils = [
+      ['Rutland', `/consult/${consultationId}/comment`, RUTLAND_BRAND, '#ffffff'],
+      ['Leeds', '/consult?council=leeds', LEEDS_BRAND, '#000000'],
+    ] as const;
+    for (const [name, path, brand, text] of councils) {
+      await page.goto(`${baseUrl}${path}`);
+      const header = page.locator('.app-brand-header');
+      expect(await header.locator('.govuk-generic-header__homepage-link').textContent()).toContain(
+        brand.name,
+      );
+      const style = await header.evaluate((el) => {
+        const s = getComputedStyle(el);
+        const link = getComputedStyle(el.querySelector('a') as Element);
+        return { background: s.backgroundColor, text: link.color };
+      });
+      expect(style.background, name).toBe(rgb(brand.colours.primary));
+      expect(style.text, name).toBe(rgb(text));
+      found[name] = await axeViolations(page);
+      await page.screenshot({ path: join(artifacts, `consult-brand-${name.toLowerCase()}.png`) });
+    }
+    await page.goto(`${baseUrl}/consult/${consultationId}/comment`);
+    // Rutland's logo loaded (from this server), and its privacy contact is in the notice.
+    expect(
+      await page.locator('.app-brand-logo').evaluate((img) => (img as HTMLImageElement).naturalWidth),
+    ).toBeGreaterThan(0);
+    expect(await page.locator('[data-privacy-contact]').textContent()).toContain(
+      RUTLAND_BRAND.privacyContact,
+    );
+    await visitor.close();
+    expect(found).toEqual({ Rutland: [], Leeds: [] });
   });
 
   it('fetched nothing from anywhere but this server, and broke no Content Security Policy rule', () => {

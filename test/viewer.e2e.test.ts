@@ -1,10 +1,14 @@
 /**
  * The whole path a user takes, in real Chromium: a fresh Placetwin (embedded PostGIS, Rutland imported and tiled on
- * first start) serves the viewer; Cesium loads the 3D Tiles and the offline basemap; a click on a building shows its
- * attributes and provenance; the view survives a share link; and nothing is fetched from anywhere but the server.
+ * first start) serves the viewer; it opens over its council area (Rutland) with the area's boundary drawn on the
+ * ground; Cesium loads the 3D Tiles and the offline basemap; a click on a building shows its attributes and
+ * provenance; the view survives a share link; a second council (Leeds, added with `placetwin area add` from the ONS
+ * boundaries file) opens over its own district with `?council=`; and nothing is fetched from anywhere but the server.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { GeoJsonGeometry } from '@placetwin/geo';
 import type { CameraView } from '@placetwin/viewer';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -20,7 +24,7 @@ import {
 } from './support/chromium';
 import { distanceToEdgeM, footprintCentroid, insideFootprint } from './support/footprints';
 import { repoRoot } from './support/paths';
-import { type RunningPlacetwin, startPlacetwin } from './support/placetwin-server';
+import { newDataDir, type RunningPlacetwin, startPlacetwin } from './support/placetwin-server';
 
 const artifacts = join(repoRoot, 'test-artifacts');
 const VIEWPORT = { width: 1280, height: 800 };
@@ -47,6 +51,13 @@ interface BuildingFeatureJson {
   };
 }
 
+interface AreaJson {
+  id: string;
+  name: string;
+  camera: { lon: number; lat: number; height: number } | null;
+  boundary: GeoJsonGeometry | null;
+}
+
 const hooks = (page: Page) => ({
   state: () => page.evaluate(() => (window as unknown as ViewerWindow).__placetwin.state()),
   cameraTo: (view: CameraView) =>
@@ -58,6 +69,7 @@ const hooks = (page: Page) => ({
       lat,
       heightM,
     ] as const),
+  boundary: () => page.evaluate(() => (window as unknown as ViewerWindow).__placetwin.boundary?.() ?? null),
   pickAt: (x: number, y: number) =>
     page.evaluate(([px, py]) => (window as unknown as ViewerWindow).__placetwin.pickAt(px, py), [
       x,
@@ -96,8 +108,69 @@ function chooseBuilding(features: BuildingFeatureJson[]) {
   return candidates[0];
 }
 
+/** The boundary line's pink (#d53880): far more red and blue than green, unlike the basemap's roads and fields. */
+const isBoundaryPink = ([r, g, b]: number[]) => r > g + 100 && b > g + 40;
+
+/**
+ * After the viewer opened over an area: the camera stands inside the area's boundary, the boundary is a ground
+ * primitive in the scene, built and shown, and it is drawn where one of its vertices appears on screen.
+ */
+async function expectOpenedOver(browser: Browser, page: Page, area: AreaJson, shot: string) {
+  const { boundary } = area;
+  if (!boundary) throw new Error(`area ${area.id} has no boundary`);
+  const camera = (await hooks(page).state()).camera;
+  expect(camera).not.toBeNull();
+  expect(insideFootprint(boundary, camera!.lon, camera!.lat)).toBe(true);
+  await expect.poll(async () => (await hooks(page).boundary())?.ready, { timeout: 60_000 }).toBe(true);
+  const drawn = await hooks(page).boundary();
+  expect(drawn).toMatchObject({ areaId: area.id, inScene: true, show: true });
+  const rings =
+    boundary.type === 'MultiPolygon'
+      ? boundary.coordinates.flat()
+      : boundary.type === 'Polygon'
+        ? boundary.coordinates
+        : [];
+  expect(drawn!.rings).toBe(rings.length);
+  expect(drawn!.vertices).toBe(rings.reduce((n, r) => n + r.length, 0));
+
+  const png = await page.screenshot({ path: join(artifacts, shot) });
+  const canvas = await page.locator('.scene canvas').boundingBox();
+  if (!canvas) throw new Error('no Cesium canvas');
+  // Boundary vertices well inside the canvas (every 10th, enough to find some on screen), in page pixels.
+  const onScreen: { x: number; y: number }[] = [];
+  for (const ring of rings)
+    for (let i = 0; i < ring.length && onScreen.length < 12; i += 10) {
+      const at = await hooks(page).worldToScreen(ring[i][0], ring[i][1], 0);
+      if (at && at.x > 10 && at.y > 10 && at.x < canvas.width - 10 && at.y < canvas.height - 10)
+        onScreen.push({ x: Math.round(canvas.x + at.x), y: Math.round(canvas.y + at.y) });
+    }
+  expect(onScreen.length).toBeGreaterThan(0);
+  // The 7×7 pixels around each vertex, read from the screenshot in one page (pixelAt opens one per pixel).
+  const decoder = await browser.newContext();
+  const neighbourhoods = await (await decoder.newPage()).evaluate(
+    async ([base64, points]) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const ctx = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+      if (!ctx) throw new Error('no 2D canvas');
+      ctx.drawImage(bitmap, 0, 0);
+      return points.map(({ x, y }) => {
+        const d = ctx.getImageData(x - 3, y - 3, 7, 7).data;
+        const out: number[][] = [];
+        for (let i = 0; i < d.length; i += 4) out.push([d[i], d[i + 1], d[i + 2]]);
+        return out;
+      });
+    },
+    [png.toString('base64'), onScreen] as const,
+  );
+  await decoder.close();
+  const pink = neighbourhoods.filter((around) => around.some(isBoundaryPink)).length;
+  expect(pink).toBeGreaterThanOrEqual(Math.ceil(onScreen.length / 2));
+}
+
 describe('viewer (Chromium, offline Cesium)', () => {
   let server: RunningPlacetwin;
+  let dataDir: string;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -106,20 +179,43 @@ describe('viewer (Chromium, offline Cesium)', () => {
   const badResponses: string[] = [];
   const pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    await mkdir(artifacts, { recursive: true });
-    server = await startPlacetwin();
-    datasets = await getJson<DatasetJson[]>(`${server.baseUrl}/api/datasets`);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: VIEWPORT });
-    context.on('request', (r) => {
+  /** A browser context whose requests and failed responses the last test checks. */
+  async function watchedContext(): Promise<BrowserContext> {
+    const c = await browser.newContext({ viewport: VIEWPORT });
+    c.on('request', (r) => {
       requests.push(r.url());
     });
-    context.on('response', (r) => {
+    c.on('response', (r) => {
       // 401 from /api/auth/me is the expected "nobody is signed in" answer the scenario panel asks for.
       if (r.status() >= 400 && !(r.status() === 401 && r.url().endsWith('/api/auth/me')))
         badResponses.push(`${r.status()} ${r.url()}`);
     });
+    return c;
+  }
+
+  beforeAll(async () => {
+    await mkdir(artifacts, { recursive: true });
+    // A second council beside the sample city's Rutland, added by the CLI before the server opens the database.
+    dataDir = await newDataDir('placetwin-viewer-e2e-');
+    const cliEnv: NodeJS.ProcessEnv = { ...process.env, PLACETWIN_DATA_DIR: dataDir };
+    delete cliEnv.DATABASE_URL;
+    await promisify(execFile)(
+      process.execPath,
+      [
+        join(repoRoot, 'packages/cli/bin/placetwin.mjs'),
+        'area',
+        'add',
+        '--id',
+        'leeds',
+        '--lad17cd',
+        'E08000035',
+      ],
+      { cwd: repoRoot, env: cliEnv },
+    );
+    server = await startPlacetwin({ env: { PLACETWIN_DATA_DIR: dataDir } });
+    datasets = await getJson<DatasetJson[]>(`${server.baseUrl}/api/datasets`);
+    browser = await launchChromium();
+    context = await watchedContext();
     page = await context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
   });
@@ -127,6 +223,7 @@ describe('viewer (Chromium, offline Cesium)', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('opens on the sample city with its buildings loaded, on a basemap, with credits', async () => {
@@ -152,6 +249,36 @@ describe('viewer (Chromium, offline Cesium)', () => {
     expect(pixels.distinctColours).toBeGreaterThan(200);
     expect(pixels.nonBackgroundShare).toBeGreaterThan(0.3);
     expect(pageErrors).toEqual([]);
+  });
+
+  it("opens at the area's default camera, inside Rutland's boundary, with the boundary drawn on the ground", async () => {
+    const rutland = await getJson<AreaJson>(`${server.baseUrl}/api/area`);
+    expect(rutland.name).toBe('Rutland');
+    expect(rutland.camera).not.toBeNull();
+    const camera = (await hooks(page).state()).camera!;
+    expect(camera.lon).toBeCloseTo(rutland.camera!.lon, 4);
+    expect(camera.lat).toBeCloseTo(rutland.camera!.lat, 4);
+    await expectOpenedOver(browser, page, rutland, 'viewer-rutland-boundary.png');
+  });
+
+  it('opens over Leeds with ?council= (its id or its ONS district code), with Leeds’s boundary', async () => {
+    const leeds = await getJson<AreaJson>(`${server.baseUrl}/api/area?council=leeds`);
+    expect(leeds.name).toBe('Leeds');
+    // A context of its own: the page remembers the council it was opened for (a cookie), which would follow the
+    // Rutland page's later requests.
+    const leedsContext = await watchedContext();
+    const other = await leedsContext.newPage();
+    other.on('pageerror', (e) => pageErrors.push(e.message));
+    await other.goto(`${server.baseUrl}/?council=E08000035`);
+    await waitForViewerReady(other);
+    await waitForLoaded(other, { globe: true });
+    await expectOpenedOver(browser, other, leeds, 'viewer-leeds-boundary.png');
+    const camera = (await hooks(other).state()).camera!;
+    // Leeds is not Rutland: the camera is outside Rutland's boundary.
+    const rutland = await getJson<AreaJson>(`${server.baseUrl}/api/area`);
+    expect(insideFootprint(rutland.boundary!, camera.lon, camera.lat)).toBe(false);
+    await leedsContext.close();
+    await toFront(page);
   });
 
   it('picks a known building where its centroid appears, and shows its attributes on click', async () => {

@@ -1,3 +1,4 @@
+export { type Branding, brandCss, contrastRatio, textColourOn } from './branding';
 export {
   CATEGORY_LABELS,
   describeChanges,

@@ -36,6 +36,7 @@ import {
 import { decodeViewState, encodeViewState, homeView } from '@placetwin/viewer';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import nunjucks from 'nunjucks';
+import { type Branding, brandCssFor, readBranding } from './branding';
 import { categoryLabel, describeChanges, factRows, paragraphs, ukDate, ukDateTime } from './format';
 import { type Lang, LOCALES, type MessageKey, translate, translator } from './i18n';
 import type { StaffJobs } from './jobs';
@@ -199,12 +200,17 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
     '/assets/css/:file',
     { schema: { hide: true } },
     async (request, reply) => {
-      if (request.params.file !== cssFile) throw new PageNotFound();
       // The name changes whenever what the CSS is made from changes: cache it for ever.
-      return reply
-        .type('text/css; charset=utf-8')
-        .header('cache-control', 'public, max-age=31536000, immutable')
-        .send(await styles.css());
+      const immutableCss = (css: string) =>
+        reply
+          .type('text/css; charset=utf-8')
+          .header('cache-control', 'public, max-age=31536000, immutable')
+          .send(css);
+      if (request.params.file === cssFile) return immutableCss(await styles.css());
+      // A council's colours (branding.ts): its name carries a hash of its CSS.
+      const brandCss = await brandCssFor(db, request.params.file);
+      if (brandCss === null) throw new PageNotFound();
+      return immutableCss(brandCss);
     },
   );
 
@@ -219,6 +225,26 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
   const siteArea = async (request: FastifyRequest) => getAreaLanguages(db, await areaIdOf(request));
 
   /**
+   * The council's branding on a page: its name in the header (the install's configured council name for its home
+   * area, else the area's own), logo, colours' stylesheet and privacy contact.
+   */
+  const brandOf = async (areaId: string): Promise<Branding | null> => {
+    const b = await readBranding(db, areaId);
+    if (b && b.areaId === 'default' && options.councilName) return { ...b, name: options.councilName };
+    return b;
+  };
+  const brandContext = (brand: Branding | null) =>
+    brand
+      ? {
+          brand: {
+            logoUrl: brand.logoUrl,
+            cssHref: brand.cssFile ? `${base}/assets/css/${brand.cssFile}` : null,
+            privacyContact: brand.privacyContact,
+          },
+        }
+      : {};
+
+  /**
    * Everything a public page needs for its language: `lang` (also `<html lang>`), `t` for the templates, the
    * toggle, the home link keeping the language, and the council's name in it.
    */
@@ -226,17 +252,18 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
     request: FastifyRequest,
     lang: Lang,
     languages: readonly Lang[],
-    nameCy: string | null = null,
+    brand: Branding | null = null,
   ) => {
     const t = translator(lang);
-    const welshName = lang === 'cy' && nameCy;
+    const welshName = lang === 'cy' && brand?.nameCy;
     return {
+      ...brandContext(brand),
       lang,
       t,
       serviceName: t('service.name'),
       homeHref: withLang(home, lang, languages),
       languageNav: languageLinks(request.url, lang, languages),
-      councilName: welshName || councilName,
+      councilName: welshName || brand?.name || councilName,
       // The council's name as configured is English: marked so on a Welsh page without a Welsh name.
       councilNameLang: welshName ? 'cy' : 'en',
       backText: t('chrome.back'),
@@ -319,7 +346,7 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
       welsh,
       lang,
       languages,
-      i18n: i18n(request, lang, languages, welsh?.nameCy ?? null),
+      i18n: i18n(request, lang, languages, welsh ? await brandOf(welsh.areaId) : null),
       links: links(c.id, lang, languages),
       described: describe(c, lang, welsh),
     };
@@ -394,7 +421,7 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
     });
     const t = translator(lang);
     return render(request, reply, 'list.njk', {
-      ...i18n(request, lang, languages, area?.nameCy ?? null),
+      ...i18n(request, lang, languages, await brandOf(await areaIdOf(request))),
       pageTitle: t('list.title'),
       open: all.filter((c) => c.status === 'open'),
       closed: all.filter((c) => c.status === 'closed'),
@@ -694,7 +721,8 @@ export async function consultSite(app: FastifyInstance, options: ConsultSiteOpti
       pages[429] = { pageTitle: t('error.429signIn.title'), lines: [t('error.429signIn.wait')] };
     }
     const shown = pages[status] ? status : 500;
-    const chrome = staff ? { lang, t } : i18n(request, lang, languages);
+    const brand = staff ? null : await areaIdOf(request).then(brandOf, () => null);
+    const chrome = staff ? { lang, t } : i18n(request, lang, languages, brand);
     return render(request, reply, 'error.njk', { ...chrome, ...pages[shown] }, shown);
   };
 

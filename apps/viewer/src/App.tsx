@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useArea } from './api/area';
 import { useDatasets } from './api/client';
+import { AreaBoundary } from './scene/AreaBoundary';
 import { CityScene, type LayerProblem } from './scene/CityScene';
 import { GridLayer } from './scene/GridLayer';
 import type { SceneProbe } from './scene/instrument';
@@ -77,7 +79,9 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
     [extent],
   );
 
-  const startSettled = useStartView(state.view.camera !== null, datasetsRequest, dispatch);
+  const areaRequest = useArea();
+  const area = areaRequest.status === 'loaded' ? areaRequest.data : null;
+  const startSettled = useStartView(state.view.camera !== null, datasetsRequest, dispatch, areaRequest);
 
   const sunHours = useSunHoursTool();
   const scenarioDatasets = useMemo(() => datasets.filter((d) => d.tilesetUrl).map((d) => d.name), [datasets]);
@@ -238,6 +242,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           baselineShow={scenario.baselineShow}
           buildingValues={energyCarbon.buildingValues.values}
         >
+          <AreaBoundary area={area} hooks={probe.hooks} />
           <SunHoursLayers tool={sunHours} />
           <TransportLayers tool={transport} hooks={probe.hooks} />
           <SensorLayer tool={sensors} hooks={probe.hooks} />

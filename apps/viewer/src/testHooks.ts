@@ -88,6 +88,16 @@ export interface PlacetwinTestHooks {
   sensors?: () => SensorsTestState;
   /** The story editor and presentation (set while the app exists). */
   story?: () => StoryTestState;
+  /** The council area's boundary line (set while it is drawn): its area, rings and vertices, whether the ground
+   * primitive is in the scene and built (ready) and shown. */
+  boundary?: () => {
+    areaId: string;
+    rings: number;
+    vertices: number;
+    inScene: boolean;
+    ready: boolean;
+    show: boolean;
+  };
 }
 
 export interface SensorsTestState {

@@ -1,4 +1,5 @@
 import { type Dispatch, useEffect, useState } from 'react';
+import type { AreaInfo } from './api/area';
 import type { Loadable } from './api/client';
 import type { DatasetInfo } from './api/types';
 import { buildingsGeoJsonUrl, footprintAnchor, toFeatureCollection } from './scene/geojsonFeatures';
@@ -11,7 +12,8 @@ const START_SAMPLE = 400;
 const START_RADIUS_M = 650;
 
 /**
- * Places the camera when the link did not: over the densest part of the first dataset (its town centre: a county
+ * Places the camera when the link did not: at the council area's default camera (`placetwin area add --camera`, or
+ * one over its district); for an area without one, over the densest part of the first dataset (its town centre: a county
  * seen whole is a map with dots), found from a sample of its buildings; failing that, on the datasets' extent.
  * Returns true once the start view is settled (at once when the link carries a camera; `linkHasCamera` is read on
  * first render only).
@@ -20,10 +22,17 @@ export function useStartView(
   linkHasCamera: boolean,
   datasets: Loadable<DatasetInfo[]>,
   dispatch: Dispatch<Action>,
+  area: Loadable<AreaInfo>,
 ) {
   const [settled, setSettled] = useState(linkHasCamera);
   useEffect(() => {
-    if (settled || datasets.status === 'idle' || datasets.status === 'loading') return;
+    if (settled || area.status === 'idle' || area.status === 'loading') return;
+    if (area.status === 'loaded' && area.data.camera) {
+      dispatch({ type: 'flyTo', camera: area.data.camera, fly: false });
+      setSettled(true);
+      return;
+    }
+    if (datasets.status === 'idle' || datasets.status === 'loading') return;
     const list = datasets.status === 'loaded' ? datasets.data : [];
     const extent = unionBbox(list.flatMap((d) => (d.bbox ? [d.bbox] : [])));
     const goHome = () => {
@@ -53,6 +62,6 @@ export function useStartView(
         if (!abort.signal.aborted) goHome();
       });
     return () => abort.abort();
-  }, [settled, datasets, dispatch]);
+  }, [settled, datasets, dispatch, area]);
   return settled;
 }

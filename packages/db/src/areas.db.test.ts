@@ -71,6 +71,12 @@ describe('areas', () => {
     expect(leeds.camera!.lon).toBeLessThan(e);
     expect(leeds.camera!.lat).toBeLessThan(n);
     expect(s).toBeLessThan(n);
+    // The default camera stands over the district itself, so the viewer opens above the council's own land.
+    const over = await db.query<{ inside: boolean }>(
+      `SELECT ST_Contains(boundary, ST_SetSRID(ST_MakePoint($1, $2), 4326)) AS inside FROM areas WHERE id = 'leeds'`,
+      [leeds.camera!.lon, leeds.camera!.lat],
+    );
+    expect(over.rows[0].inside).toBe(true);
     await expect(addArea(db, { id: 'leeds', name: 'Again' })).rejects.toMatchObject({
       type: 'duplicate-area',
     });

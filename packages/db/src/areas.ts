@@ -216,12 +216,20 @@ export async function areaBoundary(db: Db, id: string): Promise<GeoJsonGeometry 
   return r.rows[0]?.g ?? null;
 }
 
-/** A camera looking at the boundary's box from the south (used when the council gives none). */
+/** The district's centroid when it lies inside the district, else a point surely inside (even a concave one). */
+const INNER_POINT = `(CASE WHEN ST_Contains(ST_GeomFromGeoJSON($B), ST_Centroid(ST_GeomFromGeoJSON($B)))
+  THEN ST_Centroid(ST_GeomFromGeoJSON($B)) ELSE ST_PointOnSurface(ST_GeomFromGeoJSON($B)) END)`;
+
+/**
+ * A camera over the district, looking north across it (used when the council gives none): above its middle (see
+ * INNER_POINT), at a height that grows with the district's north–south extent, so the first view shows the
+ * council's own land and its outline.
+ */
 const CAMERA_FROM_BOUNDARY = `CASE WHEN $B::text IS NULL THEN NULL ELSE jsonb_build_object(
-  'lon', ST_X(ST_Centroid(ST_Envelope(ST_GeomFromGeoJSON($B)))),
-  'lat', ST_Y(ST_Centroid(ST_Envelope(ST_GeomFromGeoJSON($B)))) - 0.6 * (ST_YMax(ST_Envelope(ST_GeomFromGeoJSON($B))) - ST_YMin(ST_Envelope(ST_GeomFromGeoJSON($B)))),
-  'height', greatest(1500, 60000 * (ST_YMax(ST_Envelope(ST_GeomFromGeoJSON($B))) - ST_YMin(ST_Envelope(ST_GeomFromGeoJSON($B))))),
-  'heading', 0, 'pitch', -40) END`;
+  'lon', ST_X(${INNER_POINT}),
+  'lat', ST_Y(${INNER_POINT}),
+  'height', greatest(1500, 40000 * (ST_YMax(ST_Envelope(ST_GeomFromGeoJSON($B))) - ST_YMin(ST_Envelope(ST_GeomFromGeoJSON($B))))),
+  'heading', 0, 'pitch', -45) END`;
 
 /**
  * Adds an area, or (for `default` and areas without a district yet) gives an existing one its district: the

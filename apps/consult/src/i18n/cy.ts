@@ -122,6 +122,7 @@ export const cy: Catalogue = {
     'Nid ydym yn cofnodi eich cyfeiriad IP. Rydym yn dileu eich enw a’ch cyfeiriad e-bost pan ddaw’r cyfnod cadw ar ôl i’r ymgynghoriad gau i ben; rydym yn cadw’r sylw ei hun, hebddynt, fel rhan o gofnod y penderfyniad.',
   'privacy.default4':
     'Gallwch ofyn am weld, cywiro neu ddileu eich sylw drwy gysylltu â swyddog diogelu data’r cyngor.',
+  'privacy.contact': 'I holi am eich data personol, cysylltwch â:',
   'error.name.missing': 'Rhowch eich enw, neu dewiswch roi sylw yn ddienw',
   'error.name.tooLong': 'Rhaid i’r enw fod yn {max} nod neu lai',
   'error.email.tooLong': 'Rhaid i’r cyfeiriad e-bost fod yn {max} nod neu lai',
@@ -232,4 +233,29 @@ export const cy: Catalogue = {
   'use.civic': 'gwasanaethau cyhoeddus',
   'use.agricultural': 'ffermio',
   'use.outbuilding': 'garej neu sied',
+  // ---- staff: area settings (/staff/area) ----
+  'staffArea.title': 'Gosodiadau’r ardal – {name} – Placetwin',
+  'staffArea.heading': 'Gosodiadau’r ardal: {name}',
+  'staffArea.saved': 'Mae’r gosodiadau wedi’u cadw',
+  'staffArea.name': 'Enw',
+  'staffArea.nameCy': 'Enw Cymraeg',
+  'staffArea.nameCyHint': 'Gadewch yn wag os nad yw’r ardal yn cyhoeddi yn Gymraeg',
+  'staffArea.languages': 'Ieithoedd',
+  'staffArea.languagesHint': 'Ieithoedd y wefan gyhoeddus, y diofyn yn gyntaf: en, neu en,cy',
+  'staffArea.privacyContact': 'Cyswllt preifatrwydd',
+  'staffArea.privacyContactHint':
+    'Pwy mae’r hysbysiad preifatrwydd yn dweud wrth bobl am gysylltu â nhw am eu data personol',
+  'staffArea.retention': 'Cyfnod cadw (diwrnodau)',
+  'staffArea.retentionHint':
+    'Nifer y diwrnodau ar ôl i ymgynghoriad gau y cedwir data personol y rhai a roddodd sylwadau (1 i 3650)',
+  'staffArea.primary': 'Prif liw',
+  'staffArea.secondary': 'Ail liw',
+  'staffArea.colourHint': 'Ar ffurf #rrggbb',
+  'staffArea.save': 'Cadw’r gosodiadau',
+  'staffArea.readOnly': 'Dim ond gweinyddwr yr ardal hon sy’n gallu newid y gosodiadau hyn.',
+  'staffArea.areas': 'Ardaloedd ar y gosodiad hwn',
+  'staffArea.id': 'Dynodwr',
+  'staffArea.district': 'Ardal ONS',
+  'staffArea.yours': '(eich ardal chi)',
+  'staffArea.operator': 'Gweithredwr y gosodiad sy’n ychwanegu ardaloedd newydd:',
 };

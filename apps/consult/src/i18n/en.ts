@@ -120,6 +120,7 @@ export const en = {
     'We do not record your IP address. We delete your name and email address when the retention period after the consultation closes ends; we keep the comment itself, without them, as part of the record of the decision.',
   'privacy.default4':
     'You can ask to see, correct or delete your comment by contacting the council’s data protection officer.',
+  'privacy.contact': 'To ask about your personal data, contact:',
   'error.name.missing': 'Enter your name, or choose to comment anonymously',
   'error.name.tooLong': 'Name must be {max} characters or fewer',
   'error.email.tooLong': 'Email address must be {max} characters or fewer',
@@ -227,6 +228,30 @@ export const en = {
   'use.civic': 'public services',
   'use.agricultural': 'farming',
   'use.outbuilding': 'a garage or shed',
+  // ---- staff: area settings (/staff/area) ----
+  'staffArea.title': 'Area settings – {name} – Placetwin',
+  'staffArea.heading': 'Area settings: {name}',
+  'staffArea.saved': 'Settings saved',
+  'staffArea.name': 'Name',
+  'staffArea.nameCy': 'Welsh name',
+  'staffArea.nameCyHint': 'Leave empty if the area does not publish in Welsh',
+  'staffArea.languages': 'Languages',
+  'staffArea.languagesHint': 'Languages of the public site, the default first: en, or en,cy',
+  'staffArea.privacyContact': 'Privacy contact',
+  'staffArea.privacyContactHint': 'Who the privacy notice tells people to contact about their personal data',
+  'staffArea.retention': 'Retention (days)',
+  'staffArea.retentionHint':
+    'Days after a consultation closes that commenters’ personal data is kept (1 to 3650)',
+  'staffArea.primary': 'Primary colour',
+  'staffArea.secondary': 'Secondary colour',
+  'staffArea.colourHint': 'As #rrggbb',
+  'staffArea.save': 'Save settings',
+  'staffArea.readOnly': 'Only an admin of this area can change these settings.',
+  'staffArea.areas': 'Areas on this install',
+  'staffArea.id': 'Id',
+  'staffArea.district': 'ONS district',
+  'staffArea.yours': '(your area)',
+  'staffArea.operator': 'New areas are added by the install’s operator:',
 } as const;
 
 export type MessageKey = keyof typeof en;

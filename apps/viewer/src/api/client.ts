@@ -25,7 +25,7 @@ export async function getJson(url: string, signal: AbortSignal): Promise<unknown
   return res.json();
 }
 
-function useJson<T>(url: string | null, parse: (body: unknown) => T): Loadable<T> {
+export function useJson<T>(url: string | null, parse: (body: unknown) => T): Loadable<T> {
   const [state, setState] = useState<Loadable<T>>({ status: 'idle' });
   useEffect(() => {
     if (url === null) {

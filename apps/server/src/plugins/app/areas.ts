@@ -2,7 +2,8 @@
  * Tenancy: every request acts in one area (council).
  *
  * - Staff act in their own account's area, always (a `?council=` they send is ignored).
- * - The public names the area with `?council=<id>` on any URL (API, consultation site, viewer); without one, the
+ * - The public names the area with `?council=<id>` (or its ONS district code, `?council=E06000017`) on any URL
+ *   (API, consultation site, viewer); without one, the
  *   install's home area `default` (so single-council installs keep their URLs). An unknown area is 404.
  *
  * The guard: for every route, each record the request names (a path parameter such as `/api/scenarios/:id`,
@@ -17,7 +18,7 @@
  * public published records only, whichever area they are in.
  * Lists are scoped by the routes themselves, with `await request.area()`.
  */
-import { type AreaOwned, type Db, DEFAULT_AREA, isAreaId, recordArea } from '@placetwin/db';
+import { type AreaOwned, type Db, DEFAULT_AREA, isAreaId, LAD17CD, recordArea } from '@placetwin/db';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { HttpProblem } from './problems';
@@ -119,6 +120,16 @@ export function namedRecords(request: FastifyRequest): Check[] {
 }
 
 async function areasPlugin(app: FastifyInstance, { db }: { db: Db }) {
+  /** The area an id or ONS district code (`?council=leeds` or `?council=E08000035`) names, or null. */
+  const knownArea = async (asked: string): Promise<string | null> => {
+    if (isAreaId(asked))
+      return (await db.query('SELECT 1 FROM areas WHERE id = $1', [asked])).rows.length > 0 ? asked : null;
+    if (!LAD17CD.test(asked)) return null;
+    return (
+      (await db.query<{ id: string }>('SELECT id FROM areas WHERE lad17cd = $1', [asked])).rows[0]?.id ?? null
+    );
+  };
+
   app.decorateRequest('area', function (this: FastifyRequest) {
     let a = areaOf.get(this);
     if (!a) {
@@ -129,9 +140,8 @@ async function areasPlugin(app: FastifyInstance, { db }: { db: Db }) {
         const remembered = this.cookies?.[COUNCIL_COOKIE];
         const asked = inUrl ?? (remembered && isAreaId(remembered) ? remembered : null);
         if (asked === null || asked === DEFAULT_AREA) return DEFAULT_AREA;
-        const known =
-          isAreaId(asked) && (await db.query('SELECT 1 FROM areas WHERE id = $1', [asked])).rows.length > 0;
-        if (known) return asked;
+        const known = await knownArea(asked);
+        if (known) return known;
         // A remembered area since removed: the first area. One named in the URL: not found.
         if (inUrl === null) return DEFAULT_AREA;
         throw new AreaRecordNotFound(404, 'unknown-area', `no area "${asked.slice(0, 60)}"`);
@@ -170,8 +180,9 @@ async function areasPlugin(app: FastifyInstance, { db }: { db: Db }) {
     const inUrl = areaParam(request.url);
     if (inUrl === null || request.method !== 'GET' || reply.statusCode >= 400) return;
     if (!String(reply.getHeader('content-type') ?? '').startsWith('text/html')) return;
-    if (request.cookies?.[COUNCIL_COOKIE] === inUrl || !isAreaId(inUrl)) return;
-    reply.setCookie(COUNCIL_COOKIE, inUrl, {
+    const known = isAreaId(inUrl) ? inUrl : LAD17CD.test(inUrl) ? await knownArea(inUrl) : null;
+    if (known === null || request.cookies?.[COUNCIL_COOKIE] === known) return;
+    reply.setCookie(COUNCIL_COOKIE, known, {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',

@@ -10,6 +10,7 @@
  *   for other staff), listing the install's areas.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type Lang, type MessageKey, translate } from '@placetwin/consult';
 import {
   type Area,
   areaBoundary,
@@ -21,7 +22,7 @@ import {
   updateArea,
 } from '@placetwin/db';
 import { isDataError } from '@placetwin/geo';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { unauthenticated } from '../../plugins/app/auth';
 import { notFound } from '../../plugins/app/problems';
@@ -95,16 +96,22 @@ const esc = (s: string | null | undefined) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
-/** The staff settings page: the install's areas, and the signed-in member's own area's settings. */
+/**
+ * The staff settings page: the install's areas, and the signed-in member's own area's settings. In Welsh with
+ * `?lang=cy` when the member's area declares Welsh (the words from the consultation site's catalogues); messages
+ * from the settings checks are in English, marked so.
+ */
 function settingsPage(o: {
   areas: Area[];
   own: Area;
   canEdit: boolean;
   csrfToken: string;
+  lang: Lang;
   message?: string;
   error?: string;
 }): string {
-  const { own } = o;
+  const { own, lang } = o;
+  const t = (key: MessageKey, values?: Record<string, string>) => esc(translate(lang, key, values));
   const field = (id: string, label: string, value: string | number | null, hint = '', type = 'text') =>
     `<div class="govuk-form-group"><label class="govuk-label" for="${id}">${label}</label>${
       hint ? `<div id="${id}-hint" class="govuk-hint">${hint}</div>` : ''
@@ -115,36 +122,44 @@ function settingsPage(o: {
     .map(
       (a) =>
         `<tr class="govuk-table__row"><td class="govuk-table__cell">${esc(a.id)}</td><td class="govuk-table__cell">${esc(
-          a.name,
-        )}${a.id === own.id ? ' <strong>(your area)</strong>' : ''}</td><td class="govuk-table__cell">${esc(
+          lang === 'cy' && a.nameCy ? a.nameCy : a.name,
+        )}${a.id === own.id ? ` <strong>${t('staffArea.yours')}</strong>` : ''}</td><td class="govuk-table__cell">${esc(
           a.lad17cd ?? '—',
         )}</td><td class="govuk-table__cell">${esc(a.languages.join(', '))}</td></tr>`,
     )
     .join('');
+  const name = lang === 'cy' && own.nameCy ? own.nameCy : own.name;
+  const other: Lang = lang === 'cy' ? 'en' : 'cy';
+  const toggle = own.languages.includes('cy')
+    ? `<p class="govuk-body"><a class="govuk-link" href="/staff/area?lang=${other}" hreflang="${other}" lang="${other}">${
+        other === 'cy' ? 'Cymraeg' : 'English'
+      }</a></p>`
+    : '';
   return `<!DOCTYPE html>
-<html lang="en" class="govuk-template"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${o.error ? 'Error: ' : ''}Area settings – ${esc(own.name)} – Placetwin</title></head>
-<body class="govuk-template__body"><a href="#main" class="govuk-skip-link">Skip to main content</a>
+<html lang="${lang}" class="govuk-template"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${o.error ? `${t('chrome.errorPrefix')}: ` : ''}${t('staffArea.title', { name })}</title></head>
+<body class="govuk-template__body"><a href="#main" class="govuk-skip-link">${t('chrome.skipLink')}</a>
 <div class="govuk-width-container"><main class="govuk-main-wrapper" id="main">
-<h1 class="govuk-heading-l">Area settings: ${esc(own.name)}</h1>
+${toggle}
+<h1 class="govuk-heading-l">${t('staffArea.heading', { name })}</h1>
 ${o.message ? `<div class="govuk-notification-banner govuk-notification-banner--success" role="alert"><div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">${esc(o.message)}</p></div></div>` : ''}
-${o.error ? `<div class="govuk-error-summary" role="alert" tabindex="-1"><h2 class="govuk-error-summary__title">There is a problem</h2><div class="govuk-error-summary__body"><p>${esc(o.error)}</p></div></div>` : ''}
-<form method="post" action="/staff/area" novalidate>
+${o.error ? `<div class="govuk-error-summary" role="alert" tabindex="-1"><h2 class="govuk-error-summary__title">${t('form.errorTitle')}</h2><div class="govuk-error-summary__body"><p lang="en">${esc(o.error)}</p></div></div>` : ''}
+<form method="post" action="/staff/area${lang === 'cy' ? '?lang=cy' : ''}" novalidate>
 <input type="hidden" name="_csrf" value="${esc(o.csrfToken)}">
-${field('name', 'Name', own.name)}
-${field('nameCy', 'Welsh name', own.nameCy, 'Leave empty if the area does not publish in Welsh')}
-${field('languages', 'Languages', own.languages.join(','), 'Languages of the public site, the default first: en, or en,cy')}
-${field('privacyContact', 'Privacy contact', own.privacyContact, 'Who the privacy notice tells people to contact about their personal data')}
-${field('retentionDays', 'Retention (days)', own.retentionDays, "Days after a consultation closes that commenters' personal data is kept (1 to 3650)", 'number')}
-${field('primary', 'Primary colour', own.colours.primary ?? '', 'As #rrggbb')}
-${field('secondary', 'Secondary colour', own.colours.secondary ?? '', 'As #rrggbb')}
-${o.canEdit ? '<button type="submit" class="govuk-button" data-module="govuk-button">Save settings</button>' : '<p class="govuk-body">Only an admin of this area can change these settings.</p>'}
+${field('name', t('staffArea.name'), own.name)}
+${field('nameCy', t('staffArea.nameCy'), own.nameCy, t('staffArea.nameCyHint'))}
+${field('languages', t('staffArea.languages'), own.languages.join(','), t('staffArea.languagesHint'))}
+${field('privacyContact', t('staffArea.privacyContact'), own.privacyContact, t('staffArea.privacyContactHint'))}
+${field('retentionDays', t('staffArea.retention'), own.retentionDays, t('staffArea.retentionHint'), 'number')}
+${field('primary', t('staffArea.primary'), own.colours.primary ?? '', t('staffArea.colourHint'))}
+${field('secondary', t('staffArea.secondary'), own.colours.secondary ?? '', t('staffArea.colourHint'))}
+${o.canEdit ? `<button type="submit" class="govuk-button" data-module="govuk-button">${t('staffArea.save')}</button>` : `<p class="govuk-body">${t('staffArea.readOnly')}</p>`}
 </form>
-<h2 class="govuk-heading-m">Areas on this install</h2>
-<table class="govuk-table"><caption class="govuk-table__caption govuk-visually-hidden">Areas on this install</caption>
-<thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">Id</th><th scope="col" class="govuk-table__header">Name</th><th scope="col" class="govuk-table__header">ONS district</th><th scope="col" class="govuk-table__header">Languages</th></tr></thead>
+<h2 class="govuk-heading-m">${t('staffArea.areas')}</h2>
+<table class="govuk-table"><caption class="govuk-table__caption govuk-visually-hidden">${t('staffArea.areas')}</caption>
+<thead class="govuk-table__head"><tr class="govuk-table__row"><th scope="col" class="govuk-table__header">${t('staffArea.id')}</th><th scope="col" class="govuk-table__header">${t('staffArea.name')}</th><th scope="col" class="govuk-table__header">${t('staffArea.district')}</th><th scope="col" class="govuk-table__header">${t('staffArea.languages')}</th></tr></thead>
 <tbody class="govuk-table__body">${rows}</tbody></table>
-<p class="govuk-body">New areas are added by the install's operator: <code>npx placetwin area add --id &lt;id&gt; --lad17cd &lt;code&gt;</code>.</p>
+<p class="govuk-body">${t('staffArea.operator')} <code lang="en">npx placetwin area add --id &lt;id&gt; --lad17cd &lt;code&gt;</code>.</p>
 </main></div></body></html>`;
 }
 
@@ -207,11 +222,15 @@ const areaRoutes: FastifyPluginAsyncTypebox<AreaRoutesOptions> = async (app, { d
   );
 
   const page = async (
+    request: FastifyRequest,
     reply: FastifyReply,
     user: { areaId: string; role: string; csrfToken: string },
-    extra: { message?: string; error?: string } = {},
+    extra: { saved?: boolean; error?: string } = {},
   ) => {
     const own = (await getArea(db, user.areaId))!;
+    // Welsh when asked for and the area declares it (as on the public site); English otherwise.
+    const asked = (request.query as { lang?: unknown } | undefined)?.lang;
+    const lang: Lang = asked === 'cy' && own.languages.includes('cy') ? 'cy' : 'en';
     return reply
       .code(extra.error ? 400 : 200)
       .type('text/html; charset=utf-8')
@@ -221,7 +240,9 @@ const areaRoutes: FastifyPluginAsyncTypebox<AreaRoutesOptions> = async (app, { d
           own,
           canEdit: user.role === 'admin',
           csrfToken: user.csrfToken,
-          ...extra,
+          lang,
+          error: extra.error,
+          message: extra.saved ? translate(lang, 'staffArea.saved') : undefined,
         }),
       );
   };
@@ -229,7 +250,7 @@ const areaRoutes: FastifyPluginAsyncTypebox<AreaRoutesOptions> = async (app, { d
   app.get('/staff/area', { schema: { hide: true } }, async (request, reply) => {
     const user = await request.staff();
     if (!user) return reply.redirect('/consult/staff/sign-in', 303);
-    return page(reply, user);
+    return page(request, reply, user);
   });
 
   app.post(
@@ -267,10 +288,10 @@ const areaRoutes: FastifyPluginAsyncTypebox<AreaRoutesOptions> = async (app, { d
           colours,
         });
       } catch (e) {
-        if (isDataError(e)) return page(reply, user, { error: e.message });
+        if (isDataError(e)) return page(request, reply, user, { error: e.message });
         throw e;
       }
-      return page(reply, user, { message: 'Settings saved' });
+      return page(request, reply, user, { saved: true });
     },
   );
 };
