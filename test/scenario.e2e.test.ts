@@ -392,6 +392,18 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
         [id, bid] as const,
       );
     const roof = await screen(mid[0], mid[1], 34);
+    // The overlay's block must be in the scene under that pixel before the user's click can select it (its tile is
+    // drawn a frame or more after the change list says it is built).
+    await expect
+      .poll(
+        () =>
+          page.evaluate(([x, y]) => (window as unknown as ViewerWindow).__placetwin.pickAt(x, y), [
+            roof.x,
+            roof.y,
+          ] as const),
+        SLOW,
+      )
+      .toMatch(/^new\//);
     await page.mouse.click(canvas.x + roof.x, canvas.y + roof.y);
     const selected = panel.getByRole('form', { name: 'Selected building' });
     await expect.poll(() => selected.getByRole('heading').first().textContent(), SLOW).toMatch(/new\//);
