@@ -8,6 +8,7 @@
 import type { Role, SessionUser } from '@placetwin/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatNumber, ukDateTime } from './format';
+import type { Render } from './render';
 
 /** One job as the page shows it (the fields of @placetwin/cli's JobRow it needs). */
 export interface StaffJob {
@@ -35,14 +36,6 @@ export interface StaffJobs {
   /** Runs the area's failed or cancelled job again; false when no such job; StaffJobRefused when it cannot. */
   retry(areaId: string, id: string): Promise<boolean>;
 }
-
-type Render = (
-  request: FastifyRequest,
-  reply: FastifyReply,
-  template: string,
-  context: Record<string, unknown>,
-  status?: number,
-) => FastifyReply;
 
 export interface JobPagesOptions {
   jobs: StaffJobs;

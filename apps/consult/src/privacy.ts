@@ -20,14 +20,7 @@ import {
 } from '@placetwin/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CATEGORY_LABELS, formatNumber, plural, ukDate, ukDateTime } from './format';
-
-type Render = (
-  request: FastifyRequest,
-  reply: FastifyReply,
-  template: string,
-  context: Record<string, unknown>,
-  status?: number,
-) => FastifyReply;
+import type { Render } from './render';
 
 export interface PrivacyPagesOptions {
   db: Db;

@@ -33,6 +33,7 @@ import { CATEGORY_LABELS, formatNumber, paragraphs, ukDate, ukDateTime } from '.
 import { jobPages, type StaffJobs } from './jobs';
 import { geometryBbox } from './places';
 import { privacyPages } from './privacy';
+import type { Render } from './render';
 
 /** How the site signs staff in and out: given by the server, which owns the session cookie. */
 export interface StaffAuth {
@@ -68,14 +69,6 @@ const AREA_WORDS = {
   further: 'Further away',
   unpinned: 'Not pinned to a place',
 } as const;
-
-type Render = (
-  request: FastifyRequest,
-  reply: FastifyReply,
-  template: string,
-  context: Record<string, unknown>,
-  status?: number,
-) => FastifyReply;
 
 export interface StaffPagesOptions {
   db: Db;
