@@ -27,12 +27,13 @@ import {
   sunHoursToDir,
   tileStoreConfig,
 } from '@placetwin/cli';
-import { createUser, type Db, getDataset, openDb, type Role } from '@placetwin/db';
+import { type Db, getDataset, openDb, type Role } from '@placetwin/db';
 import { transformer } from '@placetwin/geo';
 import type { FastifyInstance } from 'fastify';
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../apps/server/src/app';
+import { staffHeaders } from '../apps/server/src/testing/staff-session';
 import { urlWithSchema } from './support/api-process';
 import { repoRoot, sample, sampleDataDir } from './support/paths';
 
@@ -40,7 +41,6 @@ const databaseUrl = process.env.DATABASE_URL;
 const RUTLAND = sample('rutland/rutland-2022-11.osm.pbf');
 const DELFT = sample('cityjson/nl-delft-3dbag-2buildings.city.json');
 const BOUNDARIES = sample('boundaries/local-authority-districts-2017-uk.geojson');
-const PASSWORD = 'jobs import test password';
 // The constructed courtyard the sun-hours tests use (four 10 m wings round a 30 m yard at E 486500, N 310500).
 const COURTYARD = join(repoRoot, 'test/fixtures/courtyard-bng.geojson');
 const toWgs = transformer('EPSG:27700', 'EPSG:4326');
@@ -96,23 +96,7 @@ describe.skipIf(!databaseUrl)(
       }
       throw new Error(`job ${id} did not get there: last ${JSON.stringify(seen.at(-1))}`);
     };
-    const signIn = async (area: 'default' | 'leeds', role: Role) => {
-      const email = `${role}@${area}.jobs.test`;
-      await createUser(
-        db,
-        { email, displayName: `${area} ${role}`, role, password: PASSWORD, areaId: area },
-        { logN: 10 },
-      );
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { email, password: PASSWORD },
-      });
-      const cookie = ([] as string[])
-        .concat(res.headers['set-cookie'] ?? [])
-        .find((c) => c.startsWith('placetwin_session='));
-      return { cookie: (cookie as string).split(';')[0], 'x-csrf-token': res.json().csrfToken as string };
-    };
+    const signIn = (area: 'default' | 'leeds', role: Role) => staffHeaders(app, db, role, area);
 
     beforeAll(async () => {
       work = await mkdtemp(join(tmpdir(), 'placetwin-jobs-import-'));

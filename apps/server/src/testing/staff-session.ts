@@ -10,15 +10,27 @@ export const TEST_STAFF_PASSWORD = 'test staff password';
 export type StaffHeaders = Record<'cookie' | 'x-csrf-token', string>;
 
 /**
- * Signs in as `<role>@staff.test` (made with a cheap scrypt cost if missing) and returns the headers to send.
+ * Signs in as `<role>@staff.test` (made with a cheap scrypt cost if missing; `<role>@<area>.staff.test` in another
+ * area than the default one) and returns the headers to send.
  * Build the app with `auth: { passwordHashing: { logN: 10 } }` to keep sign-in cheap too.
  */
-export async function staffHeaders(app: FastifyInstance, db: Db, role: Role): Promise<StaffHeaders> {
-  const email = `${role}@staff.test`;
+export async function staffHeaders(
+  app: FastifyInstance,
+  db: Db,
+  role: Role,
+  areaId?: string,
+): Promise<StaffHeaders> {
+  const email = areaId ? `${role}@${areaId}.staff.test` : `${role}@staff.test`;
   if (!(await findUserByEmail(db, email))) {
     await createUser(
       db,
-      { email, displayName: `Test ${role}`, role, password: TEST_STAFF_PASSWORD },
+      {
+        email,
+        displayName: `Test ${role}`,
+        role,
+        password: TEST_STAFF_PASSWORD,
+        ...(areaId ? { areaId } : {}),
+      },
       { logN: 10 },
     );
   }

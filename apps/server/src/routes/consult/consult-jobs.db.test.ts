@@ -10,14 +10,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addAreaFromArgs, enqueueImport, getJob, openQueue, parseAreaArgs } from '@placetwin/cli';
-import { createUser, type Db, openTestDb, type Role } from '@placetwin/db';
+import { type Db, openTestDb, type Role } from '@placetwin/db';
 import type { FastifyInstance } from 'fastify';
 import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sample } from '../../../../../test/support/paths';
 import { buildApp } from '../../app';
+import { type StaffHeaders, staffHeaders } from '../../testing/staff-session';
 
-const PASSWORD = 'jobs page test password';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const DELFT = sample('cityjson/nl-delft-3dbag-2buildings.city.json');
 const BOUNDARIES = sample('boundaries/local-authority-districts-2017-uk.geojson');
@@ -29,29 +29,12 @@ let app: FastifyInstance;
 let boss: PgBoss | null = null;
 const jobsSchema = `test_pq_${randomBytes(6).toString('hex')}`;
 
-type Session = { cookie: string; csrf: string };
+type Session = StaffHeaders;
 const sessions = {} as Record<string, Session>;
-
-async function signIn(area: string, role: Role): Promise<Session> {
-  const email = `${role}@${area}.jobs-page.test`;
-  await createUser(
-    db,
-    { email, displayName: `${area} ${role}`, role, password: PASSWORD, areaId: area },
-    { logN: 10 },
-  );
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/auth/login',
-    payload: { email, password: PASSWORD },
-  });
-  const cookie = ([] as string[])
-    .concat(res.headers['set-cookie'] ?? [])
-    .find((c) => c.startsWith('placetwin_session='));
-  return { cookie: (cookie as string).split(';')[0], csrf: res.json().csrfToken };
-}
+const signIn = (area: string, role: Role) => staffHeaders(app, db, role, area);
 
 const page = (s: Session) => app.inject({ url: '/consult/staff/jobs', headers: { cookie: s.cookie } });
-const press = (s: Session, id: string, verb: 'cancel' | 'retry', csrf: string | null = s.csrf) =>
+const press = (s: Session, id: string, verb: 'cancel' | 'retry', csrf: string | null = s['x-csrf-token']) =>
   app.inject({
     method: 'POST',
     url: `/consult/staff/jobs/${id}/${verb}`,
