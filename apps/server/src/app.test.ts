@@ -6,22 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from './app';
 import { PROBLEM_BASE } from './plugins/app/problems';
+import { failingDb } from './testing/failing-db';
 
 // The app with a database that fails every query (and counts them): these tests cover what the server does
 // before or without data (input checks, error bodies, headers, the viewer). `app.db.test.ts` covers the data.
-function failingDb(message: string): Db & { queries: number } {
-  const db: Db & { queries: number } = {
-    kind: 'server',
-    queries: 0,
-    async query() {
-      db.queries++;
-      throw new Error(message);
-    },
-    transaction: (fn) => fn(db),
-    close: async () => {},
-  };
-  return db;
-}
 
 let root: string;
 let viewerDir: string;

@@ -7,20 +7,12 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app';
 import { PROBLEM_BASE } from '../../plugins/app/problems';
+import { failingDb } from '../../testing/failing-db';
 import { parseInstantParam } from './solar';
 
 // The solar API without data: the sun's position needs no database, and every bad input is refused before one is
 // asked (the database here fails every query, and counts them). Real buildings: solar.db.test.ts.
-const db: Db & { queries: number } = {
-  kind: 'server',
-  queries: 0,
-  async query() {
-    db.queries++;
-    throw new Error('no database in this test');
-  },
-  transaction: (fn) => fn(db),
-  close: async () => {},
-};
+const db = failingDb();
 
 let app: FastifyInstance;
 let root: string;
