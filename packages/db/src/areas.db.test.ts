@@ -71,12 +71,17 @@ describe('areas', () => {
     expect(leeds.camera!.lon).toBeLessThan(e);
     expect(leeds.camera!.lat).toBeLessThan(n);
     expect(s).toBeLessThan(n);
-    // The default camera stands over the district itself, so the viewer opens above the council's own land.
-    const over = await db.query<{ inside: boolean }>(
-      `SELECT ST_Contains(boundary, ST_SetSRID(ST_MakePoint($1, $2), 4326)) AS inside FROM areas WHERE id = 'leeds'`,
-      [leeds.camera!.lon, leeds.camera!.lat],
+    // The default camera stands over the district itself, and looks (45° down, so one height north of it) at the
+    // district's middle: the viewer opens above the council's own land, looking across it.
+    const over = await db.query<{ inside: boolean; looksAt: boolean; middle: number }>(
+      `SELECT ST_Contains(boundary, ST_SetSRID(ST_MakePoint($1, $2), 4326)) AS inside,
+              ST_Contains(boundary, ST_SetSRID(ST_MakePoint($1, $3), 4326)) AS "looksAt",
+              ST_Distance(ST_Centroid(boundary)::geography, ST_SetSRID(ST_MakePoint($1, $3), 4326)::geography) AS middle
+       FROM areas WHERE id = 'leeds'`,
+      [leeds.camera!.lon, leeds.camera!.lat, leeds.camera!.lat + leeds.camera!.height / 111_320],
     );
-    expect(over.rows[0].inside).toBe(true);
+    expect(over.rows[0]).toMatchObject({ inside: true, looksAt: true });
+    expect(over.rows[0].middle).toBeLessThan(100);
     await expect(addArea(db, { id: 'leeds', name: 'Again' })).rejects.toMatchObject({
       type: 'duplicate-area',
     });

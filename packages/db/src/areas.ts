@@ -220,15 +220,18 @@ export async function areaBoundary(db: Db, id: string): Promise<GeoJsonGeometry 
 const INNER_POINT = `(CASE WHEN ST_Contains(ST_GeomFromGeoJSON($B), ST_Centroid(ST_GeomFromGeoJSON($B)))
   THEN ST_Centroid(ST_GeomFromGeoJSON($B)) ELSE ST_PointOnSurface(ST_GeomFromGeoJSON($B)) END)`;
 
+/** The camera's height over a district: grows with its north–south extent (about 9.4 km for Rutland). */
+const CAMERA_HEIGHT = `greatest(1500, 40000 * (ST_YMax(ST_Envelope(ST_GeomFromGeoJSON($B))) - ST_YMin(ST_Envelope(ST_GeomFromGeoJSON($B)))))`;
+
 /**
- * A camera over the district, looking north across it (used when the council gives none): above its middle (see
- * INNER_POINT), at a height that grows with the district's north–south extent, so the first view shows the
- * council's own land and its outline.
+ * A camera looking north across the district (used when the council gives none), so the first view shows the
+ * council's own land and its outline: looking down at 45°, its view's centre lies one height north of it, so it
+ * stands that far south of the district's middle (INNER_POINT; 111,320 m to a degree of latitude).
  */
 const CAMERA_FROM_BOUNDARY = `CASE WHEN $B::text IS NULL THEN NULL ELSE jsonb_build_object(
   'lon', ST_X(${INNER_POINT}),
-  'lat', ST_Y(${INNER_POINT}),
-  'height', greatest(1500, 40000 * (ST_YMax(ST_Envelope(ST_GeomFromGeoJSON($B))) - ST_YMin(ST_Envelope(ST_GeomFromGeoJSON($B))))),
+  'lat', ST_Y(${INNER_POINT}) - ${CAMERA_HEIGHT} / 111320.0,
+  'height', ${CAMERA_HEIGHT},
   'heading', 0, 'pitch', -45) END`;
 
 /**
