@@ -5,6 +5,7 @@ import { type Db, getGridNetwork, listGridNetworks, openTestDb } from '@placetwi
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { repoRoot, sampleDataDir } from '../../../test/support/paths';
+import { addAreaFromArgs, parseAreaArgs } from './areas';
 import { addGridCommands } from './grid';
 import { importFile, loadOstn15 } from './pipeline';
 
@@ -12,6 +13,7 @@ import { importFile, loadOstn15 } from './pipeline';
 // (test/fixtures/README.md: OSM substation positions, invented capacities); the buildings the constructed courtyard.
 const GRID = join(repoRoot, 'test/fixtures/rutland-grid-sample.geojson');
 const COURTYARD = join(repoRoot, 'test/fixtures/courtyard-bng.geojson');
+const BOUNDARIES = join(sampleDataDir, 'boundaries/local-authority-districts-2017-uk.geojson');
 
 let db: Db;
 let drop: () => Promise<void>;
@@ -52,6 +54,19 @@ describe('placetwin import-grid', () => {
     expect(oakham?.capacityKw).toBeCloseTo(1900, 9);
     expect(oakham?.coordinates[0]).toEqual([-0.710086, 52.668249]);
     expect(g?.assets.find((a) => a.kind === 'feeder')?.substationId).toBe('osm-w87200019');
+  });
+
+  it('imports into another council area with --area, leaving the default area’s network of that name alone', async () => {
+    await addAreaFromArgs(db, parseAreaArgs({ id: 'leeds', lad17cd: 'E08000035' }), BOUNDARIES);
+    const before = await getGridNetwork(db, 'sample');
+    const out = await run(['import-grid', GRID, '--name', 'sample', '--area', 'leeds']);
+    expect(out[0]).toBe('Imported grid "sample" in area "leeds": 5 substations, 1 feeders');
+    expect((await listGridNetworks(db, 'leeds')).map((n) => n.name)).toEqual(['sample']);
+    expect((await getGridNetwork(db, 'sample', 'leeds'))?.assets).toHaveLength(6);
+    expect(await getGridNetwork(db, 'sample')).toEqual(before);
+    await expect(run(['import-grid', GRID, '--area', 'nowhere'])).rejects.toThrow(
+      'rutland-grid-sample.geojson: there is no area "nowhere"',
+    );
   });
 
   it('rejects a file with one bad feature, naming it, and leaves the network as it was', async () => {

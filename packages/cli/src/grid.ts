@@ -5,10 +5,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { type Db, importGridNetwork, setCouncilOwnership } from '@placetwin/db';
+import { type Db, getArea, importGridNetwork, setCouncilOwnership } from '@placetwin/db';
 import { parseGridGeoJson } from '@placetwin/energy';
 import { DataError } from '@placetwin/geo';
 import type { Command } from 'commander';
+import { areaOption } from './areas';
 import { parseCouncilAssetRegister } from './council-register';
 import { feedNameFromPath } from './gtfs';
 
@@ -23,9 +24,10 @@ const readText = (path: string): string => {
 export async function importGridFile(
   db: Db,
   path: string,
-  options: { name?: string } = {},
+  options: { name?: string; areaId?: string } = {},
 ): Promise<{
   name: string;
+  areaId: string;
   substations: number;
   feeders: number;
   label: string | null;
@@ -34,7 +36,13 @@ export async function importGridFile(
   const file = basename(path);
   const grid = parseGridGeoJson(readText(path), file);
   const name = options.name ?? feedNameFromPath(path.replace(/\.(geo)?json$/i, ''));
+  const areaId = areaOption(options.areaId);
+  if (!(await getArea(db, areaId)))
+    throw new DataError('unknown-area', `there is no area "${areaId}" (add it with \`placetwin area add\`)`, {
+      file,
+    });
   await importGridNetwork(db, name, grid.assets, {
+    areaId,
     source: file,
     label: grid.label,
     constructed: grid.constructed,
@@ -42,6 +50,7 @@ export async function importGridFile(
   });
   return {
     name,
+    areaId,
     substations: grid.assets.filter((a) => a.kind === 'substation').length,
     feeders: grid.assets.filter((a) => a.kind === 'feeder').length,
     label: grid.label,
@@ -68,10 +77,15 @@ export function addGridCommands(cmd: Command, withDb: <T>(fn: (db: Db) => Promis
     )
     .argument('<file>', 'GeoJSON FeatureCollection (WGS84)')
     .option('-n, --name <name>', 'network name (lower-case, digits, hyphens); default: from the file name')
-    .action(async (path: string, o: { name?: string }) => {
+    .option(
+      '--area <id>',
+      'the council area the network belongs to (see `placetwin area list`); default: default',
+    )
+    .action(async (path: string, o: { name?: string; area?: string }) => {
       await withDb(async (db) => {
-        const s = await importGridFile(db, path, o);
-        console.log(`Imported grid "${s.name}": ${s.substations} substations, ${s.feeders} feeders`);
+        const s = await importGridFile(db, path, { name: o.name, areaId: o.area });
+        const where = s.areaId === 'default' ? '' : ` in area "${s.areaId}"`;
+        console.log(`Imported grid "${s.name}"${where}: ${s.substations} substations, ${s.feeders} feeders`);
         if (s.constructed || s.label) console.log(`  ${s.label ?? 'constructed sample, not real'}`);
       });
     });
