@@ -450,6 +450,8 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
     // The compare panel: sun-hours, energy and carbon, baseline / scenario / change, computed when opened.
     step = 'impacts';
     await panel.getByLabel(/Compare with the baseline/).check();
+    // Against the baseline (the compare remembers the other scenario the first test chose).
+    await panel.getByLabel('Compare with', { exact: true }).selectOption({ label: 'Baseline (today)' });
     await panel.getByRole('radio', { name: 'Swipe' }).check();
     const impacts = panel.getByTestId('scenario-impacts');
     await impacts.getByText('Sun, energy and carbon against the baseline').click();
