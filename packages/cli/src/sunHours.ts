@@ -590,15 +590,17 @@ export function addSunHoursCommand(
         );
       await withDb(async (db) => {
         const t0 = performance.now();
+        const request = {
+          dataset: o.dataset,
+          area,
+          date: o.date,
+          cellSizeM: Number(o.cell),
+          stepMinutes: Number(o.step),
+          areaName: o.name,
+        };
+        const onProgress = (done: number, total: number) =>
+          process.stderr.write(`sun-hours: ${done}/${total} strips\n`);
         if (o.job) {
-          const request = {
-            dataset: o.dataset,
-            area,
-            date: o.date,
-            cellSizeM: Number(o.cell),
-            stepMinutes: Number(o.step),
-            areaName: o.name,
-          };
           const scenarioId = o.scenario === undefined ? null : Number(o.scenario);
           process.exitCode = await queueSunHours(db, request, o.out, scenarioId, Boolean(o.wait));
           return;
@@ -606,17 +608,10 @@ export function addSunHoursCommand(
         if (o.scenario !== undefined) {
           const { comparison: c, files } = await sunHoursScenarioToDir(
             db,
-            {
-              dataset: o.dataset,
-              area,
-              date: o.date,
-              cellSizeM: Number(o.cell),
-              stepMinutes: Number(o.step),
-              areaName: o.name,
-            },
+            request,
             Number(o.scenario),
             o.out,
-            { onProgress: (done, total) => process.stderr.write(`sun-hours: ${done}/${total} strips\n`) },
+            { onProgress },
           );
           console.log(c.sentence);
           console.log(
@@ -628,19 +623,7 @@ export function addSunHoursCommand(
           for (const f of Object.values(files)) console.log(`  ${f}`);
           return;
         }
-        const { report, files } = await sunHoursToDir(
-          db,
-          {
-            dataset: o.dataset,
-            area,
-            date: o.date,
-            cellSizeM: Number(o.cell),
-            stepMinutes: Number(o.step),
-            areaName: o.name,
-          },
-          o.out,
-          { onProgress: (done, total) => process.stderr.write(`sun-hours: ${done}/${total} strips\n`) },
-        );
+        const { report, files } = await sunHoursToDir(db, request, o.out, { onProgress });
         const s = report.summary;
         console.log(report.sentence);
         console.log(
