@@ -8,7 +8,7 @@
 import type { Role, SessionUser } from '@placetwin/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatNumber, ukDateTime } from './format';
-import type { Render } from './render';
+import { type Render, renderError } from './render';
 
 /** One job as the page shows it (the fields of @placetwin/cli's JobRow it needs). */
 export interface StaffJob {
@@ -135,18 +135,11 @@ export async function jobPages(app: FastifyInstance, options: JobPagesOptions): 
           if (!(await jobs[verb](user.areaId, id))) throw options.notFound();
         } catch (e) {
           if (!(e instanceof StaffJobRefused)) throw e;
-          return render(
-            request,
-            reply,
-            'error.njk',
-            {
-              ...staffContext(user),
-              pageTitle: verb === 'cancel' ? 'This job cannot be cancelled' : 'This job cannot be run again',
-              lines: [e.message],
-              backLink: { href: home, text: 'Jobs' },
-            },
-            409,
-          );
+          return renderError(render, request, reply, staffContext(user), {
+            title: verb === 'cancel' ? 'This job cannot be cancelled' : 'This job cannot be run again',
+            lines: [e.message],
+            backLink: { href: home, text: 'Jobs' },
+          });
         }
         return reply.redirect(`${home}?done=${verb}&job=${id}`, 303);
       },

@@ -20,7 +20,7 @@ import {
 } from '@placetwin/db';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CATEGORY_LABELS, formatNumber, plural, ukDate, ukDateTime } from './format';
-import type { Render } from './render';
+import { type Render, renderError } from './render';
 
 export interface PrivacyPagesOptions {
   db: Db;
@@ -256,20 +256,13 @@ export async function privacyPages(app: FastifyInstance, options: PrivacyPagesOp
       );
     } catch (e) {
       if (!(e instanceof LastAdminError)) throw e;
-      return render(
-        request,
-        reply,
-        'error.njk',
-        {
-          ...staffContext(user),
-          pageTitle: 'This is the only admin account',
-          lines: [
-            'Nothing was erased. Erasing the only admin account would leave nobody able to run the service.',
-            'Add another admin first (npx placetwin user add --role admin), then erase this one.',
-          ],
-        },
-        409,
-      );
+      return renderError(render, request, reply, staffContext(user), {
+        title: 'This is the only admin account',
+        lines: [
+          'Nothing was erased. Erasing the only admin account would leave nobody able to run the service.',
+          'Add another admin first (npx placetwin user add --role admin), then erase this one.',
+        ],
+      });
     }
   });
 }

@@ -8,3 +8,35 @@ export type Render = (
   context: Record<string, unknown>,
   status?: number,
 ) => FastifyReply;
+
+/** What a staff error page says: its title, its lines, and where to go back to. */
+export interface ErrorPage {
+  title: string;
+  lines: string[];
+  backLink?: { href: string; text: string };
+}
+
+/**
+ * A staff page's refusal (`error.njk`, with the member of staff's header): the one way the jobs and privacy pages
+ * say why an action was not done.
+ */
+export const renderError = (
+  render: Render,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  staffContext: Record<string, unknown>,
+  page: ErrorPage,
+  status = 409,
+): FastifyReply =>
+  render(
+    request,
+    reply,
+    'error.njk',
+    {
+      ...staffContext,
+      pageTitle: page.title,
+      lines: page.lines,
+      ...(page.backLink ? { backLink: page.backLink } : {}),
+    },
+    status,
+  );

@@ -151,8 +151,13 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(scenarioEnergyRoutes, { db: options.db });
   app.register(scenarioMassingRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
   app.register(solarRoutes, { db: options.db });
-  const sunHoursStore = new SunHoursStore(options.dataDir);
-  app.register(sunHoursRoutes, { db: options.db, dataDir: options.dataDir, store: sunHoursStore });
+  const sunHoursStore = new SunHoursStore(options.dataDir, { db: options.db, schema: options.jobsSchema });
+  app.register(sunHoursRoutes, {
+    db: options.db,
+    dataDir: options.dataDir,
+    store: sunHoursStore,
+    jobsSchema: options.jobsSchema,
+  });
   app.register(sensorRoutes, {
     db: options.db,
     services: options.sensors ?? createSensorServices(options.db),

@@ -17,6 +17,7 @@ import {
   type Db,
   DEFAULT_AREA,
   endTileRun,
+  execScript,
   getArea,
   getDataset,
   getTileRun,
@@ -29,7 +30,7 @@ import {
   type TileRun,
   tileRunCells,
 } from '@placetwin/db';
-import { DataError, type DatasetMeta } from '@placetwin/geo';
+import { DataError, type DatasetMeta, isDataError } from '@placetwin/geo';
 import { assembleTileset, buildCell, type CellResult, planTileset, type TilePlan } from '@placetwin/tiles';
 import PgBoss from 'pg-boss';
 import { datasetNameFromFile, type ImportSummary, importFile } from './pipeline';
@@ -40,6 +41,8 @@ import { pruneStore, type TileStoreConfig } from './tile-store';
 export const QUEUES = {
   import: 'placetwin-import',
   sunHours: 'placetwin-sun-hours',
+  /** `POST /api/solar/sun-hours`: worked by the API server itself, into its result store (see apps/server). */
+  sunHoursApi: 'placetwin-sun-hours-api',
   tile: 'placetwin-tile',
   cell: 'placetwin-tile-cell',
   finish: 'placetwin-tile-finish',
@@ -103,21 +106,89 @@ export async function openQueue(databaseUrl: string | undefined, schema = jobsSc
   return boss;
 }
 
-/** pg-boss's view of one of our connections (or transactions). */
-const bossDb = (db: Db): PgBoss.Db => ({ executeSql: (text, values) => db.query(text, values) });
+/**
+ * pg-boss's view of one of our connections (or transactions), on either database: its installer is a script of
+ * several statements without parameters, which PGlite runs through `exec` (see execScript).
+ */
+const bossDb = (db: Db): PgBoss.Db => ({
+  executeSql: (text, values) =>
+    values === undefined || values.length === 0 ? execScript(db, text) : db.query(text, values),
+});
 
 /**
  * The queue's commands (cancel, resume, retry) over the app's own database connection, without a pool or
- * polling of its own: what the API and `placetwin jobs` need to act on jobs that workers run.
+ * polling of its own: what the API and `placetwin jobs` need to act on jobs that workers run. Works on the
+ * embedded database too, where the API server works its own jobs (see `openQueueOnDb`).
  */
 export function queueAdmin(db: Db, schema = jobsSchema()): PgBoss {
-  if (db.kind !== 'server') {
-    throw new DataError(
-      'jobs-need-postgresql',
-      'there is no job queue: the embedded database runs jobs inline (set DATABASE_URL for workers)',
-    );
-  }
   return new PgBoss({ db: bossDb(db), schema });
+}
+
+/** The queue of the API server's own jobs (`POST /api/solar/sun-hours`): retried like the others. */
+const API_QUEUES = [QUEUES.sunHoursApi] as const;
+
+/**
+ * A whole queue (install, maintenance, workers) over the app's own database connection: how the API server works
+ * its own jobs, on a PostgreSQL server and on the embedded PGlite alike (one process, one connection, so no
+ * `placetwin worker` there). Installs the queue's schema on first use; stop it with `stop()`.
+ */
+export async function openQueueOnDb(db: Db, schema = jobsSchema()): Promise<PgBoss> {
+  const boss = new PgBoss({ db: bossDb(db), schema, schedule: false });
+  boss.on('error', (e) => process.emitWarning(`job queue: ${e.message}`, 'PlacetwinJobsWarning'));
+  await boss.start();
+  for (const name of API_QUEUES) {
+    await boss.createQueue(name, {
+      name,
+      retryLimit: RETRY_LIMIT,
+      retryDelay: RETRY_DELAY_S,
+      retryBackoff: true,
+      expireInSeconds: LONG_JOB_EXPIRE_S,
+    });
+  }
+  return boss;
+}
+
+/**
+ * A DataError (`file-not-readable` aside: a shared folder that is not mounted yet may be back next time) is
+ * bad input: the same job would fail the same way again. Other errors (a connection lost, a worker killed) may
+ * pass: pg-boss retries those.
+ */
+export function isBadInput(e: unknown): boolean {
+  return isDataError(e) && !TRANSIENT_DATA_ERRORS.has(e.type);
+}
+const TRANSIENT_DATA_ERRORS = new Set(['file-not-readable']);
+
+/**
+ * Makes the attempt in hand a job's last (its retry limit its retries so far), so that pg-boss, seeing the error
+ * the handler then throws, fails it for good instead of retrying it.
+ */
+export async function lastAttempt(db: Db, queue: string, id: string, schema = jobsSchema()): Promise<void> {
+  if (!ID.test(schema)) throw new Error(`bad jobs schema ${schema}`);
+  await db.query(
+    `UPDATE ${schema}.job SET retry_limit = retry_count WHERE name = $1 AND id = $2::uuid AND state = 'active'`,
+    [queue, id],
+  );
+}
+
+/** A job handler that fails once on bad input (see isBadInput) and lets pg-boss retry anything else. */
+export function failOnceOnBadInput<T, R>(
+  ctx: Pick<WorkerContext, 'db' | 'schema' | 'log'>,
+  queue: string,
+  handler: (job: PgBoss.Job<T>) => Promise<R>,
+): (jobs: PgBoss.Job<T>[]) => Promise<R> {
+  return async ([job]) => {
+    try {
+      return await handler(job);
+    } catch (e) {
+      if (isBadInput(e)) {
+        await lastAttempt(ctx.db, queue, job.id, ctx.schema ?? jobsSchema()).catch((err) =>
+          ctx.log?.(`job ${job.id}: ${err}`),
+        );
+        ctx.log?.(`job ${job.id} failed on bad input, not retried: ${(e as Error).message}`);
+      }
+      throw e;
+    }
+  };
 }
 
 /** A job id (a UUID) that is a function of its parts: sending the same job twice makes one job. */
@@ -240,7 +311,7 @@ export async function runImportJob(ctx: WorkerContext, id: string, job: ImportJo
  * Watches a running job: `report` writes its progress (at most every PROGRESS_EVERY_MS, outside its work), and
  * `signal` aborts once its row is no longer active (cancelled, or expired), so the work stops at its next report.
  */
-function watchJob(ctx: WorkerContext, queue: string, id: string) {
+export function watchJob(ctx: Pick<WorkerContext, 'db' | 'boss' | 'log'>, queue: string, id: string) {
   const abort = new AbortController();
   let written = 0;
   let writing: Promise<void> = Promise.resolve();
@@ -458,9 +529,15 @@ export async function startWorker(
   options: { pollingIntervalSeconds?: number } = {},
 ): Promise<() => Promise<void>> {
   const work = { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 };
-  await ctx.boss.work<ImportJob>(QUEUES.import, work, async ([job]) => runImportJob(ctx, job.id, job.data));
-  await ctx.boss.work<SunHoursJob>(QUEUES.sunHours, work, async ([job]) =>
-    runSunHoursJob(ctx, job.id, job.data),
+  await ctx.boss.work<ImportJob>(
+    QUEUES.import,
+    work,
+    failOnceOnBadInput(ctx, QUEUES.import, (job) => runImportJob(ctx, job.id, job.data)),
+  );
+  await ctx.boss.work<SunHoursJob>(
+    QUEUES.sunHours,
+    work,
+    failOnceOnBadInput(ctx, QUEUES.sunHours, (job) => runSunHoursJob(ctx, job.id, job.data)),
   );
   await ctx.boss.work<TileJob>(QUEUES.tile, work, async ([job]) => ({
     cells: await planRun(ctx, job.id, job.data),
@@ -483,6 +560,7 @@ export async function startWorker(
 const KINDS: Record<string, JobRow['kind']> = {
   [QUEUES.import]: 'import',
   [QUEUES.sunHours]: 'sun-hours',
+  [QUEUES.sunHoursApi]: 'sun-hours',
   [QUEUES.tile]: 'tile',
   [QUEUES.cell]: 'tile-cell',
   [QUEUES.finish]: 'tile-finish',
@@ -535,7 +613,6 @@ export interface ListJobsOptions {
 /** The queue's table, or null when it was never installed (the embedded database, or no job sent yet). */
 async function queueTable(db: Db, schema: string): Promise<string | null> {
   if (!ID.test(schema)) throw new Error(`bad jobs schema ${schema}`);
-  if (db.kind !== 'server') return null;
   const installed = await db.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [
     `${schema}.job`,
   ]);
@@ -565,7 +642,7 @@ export async function listJobs(db: Db, options: ListJobsOptions = {}): Promise<J
                 THEN COALESCE(j.output->>'message', j.output->'value'->>'message') END AS error,
               j.created_on
          FROM ${table} j
-        WHERE (j.name IN ($1, $2, $10) OR (j.name IN ($3, $4) AND ($5 OR j.state IN ('retry', 'failed'))))
+        WHERE (j.name IN ($1, $2, $10, $11) OR (j.name IN ($3, $4) AND ($5 OR j.state IN ('retry', 'failed'))))
           AND ($8::uuid IS NULL OR j.id = $8::uuid)
      ) x
      WHERE $7::text IS NULL OR x."areaId" = $7
@@ -581,12 +658,13 @@ export async function listJobs(db: Db, options: ListJobsOptions = {}): Promise<J
       options.id?.toLowerCase() ?? null,
       options.limit ?? 50,
       QUEUES.sunHours,
+      QUEUES.sunHoursApi,
     ],
   );
   const runs = new Map((await listTileRuns(db, 500)).map((run) => [run.id, run]));
   const progress = await jobProgress(
     db,
-    r.rows.filter((j) => j.name === QUEUES.import || j.name === QUEUES.sunHours).map((j) => j.id),
+    r.rows.filter((j) => PROGRESS_QUEUES.has(j.name)).map((j) => j.id),
   );
   return r.rows.map(({ name, ...j }) => {
     const run = runs.get(j.id);
@@ -610,6 +688,9 @@ export async function listJobs(db: Db, options: ListJobsOptions = {}): Promise<J
     };
   });
 }
+
+/** Queues whose jobs write their progress to job_progress (tile runs count their cells). */
+const PROGRESS_QUEUES = new Set<string>([QUEUES.import, QUEUES.sunHours, QUEUES.sunHoursApi]);
 
 /** One job (of this area, when given), or null: another area's job is as missing as one that never was. */
 export async function getJob(
@@ -704,7 +785,10 @@ export async function retryJob(
       `job ${job.id} planned a tiling run that ended ${job.progress?.runState ?? job.state}: tile the dataset again (\`placetwin tile --queue\`)`,
     );
   }
-  const name = { import: QUEUES.import, 'sun-hours': QUEUES.sunHours, tile: QUEUES.tile }[job.kind];
+  const found = await db.query<{ name: string }>(`SELECT name FROM ${schema}.job WHERE id::text = $1`, [
+    job.id,
+  ]);
+  const name = found.rows[0].name;
   if (job.state === 'failed') await boss.retry(name, job.id);
   else await boss.resume(name, job.id);
   return (await getJob(db, job.id, { schema }))?.state ?? job.state;

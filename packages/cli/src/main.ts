@@ -14,7 +14,7 @@ import { addPrivacyCommands } from './privacy';
 import { progressReporter } from './progress';
 import { registerRunCommand } from './run';
 import { addImportSensorsCommand } from './sensors';
-import { addSunHoursCommand } from './sunHours';
+import { addSunHoursCommand } from './sunHoursCommand';
 import { addImportUprnCommand } from './uprn';
 import { addUserCommands } from './users';
 

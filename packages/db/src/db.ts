@@ -84,7 +84,21 @@ async function openEmbedded(dataDir: string, loadDataDir?: Blob): Promise<Db> {
     close: () => exclusive(() => lite.close()),
   };
   embedded.set(db, lite);
+  scripts.set(db, (sql) => exclusive(async () => ({ rows: (await lite.exec(sql)).at(-1)?.rows ?? [] })));
   return db;
+}
+
+/** Each embedded Db's way to run a script (several statements, no parameters), in turn with its other queries. */
+const scripts = new WeakMap<Db, (sql: string) => Promise<{ rows: unknown[] }>>();
+
+/**
+ * Runs a script of several statements without parameters (a library's installer, say): PGlite's `query` takes
+ * one statement, its `exec` several; a PostgreSQL server takes several in one simple query.
+ */
+export async function execScript<R = Record<string, unknown>>(db: Db, sql: string): Promise<{ rows: R[] }> {
+  const exec = scripts.get(db);
+  if (exec) return (await exec(sql)) as { rows: R[] };
+  return db.query<R>(sql);
 }
 
 /** A copy of an embedded database's whole data directory (a tarball), to open others from with `loadDataDir`. */

@@ -16,7 +16,7 @@ export {
   saveLeverSet,
 } from './carbon';
 export * from './consultations';
-export { type Db, type OpenDbOptions, openDb, openDbFromEnv } from './db';
+export { type Db, execScript, type OpenDbOptions, openDb, openDbFromEnv } from './db';
 export { type EnergyStockQuery, type EnergyStockRow, energyStockBuildings } from './energy';
 export {
   buildingReferencePoints,

@@ -1,22 +1,40 @@
 /**
- * Sun-hours jobs: a small in-process queue in front of the worker threads, and the results stored by the hash of
- * their inputs (memory, then `<dataDir>/sun-hours/<id>/`), so a repeated request is answered at once, even after a
- * restart. A job's id is the first 32 hex digits of that hash: the same inputs are always the same job.
+ * Sun-hours jobs: jobs on the PostgreSQL-backed queue (pg-boss, `placetwin-sun-hours-api`), worked by the API
+ * server itself in a worker thread, and the results stored by the hash of their inputs (memory, then
+ * `<dataDir>/sun-hours/<id>/`), so a repeated request is answered at once, even after a restart. A job's id is
+ * the first 32 hex digits of that hash (its queue job is the same 128 bits as a UUID): the same inputs are always
+ * the same job. One code path on both databases: on a PostgreSQL server the queue lives in its schema
+ * (PLACETWIN_JOBS_SCHEMA) beside the other jobs; with the embedded PGlite, in the same file, over its one
+ * connection. Staff see the jobs, with their progress, in `GET /api/jobs` and cancel them there; bad input fails
+ * once, anything else is retried. Several API processes share the queue; they must then share `dataDir` too.
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   computeSunHours,
+  failOnceOnBadInput,
+  JobCancelledError,
+  jobsSchema,
+  loadScenarioSunHoursJobs,
+  loadSunHoursJob,
+  openQueueOnDb,
+  planSunHours,
+  QUEUES,
   type SunHoursImage,
   type SunHoursJobInput,
   type SunHoursReport,
+  type SunHoursRequest,
   sunHoursPng,
   sunHoursReport,
+  watchJob,
 } from '@placetwin/cli';
-import { isDataError } from '@placetwin/geo';
+import { type Db, jobProgress, recordArea } from '@placetwin/db';
+import { DataError } from '@placetwin/geo';
 import type { SunHoursGrid } from '@placetwin/solar';
 import { LRUCache } from 'lru-cache';
 import { HttpProblem } from '../../plugins/app/problems';
+
+type PgBoss = Awaited<ReturnType<typeof openQueueOnDb>>;
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
 
@@ -31,118 +49,169 @@ export interface JobView {
   error: { type: string; detail: string } | null;
 }
 
-interface Job {
-  id: string;
-  status: JobStatus;
-  progress: number;
-  error: { type: string; detail: string; status: number; cause: unknown } | null;
-  input: SunHoursJobInput;
-  finished: Promise<void>;
-  settle: () => void;
-  abort: AbortController;
+/** What a queued sun-hours job carries: enough to load its inputs again, and their hash to check them by. */
+export interface ApiSunHoursJob {
+  /** The result's id: the first 32 hex digits of its inputs' hash. */
+  resultId: string;
+  dataset: string;
+  /** The dataset's area: its staff see and cancel the job. */
+  areaId: string;
+  /** The request as planned (its date resolved). */
+  request: SunHoursRequest;
+  /** With a scenario: the grid after it is applied (the baseline is a plain job). */
+  scenarioId: number | null;
 }
 
 export interface SunHoursJobsOptions {
   /** Where results are kept (`<dataDir>/sun-hours`). */
   dir: string;
-  /** Jobs computed at once (default 1: the machine's other core serves requests). */
-  concurrency?: number;
+  /** The app's database: the queue lives in it. */
+  db: Db;
+  /** The queue's schema (default PLACETWIN_JOBS_SCHEMA, or `pgboss`). */
+  schema?: string;
   /** Jobs waiting, at most; beyond that a request is refused with 503 (default 16). */
   maxQueued?: number;
   /** Grids kept in memory, bytes (default 256 MB). */
   memoryBytes?: number;
+  /** Work the queue in this process (default true; one job at a time: the machine's other core serves requests). */
+  work?: boolean;
 }
 
 const ID = /^[0-9a-f]{32}$/;
-const MAX_REMEMBERED_FAILURES = 256;
+const QUEUE = QUEUES.sunHoursApi;
+/** How often a request waiting for its job looks again. */
+const POLL_MS = 100;
+
+/** The queue job of a result: the same 128 bits, as a UUID. */
+export const queueJobId = (id: string): string =>
+  `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`;
+
+/** A failed job's output: pg-boss keeps the error thrown, serialised. */
+interface FailedOutput {
+  name?: string;
+  type?: string;
+  reason?: string;
+  message?: string;
+}
 
 export class SunHoursJobs {
-  private readonly jobs = new Map<string, Job>();
-  private readonly queue: Job[] = [];
-  private running = 0;
-  private closed = false;
   private readonly grids: LRUCache<string, { report: SunHoursReport; grid: SunHoursGrid }>;
   private readonly images = new LRUCache<string, SunHoursImage>({ max: 64 });
-  private readonly concurrency: number;
   private readonly maxQueued: number;
+  private readonly schema: string;
+  private boss: Promise<PgBoss> | null = null;
+  private workerId: string | null = null;
+  private readonly running = new Set<AbortController>();
+  private closed = false;
 
   constructor(private readonly options: SunHoursJobsOptions) {
-    this.concurrency = options.concurrency ?? 1;
     this.maxQueued = options.maxQueued ?? 16;
+    this.schema = options.schema ?? jobsSchema();
     this.grids = new LRUCache({
       maxSize: options.memoryBytes ?? 256 * 2 ** 20,
       sizeCalculation: (v) => v.grid.hours.byteLength + v.grid.cellKind.byteLength + 4096,
     });
   }
 
-  /** The job for these inputs: already done (stored), already under way, or newly queued. */
-  async submit(input: SunHoursJobInput): Promise<JobView> {
-    const known = this.jobs.get(input.id);
-    if (known && known.status !== 'failed') return this.view(known);
+  /** Opens the queue (installing it on first use) and, unless told not to, starts working it. */
+  start(): Promise<PgBoss> {
+    this.boss ??= (async () => {
+      const boss = await openQueueOnDb(this.options.db, this.schema);
+      if (this.options.work ?? true) {
+        this.workerId = await boss.work<ApiSunHoursJob>(
+          QUEUE,
+          { batchSize: 1, pollingIntervalSeconds: 0.5 },
+          failOnceOnBadInput({ db: this.options.db, schema: this.schema }, QUEUE, (job) =>
+            this.run(boss, job),
+          ),
+        );
+      }
+      return boss;
+    })();
+    return this.boss;
+  }
+
+  /**
+   * The job for these inputs: already done (stored), already under way, or newly queued. `scenarioId`: the
+   * inputs are a scenario's grid after (its worker loads them the same way).
+   */
+  async submit(input: SunHoursJobInput, scenarioId: number | null = null): Promise<JobView> {
     if (await this.stored(input.id)) return this.doneView(input.id);
-    if (this.queue.length >= this.maxQueued)
+    const boss = await this.start();
+    const known = await this.row(input.id);
+    if (known && known.state !== 'failed' && known.state !== 'cancelled' && known.state !== 'completed')
+      return this.view(known);
+    // Failed, cancelled, or done but its result lost (another process's data folder): queued again.
+    if (known) await boss.deleteJob(QUEUE, known.id);
+    const waiting = await this.options.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${this.schema}.job WHERE name = $1 AND state IN ('created', 'retry')`,
+      [QUEUE],
+    );
+    if ((waiting.rows[0]?.n ?? 0) >= this.maxQueued)
       throw new HttpProblem(
         503,
         'busy',
-        `${this.queue.length} sun-hours jobs are waiting; try again in a minute`,
-        {
-          'retry-after': '60',
-        },
+        `${waiting.rows[0].n} sun-hours jobs are waiting; try again in a minute`,
+        { 'retry-after': '60' },
       );
-    let settle: () => void = () => {};
-    const finished = new Promise<void>((resolve) => {
-      settle = resolve;
-    });
-    const job: Job = {
-      id: input.id,
-      status: 'queued',
-      progress: 0,
-      error: null,
-      input,
-      finished,
-      settle,
-      abort: new AbortController(),
+    const { plan } = input;
+    const data: ApiSunHoursJob = {
+      resultId: input.id,
+      dataset: plan.dataset,
+      areaId: (await recordArea(this.options.db, 'dataset', plan.dataset)) ?? 'default',
+      request: {
+        dataset: plan.dataset,
+        area: plan.area,
+        date: plan.date,
+        cellSizeM: plan.cellSizeM,
+        stepMinutes: plan.stepMinutes,
+        areaName: plan.areaName,
+      },
+      scenarioId,
     };
-    this.jobs.set(job.id, job);
-    this.queue.push(job);
-    this.drain();
-    return this.view(job);
+    // The same inputs asked for twice at once: one job (the second send finds the id taken).
+    await boss.send(QUEUE, data, { id: queueJobId(input.id) });
+    if (this.workerId) boss.notifyWorker(this.workerId);
+    const row = await this.row(input.id);
+    return row ? this.view(row) : this.doneView(input.id);
   }
 
   /** Resolves when the job has finished, or after `ms`, whichever comes first; true when it has finished. */
   async wait(id: string, ms: number): Promise<boolean> {
-    const job = this.jobs.get(id);
-    if (!job) return (await this.stored(id)) !== null;
-    if (job.status === 'done' || job.status === 'failed') return true;
-    if (ms <= 0) return false;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), ms);
-    });
-    const finished = await Promise.race([job.finished.then(() => true as const), timeout]);
-    clearTimeout(timer);
-    return finished;
+    const until = Date.now() + ms;
+    for (;;) {
+      const view = await this.get(id);
+      if (!view || view.status === 'done' || view.status === 'failed') return view !== null;
+      const left = until - Date.now();
+      if (left <= 0) return false;
+      await new Promise((r) => setTimeout(r, Math.min(POLL_MS, left)));
+    }
   }
 
   /** The job's state, or null for an id never seen (and not stored). */
   async get(id: string): Promise<JobView | null> {
     if (!ID.test(id)) return null;
-    const job = this.jobs.get(id);
-    if (job) return this.view(job);
-    return (await this.stored(id)) ? this.doneView(id) : null;
+    if (await this.stored(id)) return this.doneView(id);
+    const row = await this.row(id);
+    return row ? this.view(row) : null;
   }
 
   /** The dataset a job analyses (its result belongs to that dataset's area), or null for an unknown id. */
   async dataset(id: string): Promise<string | null> {
     if (!ID.test(id)) return null;
-    const job = this.jobs.get(id);
-    if (job) return job.input.plan.dataset;
-    return (await this.stored(id))?.report.dataset ?? null;
+    const stored = await this.stored(id);
+    if (stored) return stored.report.dataset;
+    return (await this.row(id))?.data.dataset ?? null;
   }
 
-  /** The error a failed job ended with, as thrown (a DataError for bad data), or null. */
-  failure(id: string): unknown {
-    return this.jobs.get(id)?.error?.cause ?? null;
+  /** The error a failed job ended with: a DataError for bad data (as the worker threw it), else an Error. */
+  async failure(id: string): Promise<Error> {
+    const row = ID.test(id) ? await this.row(id) : null;
+    const out = (row?.output ?? {}) as FailedOutput;
+    if (row?.state === 'cancelled') return new DataError('cancelled', `sun-hours job ${id} was cancelled`);
+    if (out.name === 'DataError' && out.type)
+      return new DataError(out.type, out.reason ?? out.message ?? 'bad input');
+    return new Error(`sun-hours job ${id} failed: ${out.message ?? 'see the server log'}`);
   }
 
   /** A finished job's report and grid, or null. */
@@ -162,21 +231,75 @@ export class SunHoursJobs {
     return image;
   }
 
-  /** Stops running jobs and drops queued ones (server shutdown). */
-  close(): void {
+  /**
+   * Server shutdown: stops taking jobs and stops the one in hand (it fails this attempt and is retried, by this
+   * server when it is back or by another).
+   */
+  async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.jobs.values()) job.abort.abort(new Error('the server is shutting down'));
-    this.queue.length = 0;
+    for (const abort of this.running) abort.abort(new Error('the server is shutting down'));
+    const boss = this.boss && (await this.boss.catch(() => null));
+    await boss?.stop({ graceful: true, wait: true, timeout: 5000 });
   }
 
-  private view(job: Job): JobView {
-    const ahead = this.queue.indexOf(job);
+  /** The queue's row for a result id (or none). */
+  private async row(id: string): Promise<{
+    id: string;
+    state: string;
+    data: ApiSunHoursJob;
+    output: unknown;
+    createdOn: Date;
+  } | null> {
+    const installed = await this.options.db.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [
+      `${this.schema}.job`,
+    ]);
+    if (!installed.rows[0]?.t) return null;
+    const r = await this.options.db.query<{
+      id: string;
+      state: string;
+      data: ApiSunHoursJob;
+      output: unknown;
+      createdOn: Date;
+    }>(
+      `SELECT id::text, state::text, data, output, created_on AS "createdOn"
+         FROM ${this.schema}.job WHERE name = $1 AND id = $2::uuid`,
+      [QUEUE, queueJobId(id)],
+    );
+    return r.rows[0] ?? null;
+  }
+
+  private async view(row: {
+    id: string;
+    state: string;
+    data: ApiSunHoursJob;
+    output: unknown;
+  }): Promise<JobView> {
+    const id = row.data.resultId;
+    if (row.state === 'failed' || row.state === 'cancelled') {
+      const e = await this.failure(id);
+      const type = e instanceof DataError ? e.type : 'internal';
+      const detail = e instanceof DataError ? e.message : 'the computation failed; see the server log';
+      return { id, status: 'failed', progress: 0, queuedAhead: 0, error: { type, detail } };
+    }
+    if (row.state === 'completed') return this.doneView(id);
+    const p = (await jobProgress(this.options.db, [row.id])).get(row.id);
+    const progress = p?.total ? Math.min(1, p.done / p.total) : 0;
+    let queuedAhead = 0;
+    if (row.state === 'created' || row.state === 'retry') {
+      const ahead = await this.options.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${this.schema}.job o, ${this.schema}.job me
+          WHERE me.name = $1 AND me.id = $2::uuid AND o.name = $1 AND o.state IN ('created', 'retry')
+            AND (o.created_on, o.id) < (me.created_on, me.id)`,
+        [QUEUE, row.id],
+      );
+      queuedAhead = ahead.rows[0]?.n ?? 0;
+    }
     return {
-      id: job.id,
-      status: job.status,
-      progress: job.status === 'done' ? 1 : job.progress,
-      queuedAhead: Math.max(0, ahead),
-      error: job.error ? { type: job.error.type, detail: job.error.detail } : null,
+      id,
+      status: row.state === 'active' ? 'running' : 'queued',
+      progress,
+      queuedAhead,
+      error: null,
     };
   }
 
@@ -184,46 +307,52 @@ export class SunHoursJobs {
     return { id, status: 'done', progress: 1, queuedAhead: 0, error: null };
   }
 
-  /** Starts queued jobs while there is room. */
-  private drain(): void {
-    while (!this.closed && this.running < this.concurrency && this.queue.length > 0) {
-      const job = this.queue.shift() as Job;
-      this.running++;
-      void this.run(job).finally(() => {
-        this.running--;
-        job.settle();
-        this.drain();
-      });
-    }
-  }
-
-  private async run(job: Job): Promise<void> {
-    job.status = 'running';
+  /**
+   * Works one job: loads its inputs again (checking they still hash to its id: the buildings or the scenario may
+   * have changed since), computes in a worker thread reporting strips done, stores the result. A cancel stops it
+   * at its next strip.
+   */
+  private async run(
+    boss: PgBoss,
+    job: { id: string; data: ApiSunHoursJob },
+  ): Promise<{ resultId: string; sentence: string }> {
+    const d = job.data;
+    if (await this.stored(d.resultId)) return { resultId: d.resultId, sentence: 'already computed' };
+    const db = this.options.db;
+    const plan = planSunHours(d.request);
+    const input =
+      d.scenarioId === null
+        ? await loadSunHoursJob(db, plan)
+        : (await loadScenarioSunHoursJobs(db, plan, d.scenarioId)).after;
+    if (input.id !== d.resultId)
+      throw new DataError(
+        'inputs-changed',
+        `the buildings${d.scenarioId === null ? '' : ' or the scenario'} changed since this job was queued: ask again`,
+      );
+    const watch = watchJob({ db, boss }, QUEUE, job.id);
+    const abort = new AbortController();
+    const stop = () => abort.abort(watch.signal.reason);
+    watch.signal.addEventListener('abort', stop);
+    this.running.add(abort);
+    if (this.closed) abort.abort(new Error('the server is shutting down'));
     try {
-      const grid = await computeSunHours(job.input.input, {
-        signal: job.abort.signal,
-        onProgress: (d, t) => {
-          job.progress = d / t;
+      let strips = 0;
+      const grid = await computeSunHours(input.input, {
+        signal: abort.signal,
+        onProgress: (done, total) => {
+          strips = total;
+          watch.report({ phase: 'compute', done, total, unit: 'strips' });
         },
       });
-      const report = sunHoursReport(job.input, grid);
+      if (!(await watch.stillActive())) throw new JobCancelledError(job.id);
+      const report = sunHoursReport(input, grid);
       await this.store(report, grid);
-      job.status = 'done';
-      job.progress = 1;
-      // From now on the stored result answers for it.
-      this.jobs.delete(job.id);
-    } catch (e) {
-      job.status = 'failed';
-      job.error = isDataError(e)
-        ? { type: e.type, detail: e.message, status: 422, cause: e }
-        : { type: 'internal', detail: 'the computation failed; see the server log', status: 500, cause: e };
-      // Failed jobs are kept to be asked about, but not without end.
-      if (this.jobs.size > MAX_REMEMBERED_FAILURES)
-        for (const [id, j] of this.jobs)
-          if (j.status === 'failed' && j !== job) {
-            this.jobs.delete(id);
-            break;
-          }
+      watch.report({ phase: 'done', done: strips, total: strips, unit: 'strips' }, true);
+      return { resultId: d.resultId, sentence: report.sentence };
+    } finally {
+      watch.signal.removeEventListener('abort', stop);
+      this.running.delete(abort);
+      await watch.stop();
     }
   }
 
@@ -267,7 +396,15 @@ export class SunHoursJobs {
 
   /** Keeps a result in memory and on disk (written to a temporary folder, then renamed: whole or absent). */
   private async store(report: SunHoursReport, grid: SunHoursGrid): Promise<void> {
-    this.grids.set(report.id, { report, grid });
+    try {
+      await this.storeOnDisk(report, grid);
+    } finally {
+      // Then in memory: a request that sees the result done finds its files too.
+      this.grids.set(report.id, { report, grid });
+    }
+  }
+
+  private async storeOnDisk(report: SunHoursReport, grid: SunHoursGrid): Promise<void> {
     const dir = this.dirOf(report.id);
     const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
     try {

@@ -9,7 +9,7 @@ import { type Db, ScenarioNotFoundError, type StorySunHours } from '@placetwin/d
 import { isDataError } from '@placetwin/geo';
 import { HttpProblem } from '../../plugins/app/problems';
 import { SunHoursComparisons } from './solar-compare';
-import { SunHoursJobs } from './solar-jobs';
+import { SunHoursJobs, type SunHoursJobsOptions } from './solar-jobs';
 
 /** A slide's sun-hours figures, as the report prints them (see `sunHoursLines`). */
 export type ReportSunHours =
@@ -39,8 +39,8 @@ export class SunHoursStore {
   readonly jobs: SunHoursJobs;
   readonly comparisons: SunHoursComparisons;
 
-  constructor(dataDir: string) {
-    this.jobs = new SunHoursJobs({ dir: join(dataDir, 'sun-hours') });
+  constructor(dataDir: string, queue: Omit<SunHoursJobsOptions, 'dir'>) {
+    this.jobs = new SunHoursJobs({ ...queue, dir: join(dataDir, 'sun-hours') });
     this.comparisons = new SunHoursComparisons(join(dataDir, 'sun-hours', 'compare'), this.jobs);
   }
 
@@ -58,7 +58,7 @@ export class SunHoursStore {
         const pair = await loadScenarioSunHoursJobs(db, plan, request.scenario);
         const record = await this.comparisons.save(pair);
         await this.jobs.submit(pair.baseline);
-        await this.jobs.submit(pair.after);
+        await this.jobs.submit(pair.after, pair.scenario.id);
         for (const id of [pair.baseline.id, pair.after.id]) await this.jobs.wait(id, until - Date.now());
         const view = await this.comparisons.view(record);
         if (view?.status === 'failed') return { status: 'failed', ...name, detail: view.error?.detail ?? '' };
@@ -116,8 +116,8 @@ export class SunHoursStore {
     }
   }
 
-  close(): void {
-    this.jobs.close();
+  close(): Promise<void> {
+    return this.jobs.close();
   }
 }
 

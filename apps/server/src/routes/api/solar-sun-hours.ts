@@ -35,6 +35,8 @@ export interface SunHoursRoutesOptions {
   db: Db;
   /** Results are kept under `<dataDir>/sun-hours`. */
   dataDir: string;
+  /** The job queue's schema (PLACETWIN_JOBS_SCHEMA); default from the environment. */
+  jobsSchema?: string;
   /** The jobs and comparisons, when shared with the committee report (else this plugin makes its own). */
   store?: SunHoursStore;
 }
@@ -148,9 +150,10 @@ const REF = /^([0-9a-f]{32})(?:\.(json|geojson|csv|png))?$/;
 
 const sunHoursRoutes: FastifyPluginAsyncTypebox<SunHoursRoutesOptions> = async (
   app,
-  { db, dataDir, store },
+  { db, dataDir, store, jobsSchema },
 ) => {
-  const { jobs, comparisons } = store ?? new SunHoursStore(dataDir);
+  const { jobs, comparisons } = store ?? new SunHoursStore(dataDir, { db, schema: jobsSchema });
+  await jobs.start();
   app.addHook('onClose', async () => jobs.close());
 
   const base = '/api/solar/sun-hours';
@@ -311,7 +314,7 @@ const sunHoursRoutes: FastifyPluginAsyncTypebox<SunHoursRoutesOptions> = async (
       schema: {
         tags: ['solar'],
         summary: 'Hours of direct sun over an area on one day, on a grid (and the BRE 209 garden test)',
-        description: `Runs in a worker thread. Answers 200 with the result when it is ready within ${DEFAULT_WAIT_S} s (at once when the same inputs were computed before), else 202 with the job and a Location to poll. \`Prefer: respond-async\` always answers 202 at once; \`Prefer: wait=N\` waits up to N s. Limits: at most ${L.maxCells.toLocaleString('en-GB')} cells (1 km² at 1 m), ${L.maxAreaKm2} km², cells ${L.minCellM}–${L.maxCellM} m, steps ${L.minStepMinutes}–${L.maxStepMinutes} min, dates ${L.firstDate}–${L.lastDate}.`,
+        description: `Runs as a job on the queue (staff see it in GET /api/jobs, with its progress, and may cancel it), worked by the server in a worker thread. Answers 200 with the result when it is ready within ${DEFAULT_WAIT_S} s (at once when the same inputs were computed before), else 202 with the job and a Location to poll. \`Prefer: respond-async\` always answers 202 at once; \`Prefer: wait=N\` waits up to N s. Limits: at most ${L.maxCells.toLocaleString('en-GB')} cells (1 km² at 1 m), ${L.maxAreaKm2} km², cells ${L.minCellM}–${L.maxCellM} m, steps ${L.minStepMinutes}–${L.maxStepMinutes} min, dates ${L.firstDate}–${L.lastDate}.`,
         body: SunHoursBodySchema,
         response: {
           200: JobSchema,
@@ -342,13 +345,15 @@ const sunHoursRoutes: FastifyPluginAsyncTypebox<SunHoursRoutesOptions> = async (
         }
         const record = await comparisons.save(pair);
         await jobs.submit(pair.baseline);
-        await jobs.submit(pair.after);
+        await jobs.submit(pair.after, scenarioId);
         const until = Date.now() + wait.seconds * 1000;
         for (const id of [pair.baseline.id, pair.after.id]) await jobs.wait(id, until - Date.now());
         const view = await comparisons.view(record);
         if (!view) throw new Error(`sun-hours comparison ${record.id} lost its jobs`);
         if (view.status === 'failed')
-          throw jobs.failure(pair.baseline.id) ?? jobs.failure(pair.after.id) ?? new Error('failed');
+          throw await jobs.failure(
+            (await jobs.get(pair.baseline.id))?.status === 'failed' ? pair.baseline.id : pair.after.id,
+          );
         if (view.status === 'done') return sendComparison(reply, record, format, 'EPSG:27700', view);
         reply.header('location', links(view.id).self);
         return reply.code(202).send(await withComparison(record, view));
@@ -357,7 +362,7 @@ const sunHoursRoutes: FastifyPluginAsyncTypebox<SunHoursRoutesOptions> = async (
       const submitted = await jobs.submit(input);
       const finished = await jobs.wait(submitted.id, wait.seconds * 1000);
       const view = (await jobs.get(submitted.id)) ?? submitted;
-      if (finished && view.status === 'failed') throw jobs.failure(view.id);
+      if (finished && view.status === 'failed') throw await jobs.failure(view.id);
       if (finished && view.status === 'done') return sendResult(reply, view.id, format, 'EPSG:27700', view);
       reply.header('location', links(view.id).self);
       return reply.code(202).send(await withResult(view));
