@@ -27,6 +27,7 @@ import energyRoutes from './routes/api/energy';
 import energyCalibrationRoutes from './routes/api/energy-calibration';
 import energyGridRoutes from './routes/api/energy-grid';
 import healthRoutes from './routes/api/health';
+import importRoutes from './routes/api/imports';
 import jobRoutes from './routes/api/jobs';
 import privacyRoutes from './routes/api/privacy';
 import scenarioEnergyRoutes from './routes/api/scenario-energy';
@@ -45,6 +46,7 @@ import consultRoutes, { CONSULT_PREFIX } from './routes/consult';
 import staRoutes from './routes/sta';
 import tilesetRoutes from './routes/tilesets';
 import { viewerSite } from './routes/viewer';
+import { ServerQueue } from './server-queue';
 
 export interface AppOptions {
   db: Db;
@@ -83,6 +85,11 @@ export interface AppOptions {
   redisPrefix?: string;
   /** The job queue's schema (PLACETWIN_JOBS_SCHEMA, default `pgboss`), for GET /api/jobs. */
   jobsSchema?: string;
+  /**
+   * Work the jobs the API queues (sun hours, uploaded imports) in this process (default true). false: this
+   * process only queues them, for other API processes sharing its database and data folder.
+   */
+  workJobs?: boolean;
 }
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 6000;
@@ -151,12 +158,14 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(scenarioEnergyRoutes, { db: options.db });
   app.register(scenarioMassingRoutes, { db: options.db, tilesetsDir: options.tilesetsDir });
   app.register(solarRoutes, { db: options.db });
-  const sunHoursStore = new SunHoursStore(options.dataDir, { db: options.db, schema: options.jobsSchema });
-  app.register(sunHoursRoutes, {
+  const queue = new ServerQueue(options.db, { schema: options.jobsSchema, work: options.workJobs });
+  const sunHoursStore = new SunHoursStore(options.dataDir, { queue });
+  app.register(sunHoursRoutes, { db: options.db, dataDir: options.dataDir, store: sunHoursStore });
+  app.register(importRoutes, {
     db: options.db,
+    queue,
     dataDir: options.dataDir,
-    store: sunHoursStore,
-    jobsSchema: options.jobsSchema,
+    tilesetsDir: options.tilesetsDir,
   });
   app.register(sensorRoutes, {
     db: options.db,

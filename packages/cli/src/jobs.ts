@@ -43,6 +43,8 @@ export const QUEUES = {
   sunHours: 'placetwin-sun-hours',
   /** `POST /api/solar/sun-hours`: worked by the API server itself, into its result store (see apps/server). */
   sunHoursApi: 'placetwin-sun-hours-api',
+  /** `POST /api/imports`: a file uploaded to the API server, imported by that server (its own file system). */
+  importApi: 'placetwin-import-api',
   tile: 'placetwin-tile',
   cell: 'placetwin-tile-cell',
   finish: 'placetwin-tile-finish',
@@ -125,7 +127,7 @@ export function queueAdmin(db: Db, schema = jobsSchema()): PgBoss {
 }
 
 /** The queue of the API server's own jobs (`POST /api/solar/sun-hours`): retried like the others. */
-const API_QUEUES = [QUEUES.sunHoursApi] as const;
+const API_QUEUES = [QUEUES.sunHoursApi, QUEUES.importApi] as const;
 
 /**
  * A whole queue (install, maintenance, workers) over the app's own database connection: how the API server works
@@ -235,6 +237,7 @@ export async function enqueueImport(
   db: Db,
   boss: PgBoss,
   request: Partial<ImportJob> & { file: string },
+  queue: string = QUEUES.import,
 ): Promise<string> {
   const file = resolve(request.file);
   try {
@@ -257,7 +260,7 @@ export async function enqueueImport(
     meta: request.meta ?? {},
     tile: request.tile ?? false,
   };
-  const id = await boss.send(QUEUES.import, job);
+  const id = await boss.send(queue, job);
   if (!id) throw new Error('the queue did not accept the import job');
   return id;
 }
@@ -275,9 +278,14 @@ export class JobCancelledError extends Error {
  * is seen (at the next progress report, or at that lock) and rolls the import back; one that comes later waits
  * for the lock and finds the job completed. Progress is written as it goes, outside the transaction.
  */
-export async function runImportJob(ctx: WorkerContext, id: string, job: ImportJob): Promise<ImportJobOutput> {
+export async function runImportJob(
+  ctx: WorkerContext,
+  id: string,
+  job: ImportJob,
+  queue: string = QUEUES.import,
+): Promise<ImportJobOutput> {
   const schema = ctx.schema ?? jobsSchema();
-  const watch = watchJob(ctx, QUEUES.import, id);
+  const watch = watchJob(ctx, queue, id);
   try {
     const summary = await ctx.db.transaction(async (tx) => {
       const s = await importFile(tx, job.file, {
@@ -291,10 +299,10 @@ export async function runImportJob(ctx: WorkerContext, id: string, job: ImportJo
       });
       const row = await tx.query<{ state: string }>(
         `SELECT state::text FROM ${schema}.job WHERE name = $1 AND id = $2::uuid FOR UPDATE`,
-        [QUEUES.import, id],
+        [queue, id],
       );
       if (row.rows[0]?.state !== 'active') throw new JobCancelledError(id);
-      await ctx.boss.complete(QUEUES.import, id, outputOf(s, null), { db: bossDb(tx) });
+      await ctx.boss.complete(queue, id, outputOf(s, null), { db: bossDb(tx) });
       return s;
     });
     const features = summary.buildings + summary.parts + summary.mapFeatures;
@@ -559,6 +567,7 @@ export async function startWorker(
 /** The kinds of job, by queue. */
 const KINDS: Record<string, JobRow['kind']> = {
   [QUEUES.import]: 'import',
+  [QUEUES.importApi]: 'import',
   [QUEUES.sunHours]: 'sun-hours',
   [QUEUES.sunHoursApi]: 'sun-hours',
   [QUEUES.tile]: 'tile',
@@ -642,7 +651,7 @@ export async function listJobs(db: Db, options: ListJobsOptions = {}): Promise<J
                 THEN COALESCE(j.output->>'message', j.output->'value'->>'message') END AS error,
               j.created_on
          FROM ${table} j
-        WHERE (j.name IN ($1, $2, $10, $11) OR (j.name IN ($3, $4) AND ($5 OR j.state IN ('retry', 'failed'))))
+        WHERE (j.name IN ($1, $2, $10, $11, $12) OR (j.name IN ($3, $4) AND ($5 OR j.state IN ('retry', 'failed'))))
           AND ($8::uuid IS NULL OR j.id = $8::uuid)
      ) x
      WHERE $7::text IS NULL OR x."areaId" = $7
@@ -659,6 +668,7 @@ export async function listJobs(db: Db, options: ListJobsOptions = {}): Promise<J
       options.limit ?? 50,
       QUEUES.sunHours,
       QUEUES.sunHoursApi,
+      QUEUES.importApi,
     ],
   );
   const runs = new Map((await listTileRuns(db, 500)).map((run) => [run.id, run]));
@@ -690,7 +700,12 @@ export async function listJobs(db: Db, options: ListJobsOptions = {}): Promise<J
 }
 
 /** Queues whose jobs write their progress to job_progress (tile runs count their cells). */
-const PROGRESS_QUEUES = new Set<string>([QUEUES.import, QUEUES.sunHours, QUEUES.sunHoursApi]);
+const PROGRESS_QUEUES = new Set<string>([
+  QUEUES.import,
+  QUEUES.importApi,
+  QUEUES.sunHours,
+  QUEUES.sunHoursApi,
+]);
 
 /** One job (of this area, when given), or null: another area's job is as missing as one that never was. */
 export async function getJob(

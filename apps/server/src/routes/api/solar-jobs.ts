@@ -33,8 +33,9 @@ import { DataError } from '@placetwin/geo';
 import type { SunHoursGrid } from '@placetwin/solar';
 import { LRUCache } from 'lru-cache';
 import { HttpProblem } from '../../plugins/app/problems';
+import type { Queue, ServerQueue } from '../../server-queue';
 
-type PgBoss = Awaited<ReturnType<typeof openQueueOnDb>>;
+type PgBoss = Queue;
 
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
 
@@ -65,16 +66,12 @@ export interface ApiSunHoursJob {
 export interface SunHoursJobsOptions {
   /** Where results are kept (`<dataDir>/sun-hours`). */
   dir: string;
-  /** The app's database: the queue lives in it. */
-  db: Db;
-  /** The queue's schema (default PLACETWIN_JOBS_SCHEMA, or `pgboss`). */
-  schema?: string;
+  /** The app's queue (in its database). */
+  queue: ServerQueue;
   /** Jobs waiting, at most; beyond that a request is refused with 503 (default 16). */
   maxQueued?: number;
   /** Grids kept in memory, bytes (default 256 MB). */
   memoryBytes?: number;
-  /** Work the queue in this process (default true; one job at a time: the machine's other core serves requests). */
-  work?: boolean;
 }
 
 const ID = /^[0-9a-f]{32}$/;
@@ -100,13 +97,15 @@ export class SunHoursJobs {
   private readonly maxQueued: number;
   private readonly schema: string;
   private boss: Promise<PgBoss> | null = null;
+  private readonly db: Db;
   private workerId: string | null = null;
   private readonly running = new Set<AbortController>();
   private closed = false;
 
   constructor(private readonly options: SunHoursJobsOptions) {
     this.maxQueued = options.maxQueued ?? 16;
-    this.schema = options.schema ?? jobsSchema();
+    this.schema = options.queue.schema;
+    this.db = options.queue.db;
     this.grids = new LRUCache({
       maxSize: options.memoryBytes ?? 256 * 2 ** 20,
       sizeCalculation: (v) => v.grid.hours.byteLength + v.grid.cellKind.byteLength + 4096,
@@ -116,14 +115,13 @@ export class SunHoursJobs {
   /** Opens the queue (installing it on first use) and, unless told not to, starts working it. */
   start(): Promise<PgBoss> {
     this.boss ??= (async () => {
-      const boss = await openQueueOnDb(this.options.db, this.schema);
-      if (this.options.work ?? true) {
+      const boss = await this.options.queue.start();
+      // One job at a time per process: the machine's other core serves requests.
+      if (this.options.queue.work) {
         this.workerId = await boss.work<ApiSunHoursJob>(
           QUEUE,
           { batchSize: 1, pollingIntervalSeconds: 0.5 },
-          failOnceOnBadInput({ db: this.options.db, schema: this.schema }, QUEUE, (job) =>
-            this.run(boss, job),
-          ),
+          failOnceOnBadInput({ db: this.db, schema: this.schema }, QUEUE, (job) => this.run(boss, job)),
         );
       }
       return boss;
@@ -143,7 +141,7 @@ export class SunHoursJobs {
       return this.view(known);
     // Failed, cancelled, or done but its result lost (another process's data folder): queued again.
     if (known) await boss.deleteJob(QUEUE, known.id);
-    const waiting = await this.options.db.query<{ n: number }>(
+    const waiting = await this.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM ${this.schema}.job WHERE name = $1 AND state IN ('created', 'retry')`,
       [QUEUE],
     );
@@ -158,7 +156,7 @@ export class SunHoursJobs {
     const data: ApiSunHoursJob = {
       resultId: input.id,
       dataset: plan.dataset,
-      areaId: (await recordArea(this.options.db, 'dataset', plan.dataset)) ?? 'default',
+      areaId: (await recordArea(this.db, 'dataset', plan.dataset)) ?? 'default',
       request: {
         dataset: plan.dataset,
         area: plan.area,
@@ -238,8 +236,7 @@ export class SunHoursJobs {
   async close(): Promise<void> {
     this.closed = true;
     for (const abort of this.running) abort.abort(new Error('the server is shutting down'));
-    const boss = this.boss && (await this.boss.catch(() => null));
-    await boss?.stop({ graceful: true, wait: true, timeout: 5000 });
+    await this.options.queue.stop();
   }
 
   /** The queue's row for a result id (or none). */
@@ -250,11 +247,11 @@ export class SunHoursJobs {
     output: unknown;
     createdOn: Date;
   } | null> {
-    const installed = await this.options.db.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [
+    const installed = await this.db.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [
       `${this.schema}.job`,
     ]);
     if (!installed.rows[0]?.t) return null;
-    const r = await this.options.db.query<{
+    const r = await this.db.query<{
       id: string;
       state: string;
       data: ApiSunHoursJob;
@@ -282,11 +279,11 @@ export class SunHoursJobs {
       return { id, status: 'failed', progress: 0, queuedAhead: 0, error: { type, detail } };
     }
     if (row.state === 'completed') return this.doneView(id);
-    const p = (await jobProgress(this.options.db, [row.id])).get(row.id);
+    const p = (await jobProgress(this.db, [row.id])).get(row.id);
     const progress = p?.total ? Math.min(1, p.done / p.total) : 0;
     let queuedAhead = 0;
     if (row.state === 'created' || row.state === 'retry') {
-      const ahead = await this.options.db.query<{ n: number }>(
+      const ahead = await this.db.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM ${this.schema}.job o, ${this.schema}.job me
           WHERE me.name = $1 AND me.id = $2::uuid AND o.name = $1 AND o.state IN ('created', 'retry')
             AND (o.created_on, o.id) < (me.created_on, me.id)`,
@@ -318,7 +315,7 @@ export class SunHoursJobs {
   ): Promise<{ resultId: string; sentence: string }> {
     const d = job.data;
     if (await this.stored(d.resultId)) return { resultId: d.resultId, sentence: 'already computed' };
-    const db = this.options.db;
+    const db = this.db;
     const plan = planSunHours(d.request);
     const input =
       d.scenarioId === null

@@ -26,6 +26,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { areaParam } from '../../plugins/app/areas';
 import { HttpProblem, notFound } from '../../plugins/app/problems';
+import { ServerQueue } from '../../server-queue';
 import { DatasetNameSchema, ProblemSchema } from '../schemas';
 import type { ComparisonRecord } from './solar-compare';
 import type { JobView } from './solar-jobs';
@@ -35,8 +36,8 @@ export interface SunHoursRoutesOptions {
   db: Db;
   /** Results are kept under `<dataDir>/sun-hours`. */
   dataDir: string;
-  /** The job queue's schema (PLACETWIN_JOBS_SCHEMA); default from the environment. */
-  jobsSchema?: string;
+  /** The app's job queue (when no store is given). */
+  queue?: ServerQueue;
   /** The jobs and comparisons, when shared with the committee report (else this plugin makes its own). */
   store?: SunHoursStore;
 }
@@ -150,9 +151,9 @@ const REF = /^([0-9a-f]{32})(?:\.(json|geojson|csv|png))?$/;
 
 const sunHoursRoutes: FastifyPluginAsyncTypebox<SunHoursRoutesOptions> = async (
   app,
-  { db, dataDir, store, jobsSchema },
+  { db, dataDir, store, queue },
 ) => {
-  const { jobs, comparisons } = store ?? new SunHoursStore(dataDir, { db, schema: jobsSchema });
+  const { jobs, comparisons } = store ?? new SunHoursStore(dataDir, { queue: queue ?? new ServerQueue(db) });
   await jobs.start();
   app.addHook('onClose', async () => jobs.close());
 
