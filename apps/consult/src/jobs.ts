@@ -29,7 +29,7 @@ export class StaffJobRefused extends Error {}
 
 /** The job queue, as the server gives it to the staff pages (all scoped to one area). */
 export interface StaffJobs {
-  /** The area's latest jobs, newest first; `queue: false` when the install has no queue (embedded database). */
+  /** The area's latest jobs, newest first; `queue: false` when the install has no queue. */
   list(areaId: string): Promise<{ queue: boolean; jobs: StaffJob[] }>;
   /** Cancels the area's job; false when the area has no such job; StaffJobRefused when it has ended. */
   cancel(areaId: string, id: string): Promise<boolean>;

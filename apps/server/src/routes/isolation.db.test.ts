@@ -48,6 +48,7 @@ import {
   openConsultation,
   openTestDb,
   type Role,
+  recordArea,
   registerSensors,
   type StorySlide,
   setScenarioStatus,
@@ -420,6 +421,8 @@ const SHARED_ROUTES: Record<string, string> = {
   'POST /consult/staff/sign-in': 'sign-in form',
   'POST /consult/staff/sign-out': 'sign-out form',
   'GET /': 'the viewer page',
+  'POST /api/imports':
+    'area-scoped: imports into the caller’s own area; checked in "imports through the API stay in the caller’s area" below',
   'POST /api/energy/calibration':
     'fits a thermal model to an uploaded series for a building by id (buildings are public; not yet area-scoped)',
 };
@@ -1208,3 +1211,47 @@ function openEventStream(url: string, headers: Record<string, string>) {
     close: () => req.destroy(),
   };
 }
+
+describe('imports through the API stay in the caller’s area', () => {
+  /** The job, as the area's planner sees it once it has ended (worked by the app's own worker). */
+  const ended = async (area: AreaId, id: string) => {
+    for (let i = 0; i < 1200; i++) {
+      const listed = await app.inject({ url: '/api/jobs', headers: staff[area].planner });
+      const job = listed.json().jobs.find((j: { id: string }) => j.id === id);
+      if (job && ['completed', 'failed'].includes(job.state)) return job;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`job ${id} did not end`);
+  };
+  const upload = (area: AreaId, dataset: string) =>
+    app.inject({
+      method: 'POST',
+      url: `/api/imports?fileName=delft.city.json&dataset=${dataset}`,
+      payload: readFileSync(BUILDINGS),
+      headers: { ...staff[area].planner, 'content-type': 'application/json' },
+    });
+
+  it('a planner’s upload is their own area’s dataset and job; over another area’s dataset it fails, changing nothing', async () => {
+    const res = await upload('leeds', 'leeds-upload');
+    expect(res.statusCode).toBe(202);
+    const job = await ended('leeds', res.json().id);
+    expect(job.state).toBe('completed');
+    expect(await recordArea(db, 'dataset', 'leeds-upload')).toBe('leeds');
+    const theirJobs = await app.inject({ url: '/api/jobs', headers: staff.default.planner });
+    expect(theirJobs.json().jobs.map((j: { id: string }) => j.id)).not.toContain(job.id);
+    const theirDatasets = await app.inject({ url: '/api/datasets', headers: staff.default.planner });
+    expect(theirDatasets.body).not.toContain('leeds-upload');
+
+    const target = fx.default.dataset;
+    const count = `SELECT count(*)::int AS n, min(d.imported_at)::text AS at FROM buildings b
+      JOIN datasets d ON d.id = b.dataset_id WHERE d.name = $1`;
+    const before = (await db.query(count, [target])).rows[0];
+    const over = await upload('leeds', target);
+    expect(over.statusCode).toBe(202);
+    const failed = await ended('leeds', over.json().id);
+    expect(failed).toMatchObject({ state: 'failed', retries: 0, retryLimit: 0 });
+    expect(failed.error).toContain('belongs to another area');
+    expect((await db.query(count, [target])).rows[0]).toEqual(before);
+    expect(await recordArea(db, 'dataset', target)).toBe('default');
+  });
+});

@@ -76,8 +76,9 @@ export function staffJobs(db: Db, schema?: string): StaffJobs {
     }
   };
   return {
+    // The API server's own jobs (sun hours, uploaded imports) are queued on both databases.
     list: async (areaId) => ({
-      queue: db.kind === 'server',
+      queue: true,
       jobs: await listJobs(db, { schema: queueSchema(), areaId }),
     }),
     cancel: (areaId, id) => page('cancel', areaId, id),
@@ -108,7 +109,8 @@ const jobRoutes: FastifyPluginAsyncTypebox<JobRoutesOptions> = async (app, optio
         response: {
           200: Type.Object({
             queue: Type.Enum(['postgresql', 'inline'], {
-              description: 'inline: the embedded database runs jobs in the process that asks for them',
+              description:
+                'inline: the embedded database (CLI imports and tiling run in the command; the API server queues and works its own jobs, sun hours and uploads, in its process)',
             }),
             jobs: Type.Array(JobSchema),
           }),
