@@ -1231,7 +1231,7 @@ describe('imports through the API stay in the caller’s area', () => {
       headers: { ...staff[area].planner, 'content-type': 'application/json' },
     });
 
-  it('a planner’s upload is their own area’s dataset and job; over another area’s dataset it fails, changing nothing', async () => {
+  it('a planner’s upload is their own area’s dataset and job; over another area’s dataset it is refused before queueing, changing nothing', async () => {
     const res = await upload('leeds', 'leeds-upload');
     expect(res.statusCode).toBe(202);
     const job = await ended('leeds', res.json().id);
@@ -1246,11 +1246,14 @@ describe('imports through the API stay in the caller’s area', () => {
     const count = `SELECT count(*)::int AS n, min(d.imported_at)::text AS at FROM buildings b
       JOIN datasets d ON d.id = b.dataset_id WHERE d.name = $1`;
     const before = (await db.query(count, [target])).rows[0];
+    const jobsBefore = (await app.inject({ url: '/api/jobs', headers: staff.leeds.planner })).json().jobs
+      .length;
     const over = await upload('leeds', target);
-    expect(over.statusCode).toBe(202);
-    const failed = await ended('leeds', over.json().id);
-    expect(failed).toMatchObject({ state: 'failed', retries: 0, retryLimit: 0 });
-    expect(failed.error).toContain('belongs to another area');
+    expect(over.statusCode).toBe(400);
+    expect(over.json().type).toMatch(/dataset-name-taken$/);
+    const jobsAfter = (await app.inject({ url: '/api/jobs', headers: staff.leeds.planner })).json().jobs
+      .length;
+    expect(jobsAfter).toBe(jobsBefore);
     expect((await db.query(count, [target])).rows[0]).toEqual(before);
     expect(await recordArea(db, 'dataset', target)).toBe('default');
   });

@@ -122,6 +122,13 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
         throw new HttpProblem(400, 'unsupported-format', `${fileName}: ${(e as Error).message}`);
       }
       const dataset = request.query.dataset ?? datasetNameFromFile(fileName);
+      // The areas plugin makes another area's dataset a name no record has (a space): names are install-wide.
+      if (request.query.dataset !== undefined && !new RegExp(DATASET).test(dataset))
+        throw new HttpProblem(
+          400,
+          'dataset-name-taken',
+          'that dataset name is taken (by another council area): give ?dataset= another name',
+        );
       if (!new RegExp(DATASET).test(dataset))
         throw new HttpProblem(
           400,
