@@ -337,8 +337,13 @@ export async function buildingsInBbox(
 export async function buildingsForTiling(
   db: Db,
   datasetName: string,
-  /** Only these buildings (one tiling job's cell); default: all of the dataset. */
-  options: { ids?: readonly string[] } = {},
+  options: {
+    /** Only these buildings (one tiling job's cell); default: all of the dataset. */
+    ids?: readonly string[];
+    /** A page: the buildings after this id (in the database's id order), at most `limit` of them. */
+    afterId?: string;
+    limit?: number;
+  } = {},
 ): Promise<TilingBuilding[]> {
   const r = await db.query<{
     id: string;
@@ -358,7 +363,7 @@ export async function buildingsForTiling(
        b.min_height_m AS "minHeightM", b.height_source AS "heightSource", b.height_method AS "heightMethod",
        b.storeys, b.footprint_area_m2 AS "footprintAreaM2", ST_AsBinary(b.footprint) AS wkb, b.surfaces
      FROM buildings b JOIN datasets d ON d.id = b.dataset_id
-     WHERE d.name = $1 AND ($2::text[] IS NULL OR b.id = ANY($2::text[]))
+     WHERE d.name = $1 AND ($2::text[] IS NULL OR b.id = ANY($2::text[])) AND ($3::text IS NULL OR b.id > $3)
        -- A building drawn by its parts is not drawn itself (OSM Simple 3D Buildings; CityJSON/CityGML parents):
        -- its parts name it as parent, or (OSM, no link) a part lies inside its outline. Two tests, not one with
        -- an OR: each can use its own partial index of parts (migration 020), where an OR inside one EXISTS
@@ -370,8 +375,8 @@ export async function buildingsForTiling(
          SELECT 1 FROM buildings p
           WHERE p.kind = 'part' AND p.dataset_id = b.dataset_id AND p.parent_source_id IS NULL
             AND p.footprint && b.footprint AND ST_Contains(b.footprint, ST_PointOnSurface(p.footprint))))
-     ORDER BY b.id`,
-    [datasetName, options.ids ? [...options.ids] : null],
+     ORDER BY b.id LIMIT $4`,
+    [datasetName, options.ids ? [...options.ids] : null, options.afterId ?? null, options.limit ?? null],
   );
   return r.rows.map((b) => ({
     id: b.id,
