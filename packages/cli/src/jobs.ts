@@ -89,6 +89,8 @@ export async function openQueue(databaseUrl: string | undefined, schema = jobsSc
       retryDelay: RETRY_DELAY_S,
       retryBackoff: true,
       deadLetter: QUEUES.failed,
+      // Planning reads the whole dataset (a million buildings: about a minute); a cell is small.
+      ...(name === QUEUES.tile ? { expireInSeconds: LONG_JOB_EXPIRE_S } : {}),
     });
   }
   for (const name of [QUEUES.import, QUEUES.sunHours]) {
