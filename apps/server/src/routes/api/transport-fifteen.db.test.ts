@@ -1,13 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { importPoisPath } from '@placetwin/cli';
 import { type Db, importGtfs, importPois, openTestDb } from '@placetwin/db';
 import { ESSENTIAL_SERVICES } from '@placetwin/transport';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureFeed } from '../../../../../packages/transport/src/test-fixtures';
 import { sample } from '../../../../../test/support/paths';
 import { buildApp } from '../../app';
 
@@ -16,7 +15,6 @@ import { buildApp } from '../../app';
 // feed (O at 51.50° N 3.1° W; FAST1 leaves O 08:05 and reaches A, 1.1 km north, at 08:15) with two constructed
 // services beside it: a food shop 100 m north of A (only by bus in 15 minutes) and a park 500 m south of O.
 
-const here = dirname(fileURLToPath(import.meta.url));
 const OAKHAM = { lon: -0.7268, lat: 52.6706 }; // Market Place
 const north = (m: number) => m / 111_194.9266;
 /** Metres within 15 minutes' walk: straight line × 1.3 at 1.33 m/s. */
@@ -30,13 +28,7 @@ const CONSTRUCTED = [
 
 /** @placetwin/transport's router-network feed, imported (again). */
 async function importRouterNetwork(): Promise<void> {
-  const dir = resolve(here, '../../../../../packages/transport/fixtures/router-network');
-  const files = new Map(
-    readdirSync(dir)
-      .filter((f) => f.endsWith('.txt'))
-      .map((f) => [f, readFileSync(join(dir, f))]),
-  );
-  await importGtfs(db, 'router-network', { source: 'router-network', files });
+  await importGtfs(db, 'router-network', fixtureFeed('router-network'));
 }
 
 let db: Db;
