@@ -19,6 +19,15 @@ export * from './consultations';
 export { type Db, type OpenDbOptions, openDb, openDbFromEnv } from './db';
 export { type EnergyStockQuery, type EnergyStockRow, energyStockBuildings } from './energy';
 export {
+  clearFifteenScores,
+  FIFTEEN_SCORES_KEPT,
+  type FifteenScoreKey,
+  fifteenScoreInputs,
+  getFifteenScore,
+  type StoredFifteenScore,
+  saveFifteenScore,
+} from './fifteen';
+export {
   buildingReferencePoints,
   type GridAssetRecord,
   type GridNetworkSummary,

@@ -21,7 +21,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -43,6 +42,7 @@ import {
   createUser,
   type Db,
   importGridNetwork,
+  importPois,
   loadSensorTarget,
   moderateComment,
   openConsultation,
@@ -55,11 +55,12 @@ import {
   submitComment,
   updateStory,
 } from '@placetwin/db';
-import { type LiveEvent, parseSensorList } from '@placetwin/sensors';
+import { parseSensorList } from '@placetwin/sensors';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, sample, sampleDataDir } from '../../../../test/support/paths';
 import { buildApp } from '../app';
+import { openEventStream } from '../testing/event-stream';
 
 const BOUNDARIES = sample('boundaries/local-authority-districts-2017-uk.geojson');
 const BUILDINGS = sample('cityjson/nl-delft-3dbag-2buildings.city.json');
@@ -1128,6 +1129,54 @@ describe('area-scoped sensors, results and tiles', () => {
     }
   });
 
+  it('stored 15-minute scores are the asking area’s own: never another’s, and cleared by its own imports only', async () => {
+    // Scores are stored per area (fifteen_scores): Rutland's stored answer for a point must never answer Leeds's
+    // identical request, and a Leeds import must not clear Rutland's.
+    const url = `/api/transport/fifteen-minute?lon=${OAKHAM.lon}&lat=${OAKHAM.lat}&time=2026-03-18T10:00:00Z`;
+    const box = '-0.74,52.665,-0.715,52.675';
+    const mapUrl = `/api/transport/fifteen-minute/map?bbox=${box}&time=2026-03-18T10:00:00Z&cell=500`;
+    const rutland = (await get(url, 'planner', 'default')).json();
+    const rutlandMap = (await get(mapUrl, 'planner', 'default')).json();
+    expect(rutland).toMatchObject({ covered: true });
+    expect(rutlandMap.features.length).toBeGreaterThan(0);
+    const leedsFirst = (await get(url, 'public', 'leeds')).json();
+    for (const who of WHO) {
+      // Everyone in Rutland gets Rutland's stored score (computed once); everyone in Leeds, Leeds's own.
+      expect((await get(url, who, 'default')).json(), who).toEqual(rutland);
+      expect((await get(mapUrl, who, 'default')).json(), who).toEqual(rutlandMap);
+      const leeds = (await get(url, who, 'leeds')).json();
+      expect(leeds, who).toMatchObject({ covered: false, score: null });
+      expect(leeds, who).toEqual(leedsFirst);
+      const leedsMap = (await get(mapUrl, who, 'leeds')).json();
+      expect(leedsMap.features, who).toEqual([]);
+    }
+    // A points-of-interest import in Leeds (constructed: one food shop in Leeds city centre) clears Leeds's stored
+    // scores only: Rutland's stay as they were computed.
+    await importPois(
+      db,
+      'leeds-constructed',
+      [{ sourceId: 'shop-1', service: 'food', name: 'Shop in Leeds', lon: -1.5491, lat: 53.7997 }],
+      { source: 'constructed for tests', areaId: 'leeds' },
+    );
+    expect((await get(url, 'public', 'default')).json()).toEqual(rutland);
+    expect((await get(mapUrl, 'public', 'default')).json()).toEqual(rutlandMap);
+    const leedsAfter = (await get(url, 'public', 'leeds')).json();
+    expect(leedsAfter).toMatchObject({ covered: false, score: null });
+    expect(Date.parse(leedsAfter.computedAt)).toBeGreaterThan(Date.parse(leedsFirst.computedAt));
+    // The stored rows say their area, and Leeds's say nothing of Rutland's places.
+    const rows = (
+      await db.query<{ area_id: string; covered: boolean }>(
+        `SELECT area_id, (body->>'covered')::boolean AS covered FROM fifteen_scores WHERE kind = 'point'
+         AND params = $1`,
+        [JSON.stringify([OAKHAM.lon, OAKHAM.lat, Date.parse('2026-03-18T10:00:00Z'), 15])],
+      )
+    ).rows;
+    expect(rows.map((r) => [r.area_id, r.covered]).sort()).toEqual([
+      ['default', true],
+      ['leeds', false],
+    ]);
+  });
+
   it('the live sensor stream sends each area only its own sensors’ readings', async () => {
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const streams = {
@@ -1167,44 +1216,3 @@ describe('area-scoped sensors, results and tiles', () => {
     }
   });
 });
-
-/** A live `GET /api/sensors/stream` over a real socket, collecting its events. */
-function openEventStream(url: string, headers: Record<string, string>) {
-  const events: LiveEvent[] = [];
-  let wake = () => {};
-  const req = httpRequest(url, { headers });
-  const opened = new Promise<void>((resolve, reject) => {
-    req.on('error', reject);
-    req.on('response', (res: IncomingMessage) => {
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        for (let i = buffer.indexOf('\n\n'); i >= 0; i = buffer.indexOf('\n\n')) {
-          const block = buffer.slice(0, i);
-          buffer = buffer.slice(i + 2);
-          if (block.includes(': connected')) resolve();
-          const data = block.split('\n').find((l) => l.startsWith('data: '));
-          if (data) events.push(JSON.parse(data.slice(6)));
-        }
-        wake();
-      });
-    });
-  });
-  req.end();
-  return {
-    opened,
-    async until(done: (events: LiveEvent[]) => boolean, timeoutMs = 20_000): Promise<LiveEvent[]> {
-      const deadline = Date.now() + timeoutMs;
-      while (!done(events)) {
-        if (Date.now() > deadline) throw new Error(`SSE: only ${events.length} events in ${timeoutMs} ms`);
-        await new Promise<void>((r) => {
-          wake = r;
-          setTimeout(r, 200);
-        });
-      }
-      return events;
-    },
-    close: () => req.destroy(),
-  };
-}
