@@ -1,5 +1,6 @@
 export * from './areas';
 export * from './auth';
+export * from './calibrations';
 export {
   CARBON_RESULTS_KEPT,
   type CarbonAreaInputs,

@@ -50,6 +50,7 @@ import {
   type Role,
   registerSensors,
   type StorySlide,
+  saveCalibration,
   setScenarioStatus,
   storeObservations,
   submitComment,
@@ -328,6 +329,32 @@ beforeAll(async () => {
     parseAreaArgs({ id: 'leeds', lad17cd: 'E08000035', languages: 'en' }),
     BOUNDARIES,
   );
+  // A stored calibration of each area's building (GET /api/energy/buildings/:id/calibration finds its own).
+  const calibrationFixture = async (area: AreaId) => {
+    const building = fx[area].building;
+    const saved = await saveCalibration(db, area, {
+      buildingId: building,
+      model: {
+        hVeWPerK: 50,
+        hTrWWPerK: 40,
+        hTrIsWPerK: 3000,
+        hTrMsWPerK: 9000,
+        hTrEmWPerK: 200,
+        cmJPerK: 4e7,
+        solarApertureM2: 5,
+      },
+      parameters: [],
+      rmseC: 0.5,
+      priorRmseC: 1.5,
+      scaledToGeometry: false,
+      sourceFile: `Calibration record ${area}.csv`,
+      readings: 96,
+      stepMinutes: 15,
+      createdBy: null,
+    });
+    if (!saved) throw new Error(`no calibration stored for ${building}`);
+    fx[area].markers.push(`Calibration record ${area}.csv`);
+  };
   const sites = await parseSensorList(readFileSync(LEEDS_SITES, 'utf8'), {
     fileName: 'leeds-footfall-sites.geojson',
   });
@@ -336,6 +363,7 @@ beforeAll(async () => {
   const otherSite = sites.find((s) => !s.name.includes(leedsSite.name) && !leedsSite.name.includes(s.name))!;
   await makeArea('default', otherSite);
   await makeArea('leeds', leedsSite);
+  for (const area of AREAS) await calibrationFixture(area);
   if (db.kind === 'server') {
     const schema = (await db.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s;
     const url = new URL(process.env.DATABASE_URL as string);
@@ -421,8 +449,6 @@ const SHARED_ROUTES: Record<string, string> = {
   'POST /consult/staff/sign-in': 'sign-in form',
   'POST /consult/staff/sign-out': 'sign-out form',
   'GET /': 'the viewer page',
-  'POST /api/energy/calibration':
-    'fits a thermal model to an uploaded series for a building by id (buildings are public; not yet area-scoped)',
 };
 
 /** Routes that list an area's records: each response must hold only the asking area's. */
@@ -521,6 +547,8 @@ function extras(route: { method: string; url: string }, f: Fixture | null) {
   else if (key === 'POST /api/energy/flexibility' || key === 'POST /api/energy/portfolio')
     body = { dataset: ds };
   else if (key === 'POST /api/solar/sun-hours') body = { dataset: ds, date: '2026-03-21' };
+  else if (key === 'POST /api/energy/calibration')
+    body = { buildingId: f?.building ?? MISSING.building, csv: 'time,indoor_c\n', fileName: 'iso.csv' };
   return { q, body };
 }
 
@@ -535,7 +563,8 @@ const isNamed = (route: { method: string; url: string }) =>
   ['POST /api/staff/consultations', 'POST /api/stories', 'POST /api/energy/flexibility'].includes(
     `${route.method} ${route.url}`,
   ) ||
-  ['POST /api/energy/portfolio', 'POST /api/solar/sun-hours'].includes(`${route.method} ${route.url}`);
+  ['POST /api/energy/portfolio', 'POST /api/solar/sun-hours'].includes(`${route.method} ${route.url}`) ||
+  ['POST /api/energy/calibration'].includes(`${route.method} ${route.url}`);
 
 async function ask(
   route: { method: string; url: string },
@@ -1213,6 +1242,35 @@ describe('area-scoped sensors, results and tiles', () => {
       }
     } finally {
       for (const s of Object.values(streams)) s.close();
+    }
+  });
+});
+
+describe('stored building calibrations', () => {
+  it('another area’s building cannot be calibrated, read or reset (404, as a missing one); its calibration stays', async () => {
+    for (const asker of AREAS) {
+      const theirs = fx[other(asker)].building;
+      const headers = staff[asker].planner;
+      const post = (buildingId: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/energy/calibration',
+          headers,
+          payload: { buildingId, csv: 'time,indoor_c\n', fileName: 'x.csv' },
+        });
+      const [oth, missing] = [await post(theirs), await post(MISSING.building)];
+      expect(oth.statusCode, `POST by a planner of ${asker}`).toBe(404);
+      expect(problemType(oth)).toBe(problemType(missing));
+      // Their own building gets past the area check to the record's own problem (a CSV with no rows).
+      const own = await post(fx[asker].building);
+      expect(own.statusCode).toBeGreaterThanOrEqual(400);
+      expect(own.statusCode).not.toBe(404);
+      const url = `/api/energy/buildings/${theirs}/calibration`;
+      expect((await app.inject({ url, headers })).statusCode).toBe(404);
+      expect((await app.inject({ method: 'DELETE', url, headers })).statusCode).toBe(404);
+      // Still there for its own area.
+      const mine = await app.inject({ url, headers: staff[other(asker)].planner });
+      expect(mine.json().sourceFile).toBe(`Calibration record ${other(asker)}.csv`);
     }
   });
 });
