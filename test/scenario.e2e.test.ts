@@ -454,7 +454,7 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
     await panel.getByLabel('Compare with', { exact: true }).selectOption({ label: 'Baseline (today)' });
     await panel.getByRole('radio', { name: 'Swipe' }).check();
     const impacts = panel.getByTestId('scenario-impacts');
-    await impacts.getByText('Sun, energy and carbon against the baseline').click();
+    await impacts.getByText('Sun, energy and carbon against Baseline (today)').click();
     const table = impacts.getByTestId('impacts-table');
     await expect.poll(() => table.textContent(), SLOW).toContain('computing…');
     await expect.poll(() => table.textContent(), { timeout: 240_000 }).not.toContain('computing…');
