@@ -77,7 +77,7 @@ beforeAll(async () => {
   expect(
     (
       await db.query(
-        `SELECT 1 FROM information_schema.columns WHERE table_name = 'buildings' AND column_name = 'area_id'`,
+        `SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'buildings' AND column_name = 'area_id'`,
       )
     ).rows,
   ).toEqual([]);
@@ -98,14 +98,12 @@ beforeAll(async () => {
     skipInvalid: true,
   }))
     if (f.kind !== 'map') all.push(f);
-  const linked = new Set(Object.values(LINKS));
-  // The linked buildings and 300 others: Rutland's own dataset, and 100 more as the default area's.
-  buildings = [
-    ...all.filter((f) => linked.has(f.sourceId)),
-    ...all.filter((f) => !linked.has(f.sourceId)).slice(0, 300),
-  ];
+  // The whole extract as Rutland's dataset (as an import before the keys left it), and 100 of its buildings again
+  // as a dataset of the default area.
+  buildings = all;
   const rutlandId = await ds('rutland-old', 'rutland');
-  await insertOldShape('rutland-old', rutlandId, buildings);
+  for (let i = 0; i < all.length; i += 1000)
+    await insertOldShape('rutland-old', rutlandId, all.slice(i, i + 1000));
   await insertOldShape('home-old', await ds('home-old', 'default'), all.slice(1000, 1100));
   const points = new Map(
     readFileSync(UPRN_CSV, 'utf8')
@@ -229,6 +227,20 @@ describe('area keys on a database that already holds data', () => {
        WHERE d.name = 'rutland-old' GROUP BY 1`,
     );
     expect(r.rows).toEqual([{ area: 'rutland', n: buildings.length }]);
+    // The import links the buildings' OSM ref:GB:uprn tags, in the buildings' area; every link is Rutland's.
+    const links = await db.query<{ id: string; source: string; area: string }>(
+      `SELECT DISTINCT building_id AS id, source, area_id AS area FROM building_uprns ORDER BY building_id`,
+    );
+    expect(new Set(links.rows.map((l) => l.area))).toEqual(new Set(['rutland']));
+    const tagged = buildings.filter((f) =>
+      /^[1-9][0-9]{0,11}/.test(String(f.attributes?.['ref:GB:uprn'] ?? '')),
+    );
+    expect(
+      links.rows
+        .filter((l) => l.source === 'osm-tag')
+        .map((l) => l.id)
+        .sort(),
+    ).toEqual(tagged.map((f) => `rutland-old:${f.sourceId}`).sort());
   });
 
   it('keeps ingest idempotent: a reading stored again is a duplicate, a new one carries its area', async () => {
