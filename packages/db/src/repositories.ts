@@ -114,22 +114,24 @@ function buildingRow(datasetName: string, f: BuildingFeature): unknown[] {
 async function insertBuildings(
   tx: Db,
   datasetId: number,
+  areaId: string,
   run: number,
   datasetName: string,
   rows: BuildingFeature[],
 ) {
-  const params: unknown[] = [datasetId, run];
+  const params: unknown[] = [datasetId, run, areaId];
   const values = rows.map((f) => {
     const base = params.length;
     params.push(...buildingRow(datasetName, f));
     const p = (i: number) => `$${base + i}`;
     return `(${p(1)}, $1::int, ${p(2)}, ${p(3)}, ${p(4)}, ST_Multi(ST_GeomFromWKB(${p(5)}, 4326)), ${p(6)}::float8, ${p(7)}::float8, ${p(8)}::float8, ${p(9)}, ${p(10)}, ${p(11)}::int, ${p(12)}, ${p(13)}, ${p(14)}::jsonb, ${p(15)}::jsonb, $2::bigint)`;
   });
+  // Each building carries its dataset's area (migration 021): the key area-scoped reads filter on.
   await tx.query(
     `INSERT INTO buildings AS b (id, dataset_id, source_id, kind, parent_source_id, footprint, ground_elevation_m,
        min_height_m, height_m, height_source, height_method, storeys, use_class, name, attributes, surfaces, import_run,
-       footprint_area_m2)
-     SELECT v.*, ST_Area(v.footprint::geography) FROM (VALUES ${values.join(',')}) AS v (id, dataset_id, source_id, kind, parent_source_id, footprint,
+       footprint_area_m2, area_id)
+     SELECT v.*, ST_Area(v.footprint::geography), $3::text FROM (VALUES ${values.join(',')}) AS v (id, dataset_id, source_id, kind, parent_source_id, footprint,
        ground_elevation_m, min_height_m, height_m, height_source, height_method, storeys, use_class, name, attributes,
        surfaces, import_run)
      ON CONFLICT (dataset_id, source_id) DO UPDATE SET
@@ -206,7 +208,7 @@ export async function importFeatures(
     let mapFeatures: MapFeature[] = [];
     const counts = { datasetId, buildings: 0, parts: 0, mapFeatures: 0, removed: 0 };
     const flush = async () => {
-      if (buildings.length) await insertBuildings(tx, datasetId, run, meta.name, buildings);
+      if (buildings.length) await insertBuildings(tx, datasetId, areaId, run, meta.name, buildings);
       if (mapFeatures.length) await insertMapFeatures(tx, datasetId, run, mapFeatures);
       buildings = [];
       mapFeatures = [];
@@ -321,7 +323,7 @@ export async function buildingsInBbox(
      FROM buildings b JOIN datasets d ON d.id = b.dataset_id
      WHERE b.footprint && ST_MakeEnvelope($1, $2, $3, $4, 4326)
        AND ST_Intersects(b.footprint, ST_MakeEnvelope($1, $2, $3, $4, 4326))
-       AND ($5::text IS NULL OR d.name = $5) AND ($7::text IS NULL OR d.area_id = $7)
+       AND ($5::text IS NULL OR d.name = $5) AND ($7::text IS NULL OR b.area_id = $7)
      ORDER BY b.id LIMIT $6`,
     [...bbox, options.dataset ?? null, options.limit ?? 10_000, options.areaId ?? null],
   );
