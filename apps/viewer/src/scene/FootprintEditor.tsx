@@ -1,0 +1,213 @@
+/**
+ * Reshaping a building's footprint on the map: a handle at each corner (drag it), a smaller one at the middle of
+ * each edge (drag it to add a corner there), Alt-click (or Ctrl-click) on a corner to remove it. While a handle is
+ * dragged the camera holds still and the outline follows (red while its edges cross); on release the new footprint
+ * is sent as one `modify` change, which the server checks (valid polygon, inside the dataset, no overlap) before
+ * keeping it. A press away from the handles is left to the camera. The geometry is state/footprintEdit.ts.
+ */
+import {
+  Cartesian3,
+  Color,
+  KeyboardEventModifier,
+  SceneTransforms,
+  ScreenSpaceEventHandler,
+  ScreenSpaceEventType,
+} from 'cesium';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Entity, PointGraphics, PolylineGraphics, useCesium } from 'resium';
+import {
+  footprintCentroid,
+  type Handle,
+  midpointHandles,
+  nearestHandle,
+  openRing,
+  ringSelfIntersects,
+  turnHandleAt,
+  type VertexRef,
+  vertexHandles,
+  withVertexDeleted,
+  withVertexInserted,
+  withVertexMoved,
+} from '../state/footprintEdit';
+import type { FootprintJson } from '../state/scenario';
+import type { LonLat } from '../state/sunHours';
+import { groundAt } from './SunHoursLayers';
+
+/** Grab distance around a handle, CSS pixels. */
+export const GRAB_PX = 12;
+
+const OUTLINE = Color.fromCssColorString('#ffbf47');
+const CROSSED = Color.fromCssColorString('#d4351c');
+const CORNER = Color.WHITE;
+const MIDPOINT = Color.fromCssColorString('#ffbf47').withAlpha(0.85);
+
+/** A footprint's rings as closed polylines on the ground. */
+export function outlineRings(f: FootprintJson): Cartesian3[][] {
+  const polygons = f.type === 'Polygon' ? [f.coordinates] : f.coordinates;
+  return polygons.flatMap((p) =>
+    p.map((r) => {
+      const c = openRing(r);
+      return Cartesian3.fromDegreesArray([...c, c[0]].flat());
+    }),
+  );
+}
+
+export interface FootprintDrag {
+  kind: 'corner' | 'new corner';
+  ref: VertexRef;
+}
+
+export interface FootprintEditorProps {
+  footprint: FootprintJson;
+  onReshaped(footprint: FootprintJson): void;
+  onProblem(text: string): void;
+  /** The drag in progress, for the test hooks; null when none. */
+  onDrag?(drag: FootprintDrag | null): void;
+}
+
+export function FootprintEditor({ footprint, onReshaped, onProblem, onDrag }: FootprintEditorProps) {
+  const { cesiumWidget: viewer } = useCesium();
+  const [preview, setPreview] = useState<FootprintJson | null>(null);
+  const latest = useRef({ footprint, onReshaped, onProblem, onDrag });
+  latest.current = { footprint, onReshaped, onProblem, onDrag };
+
+  useEffect(() => {
+    if (!viewer) return;
+    const scene = viewer.scene;
+    const handler = new ScreenSpaceEventHandler(scene.canvas);
+    let drag: (FootprintDrag & { start: LonLat; offset: LonLat; shape: FootprintJson | null }) | null = null;
+    const screen = (handles: Handle[]) =>
+      handles.map(({ at }) =>
+        SceneTransforms.worldToWindowCoordinates(scene, Cartesian3.fromDegrees(at[0], at[1], 0)),
+      );
+    /** The handle under a press: a corner first, then an edge's middle; null near the turn handle or none. */
+    const hit = (pos: { x: number; y: number }) => {
+      const f = latest.current.footprint;
+      const [tx, ty] = turnHandleAt(f, footprintCentroid(f));
+      const turn = SceneTransforms.worldToWindowCoordinates(scene, Cartesian3.fromDegrees(tx, ty, 0));
+      const corners = vertexHandles(f);
+      const c = nearestHandle(screen(corners), pos, GRAB_PX);
+      if (c >= 0) return { kind: 'corner' as const, handle: corners[c] };
+      if (nearestHandle([turn], pos, GRAB_PX) >= 0) return null;
+      const mids = midpointHandles(f);
+      const m = nearestHandle(screen(mids), pos, GRAB_PX);
+      return m >= 0 ? { kind: 'new corner' as const, handle: mids[m] } : null;
+    };
+    const reshape = (kind: FootprintDrag['kind'], ref: VertexRef, to: LonLat) =>
+      kind === 'corner'
+        ? withVertexMoved(latest.current.footprint, ref, to)
+        : withVertexInserted(latest.current.footprint, ref, to);
+
+    handler.setInputAction((e: ScreenSpaceEventHandler.PositionedEvent) => {
+      const h = hit(e.position);
+      const p = h && groundAt(viewer, e.position.x, e.position.y);
+      if (!h || !p) return;
+      const { polygon, ring, index, at } = h.handle;
+      drag = {
+        kind: h.kind,
+        ref: { polygon, ring, index },
+        start: at,
+        offset: [at[0] - p[0], at[1] - p[1]],
+        shape: null,
+      };
+      scene.screenSpaceCameraController.enableInputs = false;
+      scene.canvas.style.cursor = 'move';
+      latest.current.onDrag?.({ kind: drag.kind, ref: drag.ref });
+    }, ScreenSpaceEventType.LEFT_DOWN);
+    handler.setInputAction((e: ScreenSpaceEventHandler.MotionEvent) => {
+      if (!drag) return;
+      const p = groundAt(viewer, e.endPosition.x, e.endPosition.y);
+      if (!p) return;
+      drag.shape = reshape(drag.kind, drag.ref, [p[0] + drag.offset[0], p[1] + drag.offset[1]]);
+      setPreview(drag.shape);
+    }, ScreenSpaceEventType.MOUSE_MOVE);
+    handler.setInputAction(() => {
+      if (!drag) return;
+      const d = drag;
+      drag = null;
+      scene.screenSpaceCameraController.enableInputs = true;
+      scene.canvas.style.cursor = '';
+      latest.current.onDrag?.(null);
+      // A click on an edge's middle without a drag adds the corner there; a corner clicked and not moved: nothing.
+      const shape = d.shape ?? (d.kind === 'new corner' ? reshape(d.kind, d.ref, d.start) : null);
+      if (shape) latest.current.onReshaped(shape);
+      else setPreview(null);
+    }, ScreenSpaceEventType.LEFT_UP);
+    const remove = (e: ScreenSpaceEventHandler.PositionedEvent) => {
+      const h = hit(e.position);
+      if (h?.kind !== 'corner') return;
+      const next = withVertexDeleted(latest.current.footprint, h.handle);
+      if (typeof next === 'string') latest.current.onProblem(next);
+      else latest.current.onReshaped(next);
+    };
+    handler.setInputAction(remove, ScreenSpaceEventType.LEFT_CLICK, KeyboardEventModifier.ALT);
+    handler.setInputAction(remove, ScreenSpaceEventType.LEFT_CLICK, KeyboardEventModifier.CTRL);
+    scene.canvas.style.cursor = 'crosshair';
+    return () => {
+      handler.destroy();
+      if (!viewer.isDestroyed()) {
+        scene.screenSpaceCameraController.enableInputs = true;
+        scene.canvas.style.cursor = '';
+      }
+    };
+  }, [viewer]);
+
+  // A new footprint from the server (after the commit, or an undo) replaces the dragged preview.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset when the footprint changes
+  useEffect(() => setPreview(null), [footprint]);
+
+  const shown = preview ?? footprint;
+  const rings = useMemo(() => outlineRings(shown), [shown]);
+  const crossed = useMemo(() => {
+    const polygons = shown.type === 'Polygon' ? [shown.coordinates] : shown.coordinates;
+    return polygons.some((p) => p.some((r) => ringSelfIntersects(r)));
+  }, [shown]);
+  const corners = useMemo(() => vertexHandles(shown), [shown]);
+  const mids = useMemo(() => midpointHandles(shown), [shown]);
+
+  return (
+    <>
+      {rings.map((positions, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the rings of one footprint, in a fixed order
+        <Entity key={`ring-${i}`} name="Footprint being edited">
+          <PolylineGraphics
+            positions={positions}
+            width={3}
+            material={crossed ? CROSSED : OUTLINE}
+            clampToGround
+          />
+        </Entity>
+      ))}
+      {mids.map((m) => (
+        <Entity
+          key={`mid-${m.polygon}-${m.ring}-${m.index}`}
+          name="Edge middle: drag to add a corner"
+          position={Cartesian3.fromDegrees(m.at[0], m.at[1], 0)}
+        >
+          <PointGraphics
+            pixelSize={8}
+            color={MIDPOINT}
+            outlineColor={Color.BLACK}
+            outlineWidth={1}
+            disableDepthTestDistance={Number.POSITIVE_INFINITY}
+          />
+        </Entity>
+      ))}
+      {corners.map((c) => (
+        <Entity
+          key={`corner-${c.polygon}-${c.ring}-${c.index}`}
+          name="Corner: drag to move, Alt-click to remove"
+          position={Cartesian3.fromDegrees(c.at[0], c.at[1], 0)}
+        >
+          <PointGraphics
+            pixelSize={12}
+            color={CORNER}
+            outlineColor={Color.BLACK}
+            outlineWidth={2}
+            disableDepthTestDistance={Number.POSITIVE_INFINITY}
+          />
+        </Entity>
+      ))}
+    </>
+  );
+}
