@@ -114,14 +114,14 @@ export function FootprintEditor({ footprint, onReshaped, onProblem, onDrag }: Fo
       scene.canvas.style.cursor = 'move';
       latest.current.onDrag?.({ kind: drag.kind, ref: drag.ref });
     }, ScreenSpaceEventType.LEFT_DOWN);
-    handler.setInputAction((e: ScreenSpaceEventHandler.MotionEvent) => {
+    const move = (e: ScreenSpaceEventHandler.MotionEvent) => {
       if (!drag) return;
       const p = groundAt(viewer, e.endPosition.x, e.endPosition.y);
       if (!p) return;
       drag.shape = reshape(drag.kind, drag.ref, [p[0] + drag.offset[0], p[1] + drag.offset[1]]);
       setPreview(drag.shape);
-    }, ScreenSpaceEventType.MOUSE_MOVE);
-    handler.setInputAction(() => {
+    };
+    const release = () => {
       if (!drag) return;
       const d = drag;
       drag = null;
@@ -132,7 +132,12 @@ export function FootprintEditor({ footprint, onReshaped, onProblem, onDrag }: Fo
       const shape = d.shape ?? (d.kind === 'new corner' ? reshape(d.kind, d.ref, d.start) : null);
       if (shape) latest.current.onReshaped(shape);
       else setPreview(null);
-    }, ScreenSpaceEventType.LEFT_UP);
+    };
+    // Shift held mid-drag (Cesium then reports the moves and the release with that modifier) changes nothing.
+    for (const modifier of [undefined, KeyboardEventModifier.SHIFT]) {
+      handler.setInputAction(move, ScreenSpaceEventType.MOUSE_MOVE, modifier);
+      handler.setInputAction(release, ScreenSpaceEventType.LEFT_UP, modifier);
+    }
     const remove = (e: ScreenSpaceEventHandler.PositionedEvent) => {
       const h = hit(e.position);
       if (h?.kind !== 'corner') return;
