@@ -634,6 +634,8 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
     expect(Math.abs(moved[0][1] - corner[1]) * mPerDegLat).toBeLessThan(2); // west, not north or south
     expect((await scenario(page))?.hiddenBuildingIds).toContain(TP);
     await expect.poll(() => panel.locator('.change-list').textContent()).toMatch(/Change rutland:w178280261/);
+    // Still editing, with the handles on the stored footprint (the shot shows them on the reshaped building).
+    expect((await scenario(page))?.editing?.id).toBe(TP);
     await shot('scenario-reshape-corner');
 
     step = 'undoing the reshape';

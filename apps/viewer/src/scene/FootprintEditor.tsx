@@ -14,7 +14,7 @@ import {
   ScreenSpaceEventType,
 } from 'cesium';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Entity, PointGraphics, PolylineGraphics, useCesium } from 'resium';
+import { useCesium } from 'resium';
 import {
   footprintCentroid,
   type Handle,
@@ -31,6 +31,7 @@ import {
 } from '../state/footprintEdit';
 import type { FootprintJson } from '../state/scenario';
 import type { LonLat } from '../state/sunHours';
+import { HandlePrimitives } from './HandlePrimitives';
 import { groundAt } from './SunHoursLayers';
 
 /** Grab distance around a handle, CSS pixels. */
@@ -41,13 +42,13 @@ const CROSSED = Color.fromCssColorString('#d4351c');
 const CORNER = Color.WHITE;
 const MIDPOINT = Color.fromCssColorString('#ffbf47').withAlpha(0.85);
 
-/** A footprint's rings as closed polylines on the ground. */
-export function outlineRings(f: FootprintJson): Cartesian3[][] {
+/** A footprint's rings as closed lines. */
+export function outlineRings(f: FootprintJson): LonLat[][] {
   const polygons = f.type === 'Polygon' ? [f.coordinates] : f.coordinates;
   return polygons.flatMap((p) =>
     p.map((r) => {
       const c = openRing(r);
-      return Cartesian3.fromDegreesArray([...c, c[0]].flat());
+      return [...c, c[0]];
     }),
   );
 }
@@ -61,11 +62,14 @@ export interface FootprintEditorProps {
   footprint: FootprintJson;
   onReshaped(footprint: FootprintJson): void;
   onProblem(text: string): void;
+  /** A change is being sent: the dragged outline stays until the answer, then the stored footprint is shown (the
+   * new one, or the old one when the server refused it). */
+  pending: boolean;
   /** The drag in progress, for the test hooks; null when none. */
   onDrag?(drag: FootprintDrag | null): void;
 }
 
-export function FootprintEditor({ footprint, onReshaped, onProblem, onDrag }: FootprintEditorProps) {
+export function FootprintEditor({ footprint, onReshaped, onProblem, pending, onDrag }: FootprintEditorProps) {
   const { cesiumWidget: viewer } = useCesium();
   const [preview, setPreview] = useState<FootprintJson | null>(null);
   const latest = useRef({ footprint, onReshaped, onProblem, onDrag });
@@ -157,62 +161,28 @@ export function FootprintEditor({ footprint, onReshaped, onProblem, onDrag }: Fo
     };
   }, [viewer]);
 
-  // A new footprint from the server (after the commit, or an undo) replaces the dragged preview.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset when the footprint changes
-  useEffect(() => setPreview(null), [footprint]);
+  // The stored footprint (new after a commit or an undo, the same after a refusal) replaces the dragged preview.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset when the footprint changes or the answer comes
+  useEffect(() => {
+    if (!pending) setPreview(null);
+  }, [footprint, pending]);
 
   const shown = preview ?? footprint;
-  const rings = useMemo(() => outlineRings(shown), [shown]);
-  const crossed = useMemo(() => {
+  const lines = useMemo(() => {
     const polygons = shown.type === 'Polygon' ? [shown.coordinates] : shown.coordinates;
-    return polygons.some((p) => p.some((r) => ringSelfIntersects(r)));
+    const crossed = polygons.some((p) => p.some((r) => ringSelfIntersects(r)));
+    return outlineRings(shown).map((positions) => ({
+      positions,
+      width: 3,
+      color: crossed ? CROSSED : OUTLINE,
+    }));
   }, [shown]);
-  const corners = useMemo(() => vertexHandles(shown), [shown]);
-  const mids = useMemo(() => midpointHandles(shown), [shown]);
-
-  return (
-    <>
-      {rings.map((positions, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: the rings of one footprint, in a fixed order
-        <Entity key={`ring-${i}`} name="Footprint being edited">
-          <PolylineGraphics
-            positions={positions}
-            width={3}
-            material={crossed ? CROSSED : OUTLINE}
-            clampToGround
-          />
-        </Entity>
-      ))}
-      {mids.map((m) => (
-        <Entity
-          key={`mid-${m.polygon}-${m.ring}-${m.index}`}
-          name="Edge middle: drag to add a corner"
-          position={Cartesian3.fromDegrees(m.at[0], m.at[1], 0)}
-        >
-          <PointGraphics
-            pixelSize={8}
-            color={MIDPOINT}
-            outlineColor={Color.BLACK}
-            outlineWidth={1}
-            disableDepthTestDistance={Number.POSITIVE_INFINITY}
-          />
-        </Entity>
-      ))}
-      {corners.map((c) => (
-        <Entity
-          key={`corner-${c.polygon}-${c.ring}-${c.index}`}
-          name="Corner: drag to move, Alt-click to remove"
-          position={Cartesian3.fromDegrees(c.at[0], c.at[1], 0)}
-        >
-          <PointGraphics
-            pixelSize={12}
-            color={CORNER}
-            outlineColor={Color.BLACK}
-            outlineWidth={2}
-            disableDepthTestDistance={Number.POSITIVE_INFINITY}
-          />
-        </Entity>
-      ))}
-    </>
+  const points = useMemo(
+    () => [
+      ...midpointHandles(shown).map(({ at }) => ({ at, pixelSize: 8, color: MIDPOINT, outlineWidth: 1 })),
+      ...vertexHandles(shown).map(({ at }) => ({ at, pixelSize: 12, color: CORNER })),
+    ],
+    [shown],
   );
+  return <HandlePrimitives points={points} lines={lines} />;
 }

@@ -288,6 +288,7 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
           footprint={tool.editing.footprint}
           onReshaped={tool.commitFootprint}
           onProblem={tool.showProblem}
+          pending={tool.busy}
           onDrag={(d) => {
             editDrag.current = d;
           }}

@@ -13,7 +13,7 @@ import {
   ScreenSpaceEventType,
 } from 'cesium';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Entity, PointGraphics, PolylineGraphics, useCesium } from 'resium';
+import { useCesium } from 'resium';
 import {
   footprintCentroid,
   nearestHandle,
@@ -24,6 +24,7 @@ import {
 import type { FootprintJson } from '../state/scenario';
 import type { LonLat } from '../state/sunHours';
 import { GRAB_PX, outlineRings } from './FootprintEditor';
+import { HandlePrimitives } from './HandlePrimitives';
 import { groundAt } from './SunHoursLayers';
 
 const HANDLE = Color.fromCssColorString('#ffbf47');
@@ -98,39 +99,20 @@ export function TurnHandle({ footprint, onTurned, onTurn }: TurnHandleProps) {
     };
   }, [viewer]);
 
-  const handleAt = turnHandleAt(footprint, centre, deg ?? 0);
-  const arm = useMemo(
-    () => Cartesian3.fromDegreesArray([...centre, ...handleAt]),
-    [centre, handleAt[0], handleAt[1]],
+  const points = useMemo(
+    () => [{ at: turnHandleAt(footprint, centre, deg ?? 0), pixelSize: 16, color: HANDLE }],
+    [footprint, centre, deg],
   );
-  const turned = useMemo(
-    () => (deg ? outlineRings(rotatedFootprint(footprint, deg, centre)) : []),
-    [footprint, deg, centre],
+  const lines = useMemo(
+    () => [
+      { positions: [centre, points[0].at], width: 2, color: HANDLE },
+      ...(deg ? outlineRings(rotatedFootprint(footprint, deg, centre)) : []).map((positions) => ({
+        positions,
+        width: 4,
+        color: TURNING,
+      })),
+    ],
+    [footprint, deg, centre, points],
   );
-
-  return (
-    <>
-      <Entity name="Turn handle arm">
-        <PolylineGraphics positions={arm} width={2} material={HANDLE} clampToGround />
-      </Entity>
-      <Entity
-        name={`Turn handle: drag round the building${deg ? ` (${deg}° clockwise)` : ''}`}
-        position={Cartesian3.fromDegrees(handleAt[0], handleAt[1], 0)}
-      >
-        <PointGraphics
-          pixelSize={16}
-          color={HANDLE}
-          outlineColor={Color.BLACK}
-          outlineWidth={2}
-          disableDepthTestDistance={Number.POSITIVE_INFINITY}
-        />
-      </Entity>
-      {turned.map((positions, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: the rings of one footprint, in a fixed order
-        <Entity key={i} name="Building being turned">
-          <PolylineGraphics positions={positions} width={4} material={TURNING} clampToGround />
-        </Entity>
-      ))}
-    </>
-  );
+  return <HandlePrimitives points={points} lines={lines} />;
 }
