@@ -223,7 +223,7 @@ describe('turning by a drag', () => {
     const c = footprintCentroid(TP);
     const reach = Math.max(...openRing(TP.coordinates[0] as LonLat[]).map((p) => metres(p, c)));
     const h = turnHandleAt(TP, c);
-    expect(metres(h, c)).toBeGreaterThan(reach + 3.9);
+    expect(metres(h, c)).toBeGreaterThan(reach + 5.9);
     expect(bearingDeg(c, h)).toBeCloseTo(0, 6);
     expect(bearingDeg(c, turnHandleAt(TP, c, 90))).toBeCloseTo(90, 6);
   });

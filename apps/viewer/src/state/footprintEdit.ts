@@ -217,7 +217,7 @@ export function turnHandleAt(f: FootprintJson, centre: LonLat, deg = 0): LonLat 
   const reach = Math.max(
     ...vertexHandles(f).map(({ at }) => Math.hypot((at[0] - centre[0]) * m.lon, (at[1] - centre[1]) * m.lat)),
   );
-  const r = reach + Math.max(4, reach * 0.25);
+  const r = reach + Math.max(6, reach * 0.35);
   const t = (deg * Math.PI) / 180;
   return [centre[0] + (r * Math.sin(t)) / m.lon, centre[1] + (r * Math.cos(t)) / m.lat];
 }

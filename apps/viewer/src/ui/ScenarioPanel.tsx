@@ -38,6 +38,12 @@ export function ScenarioPanel({ tool, datasets, selected, onDeselect }: Scenario
   const { session, current, mode, points, busy } = tool;
   const canEdit = Boolean(session) && current?.status === 'draft';
   const [newName, setNewName] = useState('');
+  // Closing the building (✕ or Escape) stops reshaping it: its handles go with its panel.
+  const { editing, cancelEditing } = tool;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a change of selection stops the editing
+  useEffect(() => {
+    if (editing && editing.id !== selected) cancelEditing();
+  }, [selected]);
 
   return (
     <section className="panel-section scenario" aria-labelledby={`${id}-title`}>
