@@ -238,7 +238,12 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           probe={probe}
           onLoadingChange={onLoadingChange}
           onProblem={onProblem}
-          picking={sunHours.mode !== 'drawing' && scenario.mode !== 'drawing' && !scenario.moving}
+          picking={
+            sunHours.mode !== 'drawing' &&
+            scenario.mode !== 'drawing' &&
+            !scenario.moving &&
+            !scenario.editing
+          }
           baselineShow={scenario.baselineShow}
           buildingValues={energyCarbon.buildingValues.values}
         >
