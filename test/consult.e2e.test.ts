@@ -174,16 +174,7 @@ beforeAll(async () => {
 
   axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
-  // The first page compiles the stylesheet (seconds on a busy machine): be patient with loads.
-  context.setDefaultTimeout(120_000);
-  context.setDefaultNavigationTimeout(120_000);
-  context.on('request', (r) => {
-    requests.push(r.url());
-  });
-  context.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-  });
+  context = await watchedContext();
 });
 
 afterAll(async () => {
@@ -257,6 +248,68 @@ async function mapDrawn(page: Page): Promise<void> {
     .toBeGreaterThan(0);
 }
 
+/**
+ * A browser profile (no cookies from any other), watched: its requests and any Content Security Policy violation
+ * are collected. The first page compiles the stylesheet (seconds on a busy machine): be patient with loads.
+ */
+async function watchedContext(): Promise<BrowserContext> {
+  const c = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+  c.setDefaultTimeout(120_000);
+  c.setDefaultNavigationTimeout(120_000);
+  c.on('request', (r) => {
+    requests.push(r.url());
+  });
+  c.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+  return c;
+}
+
+/** A browser profile of its own (watchedContext) and a page in it, the page's errors collected. */
+async function openVisitor(): Promise<{ visitor: BrowserContext; page: Page }> {
+  const visitor = await watchedContext();
+  const page = await visitor.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return { visitor, page };
+}
+
+/** Presses Enter on what has the focus and waits for the page it leads to (a link followed, a form sent). */
+async function enterTo(page: Page, url: string): Promise<void> {
+  await Promise.all([page.waitForURL(url), page.keyboard.press('Enter')]);
+}
+
+/** Clicks `selector` and waits for the page it leads to. */
+async function clickTo(page: Page, selector: string, url: string): Promise<void> {
+  await Promise.all([page.waitForURL(url), page.locator(selector).click()]);
+}
+
+/** Follows a link or presses a button with the keyboard alone: Tab to `selector`, Enter, wait for `url`. */
+async function followWithKeyboard(page: Page, selector: string, url: string): Promise<void> {
+  await tabTo(page, selector);
+  await enterTo(page, url);
+}
+
+/** Types `text` into the field `selector`, reached with Tab. */
+async function typeInto(page: Page, selector: string, text: string): Promise<void> {
+  await tabTo(page, selector);
+  await page.keyboard.type(text);
+}
+
+/** Opens consultation `id`'s page and follows its "comment" link with the keyboard (`query`: e.g. `?lang=cy`). */
+async function openCommentForm(page: Page, id: number, query = ''): Promise<void> {
+  await page.goto(`${baseUrl}/consult/${id}${query}`);
+  await followWithKeyboard(
+    page,
+    `a[href="/consult/${id}/comment${query}"]`,
+    `**/consult/${id}/comment${query}`,
+  );
+}
+
+/** Every page in `found` had no serious or critical accessibility violation. */
+function expectNoViolations(found: Record<string, AxeViolation[]>): void {
+  expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
+}
+
 describe('consultation site in Chromium', () => {
   it('has no serious or critical accessibility violations on any page', async () => {
     const id = consultationId;
@@ -293,26 +346,20 @@ describe('consultation site in Chromium', () => {
     expect(await page.evaluate(() => document.querySelectorAll('img[src="x"]').length)).toBe(0);
     await page.close();
 
-    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
+    expectNoViolations(found);
     expect(pageErrors).toEqual([]);
   });
 
   it('sends a comment with the keyboard alone', async () => {
     const page = await newPage();
-    await page.goto(`${baseUrl}/consult/${consultationId}`);
-    await tabTo(page, `a[href="/consult/${consultationId}/comment"]`);
-    await Promise.all([
-      page.waitForURL(`**/consult/${consultationId}/comment`),
-      page.keyboard.press('Enter'),
-    ]);
+    await openCommentForm(page, consultationId);
 
     await tabTo(page, 'input[name="category"]');
     // Arrow keys move through a radio group and select as they go: Down from "support" selects "object".
     await page.keyboard.press('Space');
     await page.keyboard.press('ArrowDown');
-    await tabTo(page, 'textarea[name="text"]');
     const typed = 'Four storeys is too tall next to the station.';
-    await page.keyboard.type(typed);
+    await typeInto(page, 'textarea[name="text"]', typed);
 
     // The place, on the map with the keyboard: move the map (arrow keys on the focused map), put the pin in its
     // middle, then move the pin itself (arrow keys on the focused pin).
@@ -345,15 +392,9 @@ describe('consultation site in Chromium', () => {
     expect(await page.locator('.govuk-character-count__status').textContent()).toContain(
       `You have ${(2000 - typed.length).toLocaleString('en-GB')} characters remaining`,
     );
-    await tabTo(page, 'input[name="name"]');
-    await page.keyboard.type('Alex Smith');
-    await tabTo(page, 'input[name="email"]');
-    await page.keyboard.type('alex@example.org');
-    await tabTo(page, 'button.govuk-button');
-    await Promise.all([
-      page.waitForURL(`**/consult/${consultationId}/comment/sent`),
-      page.keyboard.press('Enter'),
-    ]);
+    await typeInto(page, 'input[name="name"]', 'Alex Smith');
+    await typeInto(page, 'input[name="email"]', 'alex@example.org');
+    await followWithKeyboard(page, 'button.govuk-button', `**/consult/${consultationId}/comment/sent`);
     expect((await page.locator('h1').textContent())?.trim()).toBe('Comment sent');
     expect(await page.locator('main').textContent()).toContain('Your comment will appear after moderation.');
     await page.close();
@@ -386,19 +427,20 @@ describe('consultation site in Chromium', () => {
     // The public is sent to sign in.
     expect(page.url()).toBe(`${baseUrl}/consult/staff/sign-in?next=%2Fconsult%2Fstaff`);
     found['sign in'] = await axeViolations(page);
-    await tabTo(page, 'input[name="email"]');
-    await page.keyboard.type(PLANNER.email);
-    await tabTo(page, 'input[name="password"]');
-    await page.keyboard.type(PLANNER.password);
-    await Promise.all([page.waitForURL(`${baseUrl}/consult/staff`), page.keyboard.press('Enter')]);
+    await typeInto(page, 'input[name="email"]', PLANNER.email);
+    await typeInto(page, 'input[name="password"]', PLANNER.password);
+    await enterTo(page, `${baseUrl}/consult/staff`);
     expect(await page.locator('.app-staff-bar').textContent()).toContain(
       'Signed in as Pat Planner (planner)',
     );
     found['staff list'] = await axeViolations(page);
     await page.screenshot({ path: join(artifacts, 'consult-staff-list.png'), fullPage: true });
 
-    await tabTo(page, `a[href="/consult/staff/${consultationId}"]`);
-    await Promise.all([page.waitForURL(`**/consult/staff/${consultationId}`), page.keyboard.press('Enter')]);
+    await followWithKeyboard(
+      page,
+      `a[href="/consult/staff/${consultationId}"]`,
+      `**/consult/staff/${consultationId}`,
+    );
     await mapDrawn(page);
     // The pinned comment from the test before, on the map (from the staff GeoJSON).
     await expect
@@ -408,21 +450,20 @@ describe('consultation site in Chromium', () => {
     found['staff summary'] = await axeViolations(page);
     await page.screenshot({ path: join(artifacts, 'consult-staff-summary.png'), fullPage: true });
 
-    await tabTo(page, `a.govuk-button[href="/consult/staff/${consultationId}/comments"]`);
-    await Promise.all([page.waitForURL('**/comments'), page.keyboard.press('Enter')]);
+    await followWithKeyboard(
+      page,
+      `a.govuk-button[href="/consult/staff/${consultationId}/comments"]`,
+      '**/comments',
+    );
     expect(await page.locator('main').textContent()).toContain('alex@example.org');
     found['staff moderation'] = await axeViolations(page);
     await page.screenshot({ path: join(artifacts, 'consult-staff-moderation.png'), fullPage: true });
-    await tabTo(page, 'button[value="approve"]');
-    await Promise.all([
-      page.waitForURL('**/comments?status=pending&done=approved*'),
-      page.keyboard.press('Enter'),
-    ]);
+    await followWithKeyboard(page, 'button[value="approve"]', '**/comments?status=pending&done=approved*');
     expect(await page.locator('.govuk-notification-banner').textContent()).toMatch(/Comment \d+ approved\./);
     found['staff moderation after approving'] = await axeViolations(page);
     await page.close();
 
-    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
+    expectNoViolations(found);
     const approved = await listComments(db, consultationId, { status: 'approved' });
     expect(approved.map((c) => c.text)).toContain('Four storeys is too tall next to the station.');
     expect(pageErrors).toEqual([]);
@@ -430,35 +471,20 @@ describe('consultation site in Chromium', () => {
 
   it('lets an admin find, export and erase a commenter’s data from the Personal data page', async () => {
     // A separate browser profile: the planner stays signed in in the other one.
-    const admin = await browser.newContext({ viewport: { width: 1024, height: 800 } });
-    admin.setDefaultTimeout(120_000);
-    admin.on('request', (r) => {
-      requests.push(r.url());
-    });
-    admin.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    const page = await admin.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const { visitor: admin, page } = await openVisitor();
     const found: Record<string, AxeViolation[]> = {};
     await page.goto(`${baseUrl}/consult/staff/sign-in`);
     await page.locator('input[name="email"]').fill(ADMIN.email);
     await page.locator('input[name="password"]').fill(ADMIN.password);
-    await Promise.all([page.waitForURL(`${baseUrl}/consult/staff`), page.keyboard.press('Enter')]);
-    await Promise.all([
-      page.waitForURL('**/consult/staff/privacy'),
-      page.locator('a[href="/consult/staff/privacy"]').click(),
-    ]);
+    await enterTo(page, `${baseUrl}/consult/staff`);
+    await clickTo(page, 'a[href="/consult/staff/privacy"]', '**/consult/staff/privacy');
     // The comment sent with alex@example.org is counted: one name, one email address.
     expect(await page.locator('h1').textContent()).toBe('Personal data');
     found['personal data'] = await axeViolations(page);
     await page.screenshot({ path: join(artifacts, 'privacy-personal-data.png'), fullPage: true });
 
     await page.locator('input#email').fill('Alex@Example.org');
-    await Promise.all([
-      page.waitForURL('**/privacy/subject'),
-      page.locator('button:has-text("Find their data")').click(),
-    ]);
+    await clickTo(page, 'button:has-text("Find their data")', '**/privacy/subject');
     expect(await page.locator('main').textContent()).toContain(
       'Four storeys is too tall next to the station.',
     );
@@ -473,17 +499,11 @@ describe('consultation site in Chromium', () => {
       ['Alex Smith', 'alex@example.org'],
     ]);
 
-    await Promise.all([
-      page.waitForURL('**/privacy/erase'),
-      page.locator('button:has-text("Erase this person’s data")').click(),
-    ]);
+    await clickTo(page, 'button:has-text("Erase this person’s data")', '**/privacy/erase');
     found['erase: confirm'] = await axeViolations(page);
     await page.locator('input[name="policy"][value="keep"]').check();
     await page.screenshot({ path: join(artifacts, 'privacy-erase-confirm.png'), fullPage: true });
-    await Promise.all([
-      page.waitForURL('**/consult/staff/privacy?erased=1*'),
-      page.locator('button:has-text("Erase their data")').click(),
-    ]);
+    await clickTo(page, 'button:has-text("Erase their data")', '**/consult/staff/privacy?erased=1*');
     expect(await page.locator('.govuk-notification-banner').textContent()).toContain(
       'Erased: 1 approved comment kept as text only, 0 comments deleted.',
     );
@@ -493,7 +513,7 @@ describe('consultation site in Chromium', () => {
     await page.screenshot({ path: join(artifacts, 'privacy-erased.png'), fullPage: true });
     await admin.close();
 
-    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
+    expectNoViolations(found);
     const kept = (await listComments(db, consultationId, { status: 'approved' })).find(
       (c) => c.text === 'Four storeys is too tall next to the station.',
     );
@@ -503,17 +523,7 @@ describe('consultation site in Chromium', () => {
 
   it('serves Welsh pages, switched to with the keyboard, accessible, and sets no cookie', async () => {
     // A visitor of its own: no staff session, nothing from the tests before.
-    const visitor = await browser.newContext({ viewport: { width: 1024, height: 800 } });
-    visitor.setDefaultTimeout(120_000);
-    visitor.setDefaultNavigationTimeout(120_000);
-    visitor.on('request', (r) => {
-      requests.push(r.url());
-    });
-    visitor.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    const page = await visitor.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const { visitor, page } = await openVisitor();
     const id = consultationId;
     const found: Record<string, AxeViolation[]> = {};
     const lang = () => page.evaluate(() => document.documentElement.lang);
@@ -523,7 +533,7 @@ describe('consultation site in Chromium', () => {
     // The toggle, with the keyboard: "Cymraeg" in the header, marked as Welsh.
     await tabTo(page, 'a[hreflang="cy"]');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('lang'))).toBe('cy');
-    await Promise.all([page.waitForURL(`**/consult/${id}?lang=cy`), page.keyboard.press('Enter')]);
+    await enterTo(page, `**/consult/${id}?lang=cy`);
     expect(await lang()).toBe('cy');
     expect((await page.locator('h1').textContent())?.trim()).toBe(WELSH_TITLE);
     expect(await page.locator('.govuk-skip-link').textContent()).toBe('Neidio i’r prif gynnwys');
@@ -531,21 +541,26 @@ describe('consultation site in Chromium', () => {
     await page.screenshot({ path: join(artifacts, 'consult-welsh.png'), fullPage: true });
 
     // On through the site: links keep the language.
-    await tabTo(page, `a[href="/consult/${id}/comment?lang=cy"]`);
-    await Promise.all([page.waitForURL(`**/consult/${id}/comment?lang=cy`), page.keyboard.press('Enter')]);
+    await followWithKeyboard(
+      page,
+      `a[href="/consult/${id}/comment?lang=cy"]`,
+      `**/consult/${id}/comment?lang=cy`,
+    );
     expect(await lang()).toBe('cy');
     await mapDrawn(page);
     expect(await page.locator('#place-map-status').textContent()).toBe('Nid oes pin ar unrhyw le.');
-    await tabTo(page, 'textarea[name="text"]');
-    await page.keyboard.type('Syniad da.');
+    await typeInto(page, 'textarea[name="text"]', 'Syniad da.');
     // GOV.UK Frontend's character count, with our Welsh message (it formats the count itself: 1990 or 1,990).
     await expect
       .poll(() => page.locator('.govuk-character-count__status').textContent())
       .toMatch(/Mae gennych 1,?990 nod yn weddill/);
     found['comment form (cy)'] = await axeViolations(page);
     await page.screenshot({ path: join(artifacts, 'consult-welsh-form.png'), fullPage: true });
-    await tabTo(page, 'button.govuk-button:not([data-action])');
-    await Promise.all([page.waitForURL(`**/consult/${id}/comment?lang=cy`), page.keyboard.press('Enter')]);
+    await followWithKeyboard(
+      page,
+      'button.govuk-button:not([data-action])',
+      `**/consult/${id}/comment?lang=cy`,
+    );
     await page.locator('.govuk-error-summary').waitFor();
     expect(await page.locator('.govuk-error-summary__title').textContent()).toContain(
       'Mae problem wedi codi',
@@ -564,29 +579,19 @@ describe('consultation site in Chromium', () => {
     }
     // Back to English with the keyboard.
     await page.goto(`${baseUrl}/consult?lang=cy`);
-    await tabTo(page, 'a[hreflang="en"]');
-    await Promise.all([page.waitForURL('**/consult?lang=en'), page.keyboard.press('Enter')]);
+    await followWithKeyboard(page, 'a[hreflang="en"]', '**/consult?lang=en');
     expect(await lang()).toBe('en');
 
     // The choice lives in the address: no cookie of any kind was set on the way.
     expect(await visitor.cookies()).toEqual([]);
     await visitor.close();
-    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
+    expectNoViolations(found);
     expect(pageErrors).toEqual([]);
   });
 
   it("shows each council's own name, logo and colours, accessible in both", async () => {
     // A context of its own: `?council=` is remembered in a cookie, which the public-cookie checks above forbid.
-    const visitor = await browser.newContext({ viewport: { width: 1024, height: 800 } });
-    visitor.setDefaultTimeout(120_000);
-    visitor.on('request', (r) => {
-      requests.push(r.url());
-    });
-    visitor.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
-    });
-    const page = await visitor.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const { visitor, page } = await openVisitor();
     const found: Record<string, AxeViolation[]> = {};
     const councils = [
       ['Rutland', `/consult/${consultationId}/comment`, RUTLAND_BRAND, '#ffffff'],

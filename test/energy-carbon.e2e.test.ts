@@ -112,9 +112,27 @@ describe('energy and carbon panels (Chromium)', () => {
     await page.screenshot({ path: join(artifacts, 'energy-flexibility.png') });
   });
 
-  it('calibrates the library’s model to a measured record (blg_1, a real Dutch home) and plans with it', async () => {
-    // Opens the panel itself, so that it runs alone too (`-t calibrates`).
-    await page.goto(`${server.baseUrl}/#t=${CLOCK}&sel=${LIBRARY}&panel=flexibility`);
+  it('calibrates the library’s model to a measured record (blg_1, a real Dutch home), stores it and plans with it', async () => {
+    // Calibrating stores the fit, so a planner does it, in their own browser context (the other tests' page stays
+    // the public's). Opens the panel itself, so that it runs alone too (`-t calibrates`).
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const panelUrl = `${server.baseUrl}/#t=${CLOCK}&sel=${LIBRARY}&panel=flexibility`;
+    await page.goto(panelUrl);
+    const signedIn = await page.evaluate(
+      async (c) =>
+        (
+          await fetch('/api/auth/login', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(c),
+          })
+        ).status,
+      { email: EMAIL, password: PASSWORD },
+    );
+    expect(signedIn).toBe(200);
+    await page.reload();
     await waitForViewerReady(page);
     const dock = page.getByRole('region', { name: 'Energy and carbon analysis' });
     await dock.locator('[data-figure="kwRemoved"] .figure-value').waitFor({ timeout: 120_000 });
@@ -124,13 +142,15 @@ describe('energy and carbon panels (Chromium)', () => {
     await rmse.waitFor({ timeout: 180_000 });
 
     // The same fit straight from the API: the panel shows its RMSE.
+    const planner = await staffApiHeaders(server.baseUrl, EMAIL, PASSWORD);
     const res = await fetch(`${server.baseUrl}/api/energy/calibration`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: planner,
       body: JSON.stringify({ buildingId: LIBRARY, csv: await readFile(file, 'utf8'), fileName: 'blg_1.csv' }),
     });
     expect(res.status).toBe(200);
     const api = (await res.json()) as {
+      id: number;
       rmseC: number;
       priorRmseC: number;
       model: Record<string, number>;
@@ -182,6 +202,32 @@ describe('energy and carbon panels (Chromium)', () => {
       .poll(() => dock.locator('[data-figure="kwRemoved"] .figure-value').textContent(), { timeout: 60_000 })
       .toBe(`${flex.figures.kwRemoved.toFixed(1)}\u00a0kW`);
     await page.screenshot({ path: join(artifacts, 'energy-calibration.png') });
+
+    // Stored: reopening the panel shows the building's calibration (the newest, the API's fit of the same file),
+    // and flexibility still plans with it.
+    await page.goto(panelUrl);
+    await page.reload();
+    await waitForViewerReady(page);
+    const stored = dock.getByTestId('calibration-stored');
+    await stored.waitFor({ timeout: 120_000 });
+    expect(Number(await stored.getAttribute('data-id'))).toBe(api.id);
+    expect(Number(await dock.getByTestId('calibration-stored-rmse').getAttribute('data-value'))).toBe(
+      api.rmseC,
+    );
+    expect(await stored.textContent()).toMatch(/Calibrated to blg_1\.csv \(4,181 readings every 15 min\)/);
+    await expect
+      .poll(() => method.textContent(), { timeout: 120_000 })
+      .toMatch(/calibrated to measured data/);
+
+    // “Use the estimate instead” forgets it: the API has none, and flexibility says estimated again.
+    await stored.getByRole('button', { name: 'Use the estimate instead' }).click();
+    await dock.getByTestId('calibration-none').waitFor({ timeout: 60_000 });
+    await expect
+      .poll(() => method.textContent(), { timeout: 120_000 })
+      .not.toMatch(/calibrated to measured data/);
+    expect(await method.locator('.tag-estimated').count()).toBe(1);
+    expect((await fetch(`${server.baseUrl}/api/energy/buildings/${LIBRARY}/calibration`)).status).toBe(404);
+    await context.close();
     expect(pageErrors).toEqual([]);
   });
 

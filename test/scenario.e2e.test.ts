@@ -4,12 +4,13 @@
  * Approach yard by Oakham station with mouse clicks on the canvas, sets its storeys, and sees it rendered (the
  * pixels of its footprint change); Undo removes it (the pixels come back). Then, on that scenario: a new building's
  * height dragged with the mouse on its handle, an architect's glTF massing imported, the sun-hours, energy and carbon
- * deltas in the compare panel, the floor-area chart downloaded as PNG, and the compare table at 1280 × 720.
+ * deltas in the compare panel, the floor-area chart downloaded as PNG, and the compare table at 1280 × 720. And a
+ * baseline building's footprint reshaped by dragging one corner with the mouse (one undoable change).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CameraView } from '@placetwin/viewer';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type ViewerWindow, waitForLoaded, waitForViewerReady } from './support/chromium';
@@ -104,6 +105,20 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
     );
   }
 
+  /** Signs the planner in from the Scenarios panel, unless an earlier test in this file already has. */
+  async function signIn(panel: Locator): Promise<void> {
+    step = 'signing in';
+    const email = panel.getByLabel('Email');
+    const signOut = panel.getByRole('button', { name: 'Sign out' });
+    // The panel asks the server who is signed in first: wait for the form or the signed-in line.
+    await expect.poll(async () => (await email.count()) + (await signOut.count()), SLOW).toBeGreaterThan(0);
+    if ((await email.count()) === 0) return;
+    await email.fill(EMAIL);
+    await panel.getByLabel('Password').fill(PASSWORD);
+    await panel.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => signOut.count(), SLOW).toBe(1);
+  }
+
   async function shot(name: string): Promise<Buffer> {
     await waitForLoaded(page, { globe: true });
     const start = await page.evaluate(
@@ -121,10 +136,7 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
 
   it('signs in, draws a building by the station, renders it, and undo removes it', async () => {
     const panel = page.getByRole('region', { name: 'Scenarios' });
-    step = 'signing in';
-    await panel.getByLabel('Email').fill(EMAIL);
-    await panel.getByLabel('Password').fill(PASSWORD);
-    await panel.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(panel);
     step = 'creating';
     await panel.getByLabel('New scenario name').fill('E2E station yard');
     await panel.getByRole('button', { name: 'Create' }).click();
@@ -304,12 +316,8 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
       return p;
     };
     // A scenario of its own (signed in already when the first test ran), so this test also runs alone (-t).
+    await signIn(panel);
     step = 'creating';
-    if ((await panel.getByLabel('Email').count()) > 0) {
-      await panel.getByLabel('Email').fill(EMAIL);
-      await panel.getByLabel('Password').fill(PASSWORD);
-      await panel.getByRole('button', { name: 'Sign in' }).click();
-    }
     const before = (await scenario(page))?.id ?? null;
     await panel.getByLabel('New scenario name').fill('E2E drag and import');
     await panel.getByRole('button', { name: 'Create' }).click();
@@ -454,7 +462,7 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
     await panel.getByLabel('Compare with', { exact: true }).selectOption({ label: 'Baseline (today)' });
     await panel.getByRole('radio', { name: 'Swipe' }).check();
     const impacts = panel.getByTestId('scenario-impacts');
-    await impacts.getByText('Sun, energy and carbon against the baseline').click();
+    await impacts.getByText('Sun, energy and carbon against Baseline (today)').click();
     const table = impacts.getByTestId('impacts-table');
     await expect.poll(() => table.textContent(), SLOW).toContain('computing…');
     await expect.poll(() => table.textContent(), { timeout: 240_000 }).not.toContain('computing…');
@@ -514,6 +522,129 @@ describe('scenario editor (Chromium, offline Cesium)', () => {
       await page.screenshot({ path: join(artifacts, 'scenario-impacts-1280x720-scrolled.png') });
     }
     await page.setViewportSize(VIEWPORT);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('reshapes a baseline building by dragging a corner on the map, and undo takes it back', async () => {
+    const panel = page.getByRole('region', { name: 'Scenarios' });
+    const canvas = await page.locator('.scene canvas').boundingBox();
+    if (!canvas) throw new Error('no Cesium canvas');
+    const screen = async (lon: number, lat: number, h: number) => {
+      const p = await page.evaluate(
+        ([x, y, z]) => (window as unknown as ViewerWindow).__placetwin.worldToScreen(x, y, z),
+        [lon, lat, h] as const,
+      );
+      if (!p) throw new Error(`${lon}, ${lat} is off screen`);
+      return p;
+    };
+    await signIn(panel);
+    step = 'creating';
+    const before = (await scenario(page))?.id ?? null;
+    await panel.getByLabel('New scenario name').fill('E2E reshape');
+    await panel.getByRole('button', { name: 'Create' }).click();
+    await expect.poll(async () => (await scenario(page))?.id ?? null, SLOW).not.toBe(before);
+    await waitForScenario(0, false);
+    const id = (await scenario(page))?.id;
+    const compare = panel.getByLabel(/Compare with the baseline/);
+    if ((await compare.count()) > 0 && (await compare.isChecked())) await compare.uncheck();
+    await page.evaluate((v) => (window as unknown as ViewerWindow).__placetwin.cameraTo(v), CAMERA);
+
+    // Travis Perkins (a baseline OSM building east of the yard, 6 m): its footprint as the scenario has it.
+    const TP = 'rutland:w178280261';
+    const ringOf = (g: { type: string; coordinates: number[][][] | number[][][][] }) => {
+      const ring = (g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0]) as number[][];
+      const closed = ring.length > 1 && ring[0][0] === ring.at(-1)?.[0] && ring[0][1] === ring.at(-1)?.[1];
+      return (closed ? ring.slice(0, -1) : ring) as [number, number][];
+    };
+    const original = ringOf(
+      await page.evaluate(
+        async ([sid, b]) =>
+          (await (await fetch(`/api/scenarios/${sid}/buildings/${encodeURIComponent(b)}`)).json()).footprint,
+        [id, TP] as const,
+      ),
+    );
+    expect(original.length).toBeGreaterThanOrEqual(4);
+    const mid: [number, number] = [
+      original.reduce((a, p) => a + p[0], 0) / original.length,
+      original.reduce((a, p) => a + p[1], 0) / original.length,
+    ];
+    const mPerDegLon = 111_320 * Math.cos((mid[1] * Math.PI) / 180);
+    const mPerDegLat = 111_250;
+    const metres = (a: [number, number], b: [number, number]) =>
+      Math.hypot((a[0] - b[0]) * mPerDegLon, (a[1] - b[1]) * mPerDegLat);
+    // Its westmost corner (the south-west one) dragged 8 m west, onto the open yard.
+    const corner = original.reduce((w, p) => (p[0] < w[0] ? p : w));
+    const target: [number, number] = [corner[0] - 8 / mPerDegLon, corner[1]];
+
+    step = 'selecting the baseline building';
+    const roof = await screen(mid[0], mid[1], 5);
+    await expect
+      .poll(
+        () =>
+          page.evaluate(([x, y]) => (window as unknown as ViewerWindow).__placetwin.pickAt(x, y), [
+            roof.x,
+            roof.y,
+          ] as const),
+        SLOW,
+      )
+      .toBe(TP);
+    await page.mouse.click(canvas.x + roof.x, canvas.y + roof.y);
+    const selected = panel.getByRole('form', { name: 'Selected building' });
+    await expect
+      .poll(() => selected.getByRole('heading').first().textContent(), SLOW)
+      .toBe(`Selected: ${TP}`);
+    await selected.getByRole('button', { name: 'Edit footprint' }).click();
+    await expect.poll(async () => (await scenario(page))?.editing?.id, SLOW).toBe(TP);
+
+    step = 'dragging a corner';
+    const from = await screen(corner[0], corner[1], 0);
+    const to = await screen(target[0], target[1], 0);
+    await page.mouse.move(canvas.x + from.x, canvas.y + from.y);
+    await page.mouse.down();
+    for (let k = 1; k <= 5; k++)
+      await page.mouse.move(
+        canvas.x + from.x + ((to.x - from.x) * k) / 5,
+        canvas.y + from.y + ((to.y - from.y) * k) / 5,
+      );
+    await page.mouse.up();
+    await waitForScenario(1, true);
+    expect((await scenario(page))?.message).toBeNull();
+    const changes = async () =>
+      (
+        await page.evaluate(
+          async (sid) => (await (await fetch(`/api/scenarios/${sid}/changes`)).json()).changes,
+          id,
+        )
+      ).filter((c: { state: string }) => c.state === 'active') as {
+        change: { op: string; id: string; footprint?: { type: string; coordinates: number[][][] } };
+      }[];
+    const stored = await changes();
+    expect(stored).toHaveLength(1);
+    expect(stored[0].change).toMatchObject({ op: 'modify', id: TP });
+    const reshaped = ringOf(stored[0].change.footprint ?? { type: 'Polygon', coordinates: [[]] });
+    expect(reshaped).toHaveLength(original.length);
+    // Every other corner stays where it was (to a centimetre); the dragged one moved 8 m west, give or take.
+    const nearest = (p: [number, number]) => Math.min(...reshaped.map((q) => metres(p, q)));
+    for (const p of original.filter((p) => p !== corner)) expect(nearest(p)).toBeLessThan(0.01);
+    const moved = reshaped.filter((q) => Math.min(...original.map((p) => metres(p, q))) > 0.01);
+    expect(moved).toHaveLength(1);
+    const travelled = metres(moved[0], corner);
+    expect(travelled).toBeGreaterThan(6.5);
+    expect(travelled).toBeLessThan(9.5);
+    expect(Math.abs(moved[0][1] - corner[1]) * mPerDegLat).toBeLessThan(2); // west, not north or south
+    expect((await scenario(page))?.hiddenBuildingIds).toContain(TP);
+    await expect.poll(() => panel.locator('.change-list').textContent()).toMatch(/Change rutland:w178280261/);
+    // Still editing, with the handles on the stored footprint (the shot shows them on the reshaped building).
+    expect((await scenario(page))?.editing?.id).toBe(TP);
+    await shot('scenario-reshape-corner');
+
+    step = 'undoing the reshape';
+    await panel.getByRole('button', { name: 'Undo' }).click();
+    await waitForScenario(0, false);
+    expect(await changes()).toEqual([]);
+    expect((await scenario(page))?.hiddenBuildingIds).not.toContain(TP);
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => (await scenario(page))?.editing ?? null).toBeNull();
     expect(pageErrors).toEqual([]);
   });
 });

@@ -103,7 +103,7 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
   const transport = useTransport(state.view.time, dispatch, state.view.transport);
   const sensors = useSensors(state.view.time, dispatch);
   useScenarioLink(scenario, state.view.scenario, dispatch);
-  const energyCarbon = useEnergyCarbon(state.view, datasets);
+  const energyCarbon = useEnergyCarbon(state.view, datasets, scenario.session);
   const extentCentre = useMemo(
     () => (extent ? { lon: (extent[0] + extent[2]) / 2, lat: (extent[1] + extent[3]) / 2 } : null),
     [extent],
@@ -238,7 +238,12 @@ export function App({ mode, probe }: { mode: 'tiles' | 'geojson'; probe: ScenePr
           probe={probe}
           onLoadingChange={onLoadingChange}
           onProblem={onProblem}
-          picking={sunHours.mode !== 'drawing' && scenario.mode !== 'drawing' && !scenario.moving}
+          picking={
+            sunHours.mode !== 'drawing' &&
+            scenario.mode !== 'drawing' &&
+            !scenario.moving &&
+            !scenario.editing
+          }
           baselineShow={scenario.baselineShow}
           buildingValues={energyCarbon.buildingValues.values}
         >

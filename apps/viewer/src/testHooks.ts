@@ -187,6 +187,15 @@ export interface ScenarioTestState {
   previewDrawnM?: number | null;
   /** The building being moved (its footprint dragged on the map), and the drag in progress (ground points). */
   moving?: { id: string; drag: { from: [number, number]; to: [number, number] } | null } | null;
+  /** The building whose footprint is being reshaped (its footprint as shown, GeoJSON), and the handle being
+   * dragged (a corner, or a new corner on the edge that starts at `index`). */
+  editing?: {
+    id: string;
+    footprint: { type: string; coordinates: unknown };
+    drag: { kind: 'corner' | 'new corner'; index: number } | null;
+  } | null;
+  /** The turn being dragged with the turn handle, degrees clockwise; null when none. */
+  turningDeg?: number | null;
 }
 
 export interface TransportTestState {

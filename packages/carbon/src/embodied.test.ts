@@ -96,4 +96,51 @@ describe('development impact', () => {
     expect(d.operationalChange.values[2030 - 2025]).toBeGreaterThan(d.operationalChange.values[2028 - 2025]);
     expect(d.with.sectors['non-domestic'].basis).toBe('assumed');
   });
+
+  describe('operational emissions by end use (heating and electricity)', () => {
+    // Hand-computed from the committed DESNZ 2023 flat file (data/desnz-2023-factors.json; /work/shared/data
+    // energy/ghg-conversion-factors, PROVENANCE.md):
+    // natural gas, kWh gross CV, scope 1: 0.18292892617449666 kgCO2e/kWh (ID 1_100_1004_6_1, CSV line 78);
+    // UK electricity generation 0.20707428859060403 (ID 7_400_4000_5_1, line 2845) + T&D 0.017915111409395973
+    // (ID 13_402_4000_5_1, line 3406) = 0.2249894 kgCO2e/kWh, scaled by the default grid path (linear from
+    // 2023 to 0 in 2035): in 2030 × 5/12 = 0.093745583 kgCO2e/kWh.
+    // Office (TM46 general office): 120 kWh/m² fossil-thermal (gas) and 95 kWh/m² electricity.
+    const GAS = 0.18292892617449666;
+    const ELEC_2030 = ((0.20707428859060403 + 0.017915111409395973) * 5) / 12;
+    const office: NewBuilding = { id: 'office', use: 'commercial', giaM2: 1000, completionYear: 2030 };
+    const area = { startYear: 2023, endYear: 2050, stock: compileStock([]) };
+    const at = (s: { values: ArrayLike<number> }, year: number) => s.values[year - 2023];
+
+    it('a 1,000 m² gas-heated office: 120,000 kWh gas × 0.182929 = 21.951 t heating, 95,000 kWh × 0.093746 = 8.906 t electricity in 2030', () => {
+      const d = developmentImpact(area, {}, { name: 'office', buildings: [office] });
+      expect((120_000 * GAS) / 1000).toBeCloseTo(21.951471, 5);
+      expect(at(d.operationalHeating, 2030)).toBeCloseTo(21.951471, 5);
+      expect(at(d.operationalElectricity, 2030)).toBeCloseTo((95_000 * ELEC_2030) / 1000, 9);
+      expect(at(d.operationalElectricity, 2030)).toBeCloseTo(8.90583, 5);
+      // Gas is not decarbonised by the grid path: in 2040 the heating stays, the electricity is gone.
+      expect(at(d.operationalHeating, 2040)).toBeCloseTo(21.951471, 5);
+      expect(at(d.operationalElectricity, 2040)).toBe(0);
+      expect(at(d.operationalHeating, 2029)).toBe(0);
+      // The two parts are the operational change, every year.
+      for (let i = 0; i < d.operationalChange.values.length; i++)
+        expect(d.operationalHeating.values[i] + d.operationalElectricity.values[i]).toBeCloseTo(
+          d.operationalChange.values[i],
+          9,
+        );
+      expect(d.heatingSupply).toMatchObject({ fuels: ['natural-gas'], heatPumpScop: null });
+      expect(d.heatingSupply.factors['natural-gas']?.value).toBe(GAS);
+      expect(d.heatingSupply.description).toMatch(/natural-gas boiler \(0\.18293 kgCO2e\/kWh, DESNZ 2023/);
+    });
+
+    it('with every non-domestic building on heat pumps by 2030 (SCOP 3): 120,000 kWh × 0.84 ÷ 3 = 33,600 kWh at the grid factor', () => {
+      const levers = { heatPumps: { nonDomestic: [{ year: 2030, value: 1 }], scop: 3 } };
+      const d = developmentImpact(area, levers, { name: 'office', buildings: [office] });
+      expect(at(d.operationalHeating, 2030)).toBeCloseTo((33_600 * ELEC_2030) / 1000, 9); // 3.150 t
+      expect(at(d.operationalHeating, 2030)).toBeCloseTo(3.149852, 5);
+      expect(at(d.operationalElectricity, 2030)).toBeCloseTo(8.90583, 5);
+      expect(at(d.operationalHeating, 2036)).toBe(0);
+      expect(d.heatingSupply.heatPumpScop).toBe(3);
+      expect(d.heatingSupply.description).toMatch(/heat pumps \(SCOP 3\)/);
+    });
+  });
 });

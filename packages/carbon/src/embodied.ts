@@ -4,12 +4,20 @@
  */
 import { DataError } from '@placetwin/geo';
 import riba from '../data/riba-2030-embodied-carbon.json' with { type: 'json' };
+import { emissionFactors } from './factors';
 import { assumedBuildingEnergy } from './floor-area';
 import { YEAR_MAX, YEAR_MIN } from './grid';
 import type { LeverSet } from './levers';
-import { compileStock, concatStocks } from './stock';
+import { type BuildingStock, compileStock, concatStocks, HEATING_EFFICIENCY_DEFAULTS } from './stock';
 import { type AreaInput, type Trajectory, type TrajectoryOptions, trajectory } from './trajectory';
-import type { Basis, BuildingAnnualEnergy, Quantity, Series } from './types';
+import {
+  type Basis,
+  type BuildingAnnualEnergy,
+  type Fuel,
+  type Quantity,
+  type Series,
+  weakestBasis,
+} from './types';
 
 export const RIBA_2030_EMBODIED = riba;
 export type EmbodiedLevel = 'business-as-usual' | '2025' | '2030';
@@ -167,6 +175,15 @@ export interface DevelopmentImpact {
   with: Trajectory;
   /** Operational change to the area total each year (with − without), tCO2e/yr. */
   operationalChange: Series;
+  /**
+   * `operationalChange` by end use, tCO2e/yr (heating + electricity = operationalChange): heating is the heating
+   * fuel burnt (× its DESNZ factor) plus the electricity of the heat pumps the lever set installs (× the grid
+   * factor of the year); electricity is everything else the buildings draw from the grid, less their own solar.
+   */
+  operationalHeating: Series;
+  operationalElectricity: Series;
+  /** How the new floor area is heated under the lever set, in plain words, with the factors used. */
+  heatingSupply: HeatingSupply;
   /** The added car traffic's emissions each year (zero before the first completion), tCO2e/yr. */
   transportChange: Series;
   /** Over the trajectory's years: operational and transport change summed plus embodied. */
@@ -202,6 +219,7 @@ export function developmentImpact(
     { file: `development ${dev.name}` },
   );
   const without = trajectory(area, levers, options);
+  const split = operationalByEndUse(area, levers, newStock, energy);
   const withDev = trajectory({ ...area, stock: concatStocks(area.stock, newStock) }, levers, options);
   const change = withDev.total.values.map((v, i) => v - without.total.values[i]);
   const byYear = embodiedByYear(embodied, without.years);
@@ -214,6 +232,9 @@ export function developmentImpact(
     without,
     with: withDev,
     operationalChange: { unit: 'tCO2e/yr', basis: withDev.total.basis, values: change },
+    operationalHeating: split.heating,
+    operationalElectricity: split.electricity,
+    heatingSupply: split.supply,
     transportChange,
     cumulativeChange: {
       value: sum(change) + sum(transportChange.values) + sum(byYear.values),
@@ -223,6 +244,90 @@ export function developmentImpact(
           ? 'assumed'
           : withDev.total.basis,
     },
+  };
+}
+
+export interface HeatingSupply {
+  /** Heating fuels of the new floor area before any heat pump (e.g. `natural-gas`: a gas boiler). */
+  fuels: Fuel[];
+  /** Seasonal efficiency assumed for each fuel's boiler (heat delivered ÷ fuel, gross CV). */
+  efficiency: Partial<Record<Fuel, number>>;
+  /** The factor each fuel is burnt at (DESNZ, the included components), kgCO2e/kWh. */
+  factors: Partial<Record<Fuel, Quantity>>;
+  /** Heat pumps from the lever set (share of the sector's buildings by year, at this SCOP); null: none. */
+  heatPumpScop: number | null;
+  description: string;
+}
+
+/**
+ * The development's buildings alone under the same levers (emissions are per building, so this is exactly the
+ * operational change), split by end use with the trajectory's memo: grid electricity of the year × the year's
+ * grid factor, heat-pump electricity among it counted as heating.
+ */
+function operationalByEndUse(
+  area: AreaInput,
+  levers: LeverSet,
+  newStock: BuildingStock,
+  energy: readonly BuildingAnnualEnergy[],
+): { heating: Series; electricity: Series; supply: HeatingSupply } {
+  const alone = trajectory(
+    { startYear: area.startYear, endYear: area.endYear, factors: area.factors, stock: newStock },
+    levers,
+  );
+  const T = alone.years.length;
+  const heating = new Float64Array(T);
+  const electricity = new Float64Array(T);
+  const g = alone.gridFactor.values;
+  const m = alone.memo;
+  for (let t = 0; t < T; t++) {
+    const buildings = alone.sectors.domestic.values[t] + alone.sectors['non-domestic'].values[t];
+    const gridT = ((m.electricityDemandKwh.values[t] - m.solarSelfUseKwh.values[t]) * g[t]) / 1000;
+    const heatPumpT = (m.heatPumpKwh.values[t] * g[t]) / 1000;
+    heating[t] = buildings - gridT + heatPumpT;
+    electricity[t] = gridT - heatPumpT;
+  }
+  const basis = weakestBasis([alone.sectors.domestic.basis, alone.sectors['non-domestic'].basis]);
+  const F = area.factors ?? emissionFactors();
+  const fuels = [
+    ...new Set(
+      energy.flatMap((e) =>
+        Object.entries(e.heatKwhByFuel ?? e.kwhByFuel)
+          .filter(([f, kwh]) => (e.heatKwhByFuel || f !== 'electricity') && (kwh ?? 0) > 0)
+          .map(([f]) => f as Fuel),
+      ),
+    ),
+  ];
+  const factors = Object.fromEntries(
+    fuels.map((f) => {
+      const x = F.get(f, 'kWh');
+      return [
+        f,
+        {
+          value: x.kgCO2ePerUnit,
+          unit: 'kgCO2e/kWh',
+          basis: x.basis,
+          source: `${x.source}: ${x.components.map((c) => `${c.component} ${c.desnzId}`).join(' + ')}`,
+        },
+      ];
+    }),
+  ) as Partial<Record<Fuel, Quantity>>;
+  const efficiency = Object.fromEntries(fuels.map((f) => [f, HEATING_EFFICIENCY_DEFAULTS[f]]));
+  const hp = levers.heatPumps;
+  const boilers = fuels.length
+    ? fuels
+        .map(
+          (f) =>
+            `${f} boiler (${factors[f]!.value.toFixed(5)} kgCO2e/kWh, DESNZ ${F.year}; seasonal efficiency ${efficiency[f]})`,
+        )
+        .join(', ')
+    : 'no heating fuel';
+  const description = hp
+    ? `${boilers}; heat pumps (SCOP ${hp.scop}) replace it in the lever set's share of buildings each year, their electricity at the grid factor of the year`
+    : `${boilers}; no heat-pump lever, so it stays on that fuel`;
+  return {
+    heating: { unit: 'tCO2e/yr', basis, values: heating },
+    electricity: { unit: 'tCO2e/yr', basis, values: electricity },
+    supply: { fuels, efficiency, factors, heatPumpScop: hp?.scop ?? null, description },
   };
 }
 

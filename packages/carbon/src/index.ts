@@ -22,6 +22,7 @@ export {
   type EmbodiedResult,
   embodiedByYear,
   embodiedCarbon,
+  type HeatingSupply,
   type NewBuilding,
   RIBA_2030_EMBODIED,
 } from './embodied';

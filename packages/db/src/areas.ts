@@ -357,7 +357,7 @@ const OWNER_SQL: Record<AreaOwned, string> = {
     'SELECT c.area_id AS a FROM comments m JOIN consultations c ON c.id = m.consultation_id WHERE m.id = $1::bigint',
   dataset: 'SELECT area_id AS a FROM datasets WHERE name = $1',
   user: 'SELECT area_id AS a FROM users WHERE id = $1::bigint',
-  building: 'SELECT d.area_id AS a FROM buildings b JOIN datasets d ON d.id = b.dataset_id WHERE b.id = $1',
+  building: 'SELECT area_id AS a FROM buildings WHERE id = $1',
   sensor: 'SELECT area_id AS a FROM sensor_things WHERE sensor_id = $1',
   feed: 'SELECT area_id AS a FROM gtfs_feeds WHERE name = $1',
 };

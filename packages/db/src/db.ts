@@ -23,6 +23,8 @@ export interface OpenDbOptions {
   schema?: string;
   /** Embedded mode: start from this copy of a data directory (from `dumpEmbedded`) instead of an empty one. */
   loadDataDir?: Blob;
+  /** Apply the migrations only up to this file (tests of a later migration's backfill); default: all. */
+  migrateUntil?: string;
 }
 
 const INT8 = 20;
@@ -166,7 +168,7 @@ export async function openDb(options: OpenDbOptions = {}): Promise<Db> {
       options.loadDataDir,
     );
   }
-  await migrate(db);
+  await migrate(db, { until: options.migrateUntil });
   return db;
 }
 

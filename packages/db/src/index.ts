@@ -1,5 +1,6 @@
 export * from './areas';
 export * from './auth';
+export * from './calibrations';
 export {
   CARBON_RESULTS_KEPT,
   type CarbonAreaInputs,
@@ -18,6 +19,15 @@ export {
 export * from './consultations';
 export { type Db, execScript, type OpenDbOptions, openDb, openDbFromEnv } from './db';
 export { type EnergyStockQuery, type EnergyStockRow, energyStockBuildings } from './energy';
+export {
+  clearFifteenScores,
+  FIFTEEN_SCORES_KEPT,
+  type FifteenScoreKey,
+  fifteenScoreInputs,
+  getFifteenScore,
+  type StoredFifteenScore,
+  saveFifteenScore,
+} from './fifteen';
 export {
   buildingReferencePoints,
   type GridAssetRecord,

@@ -1,5 +1,6 @@
 import { DataError } from '@placetwin/geo';
 import type { Db } from './db';
+import { clearFifteenScores } from './fifteen';
 
 /** One point of interest to store: where, which essential service, its OSM id and name. */
 export interface PoiInput {
@@ -67,6 +68,8 @@ export async function importPois(
         file: meta.source,
       });
     await tx.query('DELETE FROM poi_sets WHERE area_id = $1 AND name = $2', [areaId, name]);
+    // The area's stored 15-minute scores were computed from the points replaced here.
+    await clearFifteenScores(tx, areaId);
     const setId = (
       await tx.query<{ id: number }>(
         'INSERT INTO poi_sets (name, source, licence, attribution, area_id) VALUES ($1, $2, $3, $4, $5) RETURNING id',

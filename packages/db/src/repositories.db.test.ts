@@ -203,6 +203,11 @@ describe('database (real PostGIS)', () => {
     const ids = (await buildingsForTiling(db, 'parts-town')).map((b) => b.id);
     expect(ids).toEqual(['parts-town:w21', 'parts-town:w22', 'parts-town:w23']);
     expect(await countBuildings(db, 'parts-town')).toBe(2); // still two buildings in the count
+    // A worker planning a large dataset reads it in pages: two pages of two give the same buildings.
+    const first = await buildingsForTiling(db, 'parts-town', { limit: 2 });
+    const rest = await buildingsForTiling(db, 'parts-town', { afterId: first[1].id, limit: 2 });
+    expect([...first, ...rest].map((b) => b.id)).toEqual(ids);
+    expect(rest).toHaveLength(1);
   });
 
   it('clips basemap features to a bbox', async () => {

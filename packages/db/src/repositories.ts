@@ -50,6 +50,8 @@ export interface TilingBuilding {
 }
 
 const BATCH = 250;
+/** Buildings in one import above which it refreshes the table's planner statistics itself. */
+const ANALYZE_AFTER = 50_000;
 
 const DATASET_COLUMNS = `
   d.id, d.name, d.title, d.source, d.licence, d.attribution, d.vintage, d.crs,
@@ -112,22 +114,24 @@ function buildingRow(datasetName: string, f: BuildingFeature): unknown[] {
 async function insertBuildings(
   tx: Db,
   datasetId: number,
+  areaId: string,
   run: number,
   datasetName: string,
   rows: BuildingFeature[],
 ) {
-  const params: unknown[] = [datasetId, run];
+  const params: unknown[] = [datasetId, run, areaId];
   const values = rows.map((f) => {
     const base = params.length;
     params.push(...buildingRow(datasetName, f));
     const p = (i: number) => `$${base + i}`;
     return `(${p(1)}, $1::int, ${p(2)}, ${p(3)}, ${p(4)}, ST_Multi(ST_GeomFromWKB(${p(5)}, 4326)), ${p(6)}::float8, ${p(7)}::float8, ${p(8)}::float8, ${p(9)}, ${p(10)}, ${p(11)}::int, ${p(12)}, ${p(13)}, ${p(14)}::jsonb, ${p(15)}::jsonb, $2::bigint)`;
   });
+  // Each building carries its dataset's area (migration 021): the key area-scoped reads filter on.
   await tx.query(
     `INSERT INTO buildings AS b (id, dataset_id, source_id, kind, parent_source_id, footprint, ground_elevation_m,
        min_height_m, height_m, height_source, height_method, storeys, use_class, name, attributes, surfaces, import_run,
-       footprint_area_m2)
-     SELECT v.*, ST_Area(v.footprint::geography) FROM (VALUES ${values.join(',')}) AS v (id, dataset_id, source_id, kind, parent_source_id, footprint,
+       footprint_area_m2, area_id)
+     SELECT v.*, ST_Area(v.footprint::geography), $3::text FROM (VALUES ${values.join(',')}) AS v (id, dataset_id, source_id, kind, parent_source_id, footprint,
        ground_elevation_m, min_height_m, height_m, height_source, height_method, storeys, use_class, name, attributes,
        surfaces, import_run)
      ON CONFLICT (dataset_id, source_id) DO UPDATE SET
@@ -204,7 +208,7 @@ export async function importFeatures(
     let mapFeatures: MapFeature[] = [];
     const counts = { datasetId, buildings: 0, parts: 0, mapFeatures: 0, removed: 0 };
     const flush = async () => {
-      if (buildings.length) await insertBuildings(tx, datasetId, run, meta.name, buildings);
+      if (buildings.length) await insertBuildings(tx, datasetId, areaId, run, meta.name, buildings);
       if (mapFeatures.length) await insertMapFeatures(tx, datasetId, run, mapFeatures);
       buildings = [];
       mapFeatures = [];
@@ -242,6 +246,9 @@ export async function importFeatures(
     );
     counts.removed = removedB.rows[0].n + removedM.rows[0].n;
     await linkOsmUprnTags(tx, datasetId);
+    // A large import changes the table's statistics at once: without this, the tiling that follows it plans its
+    // queries on the old counts until autovacuum runs (a national file: a plan for 5,000 rows meets a million).
+    if (counts.buildings + counts.parts >= ANALYZE_AFTER) await tx.query('ANALYZE buildings');
     await tx.query(
       `UPDATE datasets SET bbox = (
          SELECT ST_Envelope(ST_SetSRID(ST_Extent(g), 4326)) FROM (
@@ -316,7 +323,7 @@ export async function buildingsInBbox(
      FROM buildings b JOIN datasets d ON d.id = b.dataset_id
      WHERE b.footprint && ST_MakeEnvelope($1, $2, $3, $4, 4326)
        AND ST_Intersects(b.footprint, ST_MakeEnvelope($1, $2, $3, $4, 4326))
-       AND ($5::text IS NULL OR d.name = $5) AND ($7::text IS NULL OR d.area_id = $7)
+       AND ($5::text IS NULL OR d.name = $5) AND ($7::text IS NULL OR b.area_id = $7)
      ORDER BY b.id LIMIT $6`,
     [...bbox, options.dataset ?? null, options.limit ?? 10_000, options.areaId ?? null],
   );
@@ -332,8 +339,13 @@ export async function buildingsInBbox(
 export async function buildingsForTiling(
   db: Db,
   datasetName: string,
-  /** Only these buildings (one tiling job's cell); default: all of the dataset. */
-  options: { ids?: readonly string[] } = {},
+  options: {
+    /** Only these buildings (one tiling job's cell); default: all of the dataset. */
+    ids?: readonly string[];
+    /** A page: the buildings after this id (in the database's id order), at most `limit` of them. */
+    afterId?: string;
+    limit?: number;
+  } = {},
 ): Promise<TilingBuilding[]> {
   const r = await db.query<{
     id: string;
@@ -353,17 +365,20 @@ export async function buildingsForTiling(
        b.min_height_m AS "minHeightM", b.height_source AS "heightSource", b.height_method AS "heightMethod",
        b.storeys, b.footprint_area_m2 AS "footprintAreaM2", ST_AsBinary(b.footprint) AS wkb, b.surfaces
      FROM buildings b JOIN datasets d ON d.id = b.dataset_id
-     WHERE d.name = $1 AND ($2::text[] IS NULL OR b.id = ANY($2::text[]))
+     WHERE d.name = $1 AND ($2::text[] IS NULL OR b.id = ANY($2::text[])) AND ($3::text IS NULL OR b.id > $3)
        -- A building drawn by its parts is not drawn itself (OSM Simple 3D Buildings; CityJSON/CityGML parents):
-       -- its parts name it as parent, or (OSM, no link) a part lies inside its outline.
+       -- its parts name it as parent, or (OSM, no link) a part lies inside its outline. Two tests, not one with
+       -- an OR: each can use its own partial index of parts (migration 020), where an OR inside one EXISTS
+       -- scanned every building of the dataset for each building (hours at a million).
        AND NOT (b.kind = 'building' AND EXISTS (
          SELECT 1 FROM buildings p
-          WHERE p.dataset_id = b.dataset_id AND p.kind = 'part'
-            AND (p.parent_source_id = b.source_id
-              OR (p.parent_source_id IS NULL AND p.footprint && b.footprint
-                  AND ST_Contains(b.footprint, ST_PointOnSurface(p.footprint))))))
-     ORDER BY b.id`,
-    [datasetName, options.ids ? [...options.ids] : null],
+          WHERE p.kind = 'part' AND p.dataset_id = b.dataset_id AND p.parent_source_id = b.source_id))
+       AND NOT (b.kind = 'building' AND EXISTS (
+         SELECT 1 FROM buildings p
+          WHERE p.kind = 'part' AND p.dataset_id = b.dataset_id AND p.parent_source_id IS NULL
+            AND p.footprint && b.footprint AND ST_Contains(b.footprint, ST_PointOnSurface(p.footprint))))
+     ORDER BY b.id LIMIT $4`,
+    [datasetName, options.ids ? [...options.ids] : null, options.afterId ?? null, options.limit ?? null],
   );
   return r.rows.map((b) => ({
     id: b.id,

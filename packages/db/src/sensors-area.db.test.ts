@@ -77,6 +77,35 @@ describe('sensor data carries its area', () => {
     expect(via.count).toBe(0);
   });
 
+  it('keys each reading by its area too (a datastream is in one area): a repeat in that area is a duplicate', async () => {
+    // Citus needs the distribution key (the area) in every unique key of the readings (migration 020).
+    const keys = await db.query<{ name: string; columns: string[] }>(
+      `SELECT c.conname AS name, array_agg(a.attname::text ORDER BY a.attnum) AS columns
+       FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+       WHERE c.conrelid = 'observations'::regclass AND c.contype IN ('p', 'u') GROUP BY c.conname ORDER BY c.conname`,
+    );
+    expect(keys.rows.map((k) => k.columns.includes('area_id'))).toEqual([true, true]);
+    const ds = (await loadSensorTarget(db, sites[0].id))!.datastreams[0];
+    const reading = {
+      sensorId: sites[0].id,
+      property: ds.property,
+      observation: {
+        datastreamId: ds.id,
+        phenomenonTimeMs: Date.UTC(2009, 0, 1),
+        value: ds.maxValue,
+        quality: null,
+      },
+    };
+    const again = await storeObservations(db, [reading, reading]);
+    expect([again.inserted.length, again.duplicates]).toEqual([0, 2]);
+    const stored = await db.query<{ area: string; result: number }>(
+      `SELECT area_id AS area, result FROM observations WHERE datastream_id = $1`,
+      [ds.id],
+    );
+    // The first reading wins, in the sensor's area.
+    expect(stored.rows).toEqual([{ area: 'leeds', result: ds.minValue }]);
+  });
+
   it('refuses a reading filed under another area; moving a sensor moves its datastreams and readings', async () => {
     const ds = (await loadSensorTarget(db, sites[0].id))!.datastreams[0].id;
     await expect(

@@ -249,7 +249,7 @@ const INSERT_OBSERVATIONS = `
   INSERT INTO observations (datastream_id, area_id, phenomenon_time, result, quality)
   SELECT u.ds, u.a, timestamptz 'epoch' + u.t * interval '1 millisecond', u.v, u.q
   FROM unnest($1::bigint[], $2::float8[], $3::float8[], $4::text[], $5::text[]) AS u (ds, t, v, q, a)
-  ON CONFLICT (datastream_id, phenomenon_time) DO NOTHING
+  ON CONFLICT (datastream_id, phenomenon_time, area_id) DO NOTHING
   RETURNING datastream_id AS ds, ${EPOCH_MS('phenomenon_time')} AS t`;
 
 /**

@@ -27,15 +27,24 @@ const KEY = /^[a-z0-9-]+$/;
  * PostgreSQL server when DATABASE_URL is set (dropped again by `drop`). Real PostGIS either way.
  * With `seed`, the database starts in that state (see TestDbSeed).
  */
-export async function openTestDb(seed?: TestDbSeed): Promise<{ db: Db; drop: () => Promise<void> }> {
+export async function openTestDb(
+  seed?: TestDbSeed,
+  /** `migrateUntil`: a database migrated only up to this file (not cached), to test a later migration's backfill. */
+  options: { migrateUntil?: string } = {},
+): Promise<{ db: Db; drop: () => Promise<void> }> {
   if (seed && !KEY.test(seed.key)) throw new Error(`bad test database key ${seed.key}`);
   const url = process.env.DATABASE_URL;
+  if (!url && options.migrateUntil !== undefined) {
+    if (seed) throw new Error('a seed needs the fully migrated schema');
+    const db = await openDb({ dataDir: 'memory://', migrateUntil: options.migrateUntil });
+    return { db, drop: () => db.close() };
+  }
   if (!url) {
     const db = await openEmbeddedTestDb(seed);
     return { db, drop: () => db.close() };
   }
   const schema = `test_${randomBytes(6).toString('hex')}`;
-  const db = await openDb({ databaseUrl: url, schema });
+  const db = await openDb({ databaseUrl: url, schema, migrateUntil: options.migrateUntil });
   const drop = async () => {
     await db.query(`DROP SCHEMA ${schema} CASCADE`);
     await db.close();

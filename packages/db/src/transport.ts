@@ -10,6 +10,7 @@ import {
   routePaths,
 } from '@placetwin/transport';
 import type { Db } from './db';
+import { clearFifteenScores } from './fifteen';
 
 /** What an import wrote. */
 export interface GtfsImportCounts {
@@ -131,6 +132,8 @@ export async function importGtfs(
       );
     }
     await tx.query('DELETE FROM gtfs_feeds WHERE name = $1', [name]);
+    // The area's stored 15-minute scores may have ridden the feed replaced (or not known the new one).
+    await clearFifteenScores(tx, areaId);
     const feedId = (
       await tx.query<{ id: number }>(
         `INSERT INTO gtfs_feeds (name, source, time_zone, feed_info, start_date, end_date, warnings, licence,
@@ -394,7 +397,13 @@ export async function getGtfsFeed(db: Db, name: string): Promise<GtfsFeedSummary
 }
 
 export async function deleteGtfsFeed(db: Db, name: string): Promise<boolean> {
-  return (await db.query('DELETE FROM gtfs_feeds WHERE name = $1 RETURNING id', [name])).rows.length > 0;
+  return db.transaction(async (tx) => {
+    const gone = (
+      await tx.query<{ area_id: string }>('DELETE FROM gtfs_feeds WHERE name = $1 RETURNING area_id', [name])
+    ).rows;
+    for (const { area_id } of gone) await clearFifteenScores(tx, area_id);
+    return gone.length > 0;
+  });
 }
 
 const undef = <T>(v: T | null): T | undefined => (v === null ? undefined : v);

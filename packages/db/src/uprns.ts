@@ -36,8 +36,8 @@ export async function linkOsmUprnTags(db: Db, datasetId: number): Promise<number
     await tx.query(`DELETE FROM building_uprns WHERE dataset_id = $1 AND source = 'osm-tag'`, [datasetId]);
     const r = await tx.query<{ n: number }>(
       `WITH ins AS (
-         INSERT INTO building_uprns (building_id, dataset_id, uprn, source)
-         SELECT DISTINCT b.id, b.dataset_id, u::bigint, 'osm-tag'
+         INSERT INTO building_uprns (building_id, dataset_id, uprn, source, area_id)
+         SELECT DISTINCT b.id, b.dataset_id, u::bigint, 'osm-tag', b.area_id
          FROM buildings b, regexp_split_to_table(b.attributes->>'ref:GB:uprn', '\\s*;\\s*') AS u
          WHERE b.dataset_id = $1 AND b.attributes->>'ref:GB:uprn' IS NOT NULL AND u ~ '^[1-9][0-9]{0,11}$'
          ON CONFLICT DO NOTHING RETURNING 1)
@@ -85,8 +85,8 @@ export async function linkUprnPoints(
       [datasetId, source],
     );
     const linked = await tx.query<{ uprn: string }>(
-      `INSERT INTO building_uprns (building_id, dataset_id, uprn, source, point)
-       SELECT DISTINCT ON (u.uprn) b.id, b.dataset_id, u.uprn, $2, u.pt
+      `INSERT INTO building_uprns (building_id, dataset_id, uprn, source, point, area_id)
+       SELECT DISTINCT ON (u.uprn) b.id, b.dataset_id, u.uprn, $2, u.pt, b.area_id
        FROM uprn_points u JOIN buildings b
          ON b.dataset_id = $1 AND b.kind = 'building' AND b.footprint && u.pt AND ST_Contains(b.footprint, u.pt)
        ORDER BY u.uprn, b.footprint_area_m2, b.id
@@ -128,8 +128,9 @@ export async function buildingsByUprn(
   const r = await db.query<BuildingRecord & { datasetName: string; footprint: GeoJsonGeometry }>(
     `SELECT ${BUILDING_COLUMNS}, d.name AS "datasetName", ST_AsGeoJSON(b.footprint, 7)::json AS footprint
      FROM buildings b JOIN datasets d ON d.id = b.dataset_id
-     WHERE b.id IN (SELECT building_id FROM building_uprns WHERE uprn = $1::bigint)
-       AND ($2::text IS NULL OR d.name = $2) AND ($3::text IS NULL OR d.area_id = $3)
+     WHERE b.id IN (SELECT building_id FROM building_uprns
+                    WHERE uprn = $1::bigint AND ($3::text IS NULL OR area_id = $3))
+       AND ($2::text IS NULL OR d.name = $2) AND ($3::text IS NULL OR b.area_id = $3)
      ORDER BY b.id`,
     [uprn, options.dataset ?? null, options.areaId ?? null],
   );

@@ -10,6 +10,7 @@ export {
   planTileset,
   type TilePlan,
   type TilePlanCell,
+  TilePlanner,
 } from './tileset';
 export {
   type PropertyValue,

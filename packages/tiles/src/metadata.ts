@@ -55,23 +55,36 @@ export function schemaPropertyId(key: string): string {
   return IDENTIFIER.test(s) ? s : `_${s}`;
 }
 
+/** What the columns have seen of one property key. */
+interface KeySeen {
+  bool: boolean;
+  int: boolean;
+  float: boolean;
+  str: boolean;
+  nulls: boolean;
+  /** Buildings that have the key. */
+  count: number;
+}
+
 /**
- * Plans the columns for a dataset: id, heightM, minHeightM (from the building's fields; property keys of the
- * same names are not repeated), then every other property key in sorted order.
+ * Plans the columns one building at a time (a national dataset is surveyed in pages and never held whole):
+ * id, heightM, minHeightM (from the building's fields; property keys of the same names are not repeated), then
+ * every other property key in sorted order.
  */
-export function planColumns(buildings: readonly TileableBuilding[]): Column[] {
-  const seen = new Map<
-    string,
-    { bool: boolean; int: boolean; float: boolean; str: boolean; nulls: boolean }
-  >();
-  for (const b of buildings) {
-    for (const key in b.properties) {
-      let s = seen.get(key);
+export class ColumnSurvey {
+  private readonly seen = new Map<string, KeySeen>();
+  private total = 0;
+
+  add(properties: TileableBuilding['properties']): void {
+    this.total++;
+    for (const key in properties) {
+      let s = this.seen.get(key);
       if (!s) {
-        s = { bool: false, int: false, float: false, str: false, nulls: false };
-        seen.set(key, s);
+        s = { bool: false, int: false, float: false, str: false, nulls: false, count: 0 };
+        this.seen.set(key, s);
       }
-      const v = b.properties[key];
+      s.count++;
+      const v = properties[key];
       if (v === null) s.nulls = true;
       else if (typeof v === 'boolean') s.bool = true;
       else if (typeof v === 'number') {
@@ -80,31 +93,41 @@ export function planColumns(buildings: readonly TileableBuilding[]): Column[] {
       } else s.str = true;
     }
   }
-  const columns = [...BUILT_IN];
-  const taken = new Set(columns.map((c) => c.id));
-  for (const key of [...seen.keys()].sort()) {
-    // `properties.id` / `.heightM` / `.minHeightM` repeat the building's own fields: one column each.
-    if (taken.has(key) && BUILT_IN.some((c) => c.id === key)) continue;
-    const s = seen.get(key)!;
-    // A building without the key counts as null too.
-    const nulls = s.nulls || buildings.some((b) => !(key in b.properties));
-    const kinds = [s.bool, s.int || s.float, s.str].filter(Boolean).length;
-    let kind: ColumnKind = 'STRING';
-    if (kinds === 1 && s.bool && !nulls) kind = 'BOOLEAN';
-    else if (kinds === 1 && (s.int || s.float)) kind = s.float ? 'FLOAT64' : 'INT32';
-    let id = schemaPropertyId(key);
-    for (let n = 2; taken.has(id); n++) id = `${schemaPropertyId(key)}_${n}`;
-    taken.add(id);
-    const noData = !nulls
-      ? null
-      : kind === 'INT32'
-        ? INT32_NO_DATA
-        : kind === 'FLOAT64'
-          ? FLOAT64_NO_DATA
-          : '';
-    columns.push({ id, source: { property: key }, kind, noData, description: key });
+
+  columns(): Column[] {
+    const columns = [...BUILT_IN];
+    const taken = new Set(columns.map((c) => c.id));
+    for (const key of [...this.seen.keys()].sort()) {
+      // `properties.id` / `.heightM` / `.minHeightM` repeat the building's own fields: one column each.
+      if (taken.has(key) && BUILT_IN.some((c) => c.id === key)) continue;
+      const s = this.seen.get(key) as KeySeen;
+      // A building without the key counts as null too.
+      const nulls = s.nulls || s.count < this.total;
+      const kinds = [s.bool, s.int || s.float, s.str].filter(Boolean).length;
+      let kind: ColumnKind = 'STRING';
+      if (kinds === 1 && s.bool && !nulls) kind = 'BOOLEAN';
+      else if (kinds === 1 && (s.int || s.float)) kind = s.float ? 'FLOAT64' : 'INT32';
+      let id = schemaPropertyId(key);
+      for (let n = 2; taken.has(id); n++) id = `${schemaPropertyId(key)}_${n}`;
+      taken.add(id);
+      const noData = !nulls
+        ? null
+        : kind === 'INT32'
+          ? INT32_NO_DATA
+          : kind === 'FLOAT64'
+            ? FLOAT64_NO_DATA
+            : '';
+      columns.push({ id, source: { property: key }, kind, noData, description: key });
+    }
+    return columns;
   }
-  return columns;
+}
+
+/** The columns for a dataset held whole (see `ColumnSurvey`). */
+export function planColumns(buildings: readonly TileableBuilding[]): Column[] {
+  const survey = new ColumnSurvey();
+  for (const b of buildings) survey.add(b.properties);
+  return survey.columns();
 }
 
 function cellValue(b: TileableBuilding, c: Column): PropertyValue {

@@ -10,7 +10,7 @@ import {
   emptyBounds,
   extendBounds,
 } from './geometry';
-import { type Column, planColumns } from './metadata';
+import { type Column, ColumnSurvey } from './metadata';
 import { mercator, partition, type QuadCell } from './quadtree';
 import {
   type Region,
@@ -112,6 +112,80 @@ export async function buildTileset(
 }
 
 /**
+ * Plans a tileset one building at a time, keeping of each only its id and the centre of its bounds: a worker
+ * plans a national dataset page by page without holding its geometry (`planTileset` is the same over an array).
+ * `add` checks a building (rejecting it, or skipping it with `skipInvalid`); `finish` sorts by id, plans the
+ * property columns and partitions the quadtree. The plan does not depend on the order buildings were added in.
+ */
+export class TilePlanner {
+  private readonly opts: TilesetOptions;
+  private readonly ids: string[] = [];
+  private readonly centres: number[] = [];
+  private readonly seen = new Set<string>();
+  private readonly survey = new ColumnSurvey();
+  private rejected = 0;
+
+  constructor(options: Partial<TilesetOptions> = {}) {
+    this.opts = { ...TILESET_DEFAULTS, ...options };
+    checkOptions(this.opts);
+  }
+
+  /** Takes a building into the plan; false when it was skipped as invalid. */
+  add(b: TileableBuilding): boolean {
+    const problem = buildingProblem(b) ?? (this.seen.has(b.id) ? `duplicate building id ${b.id}` : null);
+    if (problem) {
+      const featureId = typeof b?.id === 'string' ? b.id : null;
+      if (!this.opts.skipInvalid) throw new DataError('invalid-building', problem, { featureId });
+      this.opts.onReject?.({ featureId, reason: problem });
+      this.rejected++;
+      return false;
+    }
+    this.seen.add(b.id);
+    this.ids.push(b.id);
+    const bounds = buildingBounds(b);
+    const [x, y] = mercator((bounds.west + bounds.east) / 2, (bounds.south + bounds.north) / 2);
+    this.centres.push(x, y);
+    this.survey.add(b.properties);
+    return true;
+  }
+
+  finish(): TilePlan {
+    const { ids, centres } = this;
+    if (ids.length === 0) throw new DataError('empty-dataset', 'there are no buildings to tile');
+    // Sorted by id (code units, locale-free), so the output does not depend on input order.
+    const order = ids.map((_, i) => i).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+    const points = new Float64Array(ids.length * 2);
+    order.forEach((from, i) => {
+      points[i * 2] = centres[from * 2];
+      points[i * 2 + 1] = centres[from * 2 + 1];
+    });
+    const { onReject: _onReject, ...planOptions } = this.opts;
+    const leaves: TilePlan['leaves'] = [];
+    let tiles = 0;
+    let maxDepth = 0;
+    const toPlan = (cell: QuadCell, depth: number): TilePlanCell => {
+      tiles++;
+      maxDepth = Math.max(maxDepth, depth);
+      if (cell.children.length > 0) {
+        return { z: cell.z, x: cell.x, y: cell.y, children: cell.children.map((c) => toPlan(c, depth + 1)) };
+      }
+      leaves.push({ z: cell.z, x: cell.x, y: cell.y, ids: cell.items.map((i) => ids[order[i]]) });
+      return { z: cell.z, x: cell.x, y: cell.y, children: [], leaf: leaves.length - 1 };
+    };
+    const root = toPlan(partition(points, this.opts.maxFeaturesPerTile), 0);
+    return {
+      options: planOptions,
+      columns: this.survey.columns(),
+      root,
+      leaves,
+      rejected: this.rejected,
+      tiles,
+      maxDepth,
+    };
+  }
+}
+
+/**
  * Checks the buildings (rejecting or skipping invalid ones), sorts them by id, plans the property columns and
  * partitions them into the quadtree. Returns the plan and the valid buildings, sorted.
  */
@@ -119,58 +193,10 @@ export function planTileset(
   input: readonly TileableBuilding[],
   options: Partial<TilesetOptions> = {},
 ): { plan: TilePlan; buildings: TileableBuilding[] } {
-  const opts: TilesetOptions = { ...TILESET_DEFAULTS, ...options };
-  checkOptions(opts);
-
-  const buildings: TileableBuilding[] = [];
-  const seen = new Set<string>();
-  let rejected = 0;
-  for (const b of input) {
-    const problem = buildingProblem(b) ?? (seen.has(b.id) ? `duplicate building id ${b.id}` : null);
-    if (problem) {
-      const featureId = typeof b?.id === 'string' ? b.id : null;
-      if (!opts.skipInvalid) throw new DataError('invalid-building', problem, { featureId });
-      opts.onReject?.({ featureId, reason: problem });
-      rejected++;
-      continue;
-    }
-    seen.add(b.id);
-    buildings.push(b);
-  }
-  if (buildings.length === 0) throw new DataError('empty-dataset', 'there are no buildings to tile');
-  // Sorted by id (code units, locale-free), so the output does not depend on input order.
+  const planner = new TilePlanner(options);
+  const buildings = input.filter((b) => planner.add(b));
+  const plan = planner.finish();
   buildings.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-
-  const points = new Float64Array(buildings.length * 2);
-  buildings.forEach((building, i) => {
-    const b = buildingBounds(building);
-    const [x, y] = mercator((b.west + b.east) / 2, (b.south + b.north) / 2);
-    points[i * 2] = x;
-    points[i * 2 + 1] = y;
-  });
-  const { onReject: _onReject, ...planOptions } = opts;
-  const leaves: TilePlan['leaves'] = [];
-  let tiles = 0;
-  let maxDepth = 0;
-  const toPlan = (cell: QuadCell, depth: number): TilePlanCell => {
-    tiles++;
-    maxDepth = Math.max(maxDepth, depth);
-    if (cell.children.length > 0) {
-      return { z: cell.z, x: cell.x, y: cell.y, children: cell.children.map((c) => toPlan(c, depth + 1)) };
-    }
-    leaves.push({ z: cell.z, x: cell.x, y: cell.y, ids: cell.items.map((i) => buildings[i].id) });
-    return { z: cell.z, x: cell.x, y: cell.y, children: [], leaf: leaves.length - 1 };
-  };
-  const root = toPlan(partition(points, opts.maxFeaturesPerTile), 0);
-  const plan: TilePlan = {
-    options: planOptions,
-    columns: planColumns(buildings),
-    root,
-    leaves,
-    rejected,
-    tiles,
-    maxDepth,
-  };
   return { plan, buildings };
 }
 

@@ -21,7 +21,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -43,6 +42,7 @@ import {
   createUser,
   type Db,
   importGridNetwork,
+  importPois,
   loadSensorTarget,
   moderateComment,
   openConsultation,
@@ -51,16 +51,18 @@ import {
   recordArea,
   registerSensors,
   type StorySlide,
+  saveCalibration,
   setScenarioStatus,
   storeObservations,
   submitComment,
   updateStory,
 } from '@placetwin/db';
-import { type LiveEvent, parseSensorList } from '@placetwin/sensors';
+import { parseSensorList } from '@placetwin/sensors';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, sample, sampleDataDir } from '../../../../test/support/paths';
 import { buildApp } from '../app';
+import { openEventStream } from '../testing/event-stream';
 
 const BOUNDARIES = sample('boundaries/local-authority-districts-2017-uk.geojson');
 const BUILDINGS = sample('cityjson/nl-delft-3dbag-2buildings.city.json');
@@ -328,6 +330,32 @@ beforeAll(async () => {
     parseAreaArgs({ id: 'leeds', lad17cd: 'E08000035', languages: 'en' }),
     BOUNDARIES,
   );
+  // A stored calibration of each area's building (GET /api/energy/buildings/:id/calibration finds its own).
+  const calibrationFixture = async (area: AreaId) => {
+    const building = fx[area].building;
+    const saved = await saveCalibration(db, area, {
+      buildingId: building,
+      model: {
+        hVeWPerK: 50,
+        hTrWWPerK: 40,
+        hTrIsWPerK: 3000,
+        hTrMsWPerK: 9000,
+        hTrEmWPerK: 200,
+        cmJPerK: 4e7,
+        solarApertureM2: 5,
+      },
+      parameters: [],
+      rmseC: 0.5,
+      priorRmseC: 1.5,
+      scaledToGeometry: false,
+      sourceFile: `Calibration record ${area}.csv`,
+      readings: 96,
+      stepMinutes: 15,
+      createdBy: null,
+    });
+    if (!saved) throw new Error(`no calibration stored for ${building}`);
+    fx[area].markers.push(`Calibration record ${area}.csv`);
+  };
   const sites = await parseSensorList(readFileSync(LEEDS_SITES, 'utf8'), {
     fileName: 'leeds-footfall-sites.geojson',
   });
@@ -336,6 +364,7 @@ beforeAll(async () => {
   const otherSite = sites.find((s) => !s.name.includes(leedsSite.name) && !leedsSite.name.includes(s.name))!;
   await makeArea('default', otherSite);
   await makeArea('leeds', leedsSite);
+  for (const area of AREAS) await calibrationFixture(area);
   if (db.kind === 'server') {
     const schema = (await db.query<{ s: string }>('SELECT current_schema() AS s')).rows[0].s;
     const url = new URL(process.env.DATABASE_URL as string);
@@ -423,8 +452,6 @@ const SHARED_ROUTES: Record<string, string> = {
   'GET /': 'the viewer page',
   'POST /api/imports':
     'area-scoped: imports into the caller’s own area; checked in "imports through the API stay in the caller’s area" below',
-  'POST /api/energy/calibration':
-    'fits a thermal model to an uploaded series for a building by id (buildings are public; not yet area-scoped)',
 };
 
 /** Routes that list an area's records: each response must hold only the asking area's. */
@@ -523,6 +550,8 @@ function extras(route: { method: string; url: string }, f: Fixture | null) {
   else if (key === 'POST /api/energy/flexibility' || key === 'POST /api/energy/portfolio')
     body = { dataset: ds };
   else if (key === 'POST /api/solar/sun-hours') body = { dataset: ds, date: '2026-03-21' };
+  else if (key === 'POST /api/energy/calibration')
+    body = { buildingId: f?.building ?? MISSING.building, csv: 'time,indoor_c\n', fileName: 'iso.csv' };
   return { q, body };
 }
 
@@ -537,7 +566,8 @@ const isNamed = (route: { method: string; url: string }) =>
   ['POST /api/staff/consultations', 'POST /api/stories', 'POST /api/energy/flexibility'].includes(
     `${route.method} ${route.url}`,
   ) ||
-  ['POST /api/energy/portfolio', 'POST /api/solar/sun-hours'].includes(`${route.method} ${route.url}`);
+  ['POST /api/energy/portfolio', 'POST /api/solar/sun-hours'].includes(`${route.method} ${route.url}`) ||
+  ['POST /api/energy/calibration'].includes(`${route.method} ${route.url}`);
 
 async function ask(
   route: { method: string; url: string },
@@ -1131,6 +1161,54 @@ describe('area-scoped sensors, results and tiles', () => {
     }
   });
 
+  it('stored 15-minute scores are the asking area’s own: never another’s, and cleared by its own imports only', async () => {
+    // Scores are stored per area (fifteen_scores): Rutland's stored answer for a point must never answer Leeds's
+    // identical request, and a Leeds import must not clear Rutland's.
+    const url = `/api/transport/fifteen-minute?lon=${OAKHAM.lon}&lat=${OAKHAM.lat}&time=2026-03-18T10:00:00Z`;
+    const box = '-0.74,52.665,-0.715,52.675';
+    const mapUrl = `/api/transport/fifteen-minute/map?bbox=${box}&time=2026-03-18T10:00:00Z&cell=500`;
+    const rutland = (await get(url, 'planner', 'default')).json();
+    const rutlandMap = (await get(mapUrl, 'planner', 'default')).json();
+    expect(rutland).toMatchObject({ covered: true });
+    expect(rutlandMap.features.length).toBeGreaterThan(0);
+    const leedsFirst = (await get(url, 'public', 'leeds')).json();
+    for (const who of WHO) {
+      // Everyone in Rutland gets Rutland's stored score (computed once); everyone in Leeds, Leeds's own.
+      expect((await get(url, who, 'default')).json(), who).toEqual(rutland);
+      expect((await get(mapUrl, who, 'default')).json(), who).toEqual(rutlandMap);
+      const leeds = (await get(url, who, 'leeds')).json();
+      expect(leeds, who).toMatchObject({ covered: false, score: null });
+      expect(leeds, who).toEqual(leedsFirst);
+      const leedsMap = (await get(mapUrl, who, 'leeds')).json();
+      expect(leedsMap.features, who).toEqual([]);
+    }
+    // A points-of-interest import in Leeds (constructed: one food shop in Leeds city centre) clears Leeds's stored
+    // scores only: Rutland's stay as they were computed.
+    await importPois(
+      db,
+      'leeds-constructed',
+      [{ sourceId: 'shop-1', service: 'food', name: 'Shop in Leeds', lon: -1.5491, lat: 53.7997 }],
+      { source: 'constructed for tests', areaId: 'leeds' },
+    );
+    expect((await get(url, 'public', 'default')).json()).toEqual(rutland);
+    expect((await get(mapUrl, 'public', 'default')).json()).toEqual(rutlandMap);
+    const leedsAfter = (await get(url, 'public', 'leeds')).json();
+    expect(leedsAfter).toMatchObject({ covered: false, score: null });
+    expect(Date.parse(leedsAfter.computedAt)).toBeGreaterThan(Date.parse(leedsFirst.computedAt));
+    // The stored rows say their area, and Leeds's say nothing of Rutland's places.
+    const rows = (
+      await db.query<{ area_id: string; covered: boolean }>(
+        `SELECT area_id, (body->>'covered')::boolean AS covered FROM fifteen_scores WHERE kind = 'point'
+         AND params = $1`,
+        [JSON.stringify([OAKHAM.lon, OAKHAM.lat, Date.parse('2026-03-18T10:00:00Z'), 15])],
+      )
+    ).rows;
+    expect(rows.map((r) => [r.area_id, r.covered]).sort()).toEqual([
+      ['default', true],
+      ['leeds', false],
+    ]);
+  });
+
   it('the live sensor stream sends each area only its own sensors’ readings', async () => {
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const streams = {
@@ -1171,46 +1249,34 @@ describe('area-scoped sensors, results and tiles', () => {
   });
 });
 
-/** A live `GET /api/sensors/stream` over a real socket, collecting its events. */
-function openEventStream(url: string, headers: Record<string, string>) {
-  const events: LiveEvent[] = [];
-  let wake = () => {};
-  const req = httpRequest(url, { headers });
-  const opened = new Promise<void>((resolve, reject) => {
-    req.on('error', reject);
-    req.on('response', (res: IncomingMessage) => {
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        for (let i = buffer.indexOf('\n\n'); i >= 0; i = buffer.indexOf('\n\n')) {
-          const block = buffer.slice(0, i);
-          buffer = buffer.slice(i + 2);
-          if (block.includes(': connected')) resolve();
-          const data = block.split('\n').find((l) => l.startsWith('data: '));
-          if (data) events.push(JSON.parse(data.slice(6)));
-        }
-        wake();
-      });
-    });
-  });
-  req.end();
-  return {
-    opened,
-    async until(done: (events: LiveEvent[]) => boolean, timeoutMs = 20_000): Promise<LiveEvent[]> {
-      const deadline = Date.now() + timeoutMs;
-      while (!done(events)) {
-        if (Date.now() > deadline) throw new Error(`SSE: only ${events.length} events in ${timeoutMs} ms`);
-        await new Promise<void>((r) => {
-          wake = r;
-          setTimeout(r, 200);
+describe('stored building calibrations', () => {
+  it('another area’s building cannot be calibrated, read or reset (404, as a missing one); its calibration stays', async () => {
+    for (const asker of AREAS) {
+      const theirs = fx[other(asker)].building;
+      const headers = staff[asker].planner;
+      const post = (buildingId: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/energy/calibration',
+          headers,
+          payload: { buildingId, csv: 'time,indoor_c\n', fileName: 'x.csv' },
         });
-      }
-      return events;
-    },
-    close: () => req.destroy(),
-  };
-}
+      const [oth, missing] = [await post(theirs), await post(MISSING.building)];
+      expect(oth.statusCode, `POST by a planner of ${asker}`).toBe(404);
+      expect(problemType(oth)).toBe(problemType(missing));
+      // Their own building gets past the area check to the record's own problem (a CSV with no rows).
+      const own = await post(fx[asker].building);
+      expect(own.statusCode).toBeGreaterThanOrEqual(400);
+      expect(own.statusCode).not.toBe(404);
+      const url = `/api/energy/buildings/${theirs}/calibration`;
+      expect((await app.inject({ url, headers })).statusCode).toBe(404);
+      expect((await app.inject({ method: 'DELETE', url, headers })).statusCode).toBe(404);
+      // Still there for its own area.
+      const mine = await app.inject({ url, headers: staff[other(asker)].planner });
+      expect(mine.json().sourceFile).toBe(`Calibration record ${other(asker)}.csv`);
+    }
+  });
+});
 
 describe('imports through the API stay in the caller’s area', () => {
   /** The job, as the area's planner sees it once it has ended (worked by the app's own worker). */

@@ -16,12 +16,18 @@ import {
   parseGridNetworks,
   parseLeverSets,
   parsePortfolio,
+  parseStoredCalibration,
+  type StoredCalibration,
 } from './energyTypes';
 
 async function requestJson(url: string, init: RequestInit = {}): Promise<unknown> {
   const res = await fetch(url, {
     ...init,
-    headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      accept: 'application/json',
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+      ...(init.headers as Record<string, string> | undefined),
+    },
   });
   if (!res.ok) {
     let detail = res.statusText;
@@ -51,8 +57,36 @@ export const energyApi = {
     parseFlexibility(await post('/api/energy/flexibility', body, signal)),
   portfolio: async (body: unknown, signal?: AbortSignal) =>
     parsePortfolio(await post('/api/energy/portfolio', body, signal)),
-  calibration: async (body: { buildingId: string; csv: string; fileName: string }, signal?: AbortSignal) =>
-    parseCalibration(await post('/api/energy/calibration', body, signal)),
+  /** Fits and stores the building's calibration (planners and admins: the session's CSRF token). */
+  calibration: async (
+    body: { buildingId: string; csv: string; fileName: string },
+    csrf: string | null,
+    signal?: AbortSignal,
+  ) =>
+    parseCalibration(
+      await requestJson('/api/energy/calibration', {
+        method: 'POST',
+        body: JSON.stringify(body),
+        signal,
+        ...(csrf ? { headers: { 'x-csrf-token': csrf } } : {}),
+      }),
+    ),
+  /** The building's stored calibration, or null when it has none (404). */
+  storedCalibration: async (id: string, signal?: AbortSignal): Promise<StoredCalibration | null> => {
+    const res = await fetch(`/api/energy/buildings/${encodeURIComponent(id)}/calibration`, {
+      headers: { accept: 'application/json' },
+      signal,
+    });
+    if (res.status === 404) return null;
+    if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
+    return parseStoredCalibration(await res.json());
+  },
+  /** Forgets the building's calibration: its flexibility goes back to the estimate. */
+  deleteCalibration: (id: string, csrf: string | null) =>
+    requestJson(`/api/energy/buildings/${encodeURIComponent(id)}/calibration`, {
+      method: 'DELETE',
+      ...(csrf ? { headers: { 'x-csrf-token': csrf } } : {}),
+    }),
   grids: async (signal?: AbortSignal) =>
     parseGridNetworks(await requestJson('/api/energy/grids', { signal })),
 };

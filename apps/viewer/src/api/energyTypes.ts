@@ -353,6 +353,52 @@ export function parseCalibration(body: unknown): Calibration {
   };
 }
 
+/** A building's stored calibration (GET /api/energy/buildings/:id/calibration): what its flexibility plans with. */
+export interface StoredCalibration {
+  id: number;
+  buildingId: string;
+  rmseC: number;
+  priorRmseC: number;
+  parameters: { name: string; prior: number; fitted: number; unit: string }[];
+  scaledToGeometry: boolean;
+  sourceFile: string;
+  readings: number;
+  stepMinutes: number;
+  createdAtMs: number;
+  /** Who ran it (staff only; null for the public). */
+  createdBy: string | null;
+}
+
+export function parseStoredCalibration(body: unknown): StoredCalibration {
+  const what = 'stored calibration';
+  const b = obj(body, what, 'the body');
+  const n = (k: string) => num(b[k], what, k);
+  const createdAtMs = Date.parse(str(b.createdAt));
+  if (!Number.isFinite(createdAtMs)) throw new ApiShapeError(what, 'createdAt is not a time');
+  const params = Array.isArray(b.parameters) ? b.parameters : [];
+  return {
+    id: n('id'),
+    buildingId: str(b.buildingId),
+    rmseC: n('rmseC'),
+    priorRmseC: n('priorRmseC'),
+    parameters: params.map((p, i) => {
+      const q = obj(p, what, `parameters[${i}]`);
+      return {
+        name: str(q.name),
+        prior: num(q.prior, what, `parameters[${i}].prior`),
+        fitted: num(q.fitted, what, `parameters[${i}].fitted`),
+        unit: str(q.unit),
+      };
+    }),
+    scaledToGeometry: b.scaledToGeometry === true,
+    sourceFile: str(b.sourceFile),
+    readings: n('readings'),
+    stepMinutes: n('stepMinutes'),
+    createdAtMs,
+    createdBy: typeof b.createdBy === 'string' ? b.createdBy : null,
+  };
+}
+
 export interface PortfolioEntry {
   id: string;
   name: string | null;
@@ -365,11 +411,16 @@ export interface PortfolioEntry {
   reboundKwh: number;
   carbonDifferenceKg: number;
   comfortHoursViolated: number;
+  /** measured: planned with the building's stored calibration; estimated: from geometry. */
+  model: 'measured' | 'estimated';
+  calibrationRmseC: number | null;
 }
 
 export interface Portfolio {
   date: string;
   stepMinutes: number;
+  /** What the plant does: heating, or cooling (loads are then the chillers'). */
+  mode: PlantMode;
   timesMs: number[];
   aggregate: { baselineKw: number[]; shiftedKw: number[]; inWindow: boolean[] };
   totals: {
@@ -493,6 +544,7 @@ export function parsePortfolio(body: unknown): Portfolio {
   return {
     date: str(b.date),
     stepMinutes: num(b.stepMinutes, what, 'stepMinutes'),
+    mode: b.mode === 'cooling' ? 'cooling' : 'heating',
     timesMs,
     aggregate: {
       baselineKw: numbers(a.baselineKw, what, 'aggregate.baselineKw', n),
@@ -528,6 +580,8 @@ export function parsePortfolio(body: unknown): Portfolio {
         reboundKwh: en('reboundKwh'),
         carbonDifferenceKg: en('carbonDifferenceKg'),
         comfortHoursViolated: en('comfortHoursViolated'),
+        model: e.model === 'measured' ? ('measured' as const) : ('estimated' as const),
+        calibrationRmseC: typeof e.calibrationRmseC === 'number' ? e.calibrationRmseC : null,
       };
     }),
     skipped: Array.isArray(b.skipped)

@@ -29,17 +29,19 @@ import {
 } from 'cesium';
 import { type RefObject, useEffect, useMemo, useRef } from 'react';
 import { Cesium3DTileset, Entity, PointGraphics, PolygonGraphics, PolylineGraphics, useCesium } from 'resium';
-import { onlyHiddenExpression } from '../state/scenario';
+import { type FootprintJson, onlyHiddenExpression } from '../state/scenario';
 import { swipeExpressions } from '../state/scenarioCompare';
 import type { ViewState } from '../state/viewState';
 import type { PlacetwinTestHooks } from '../testHooks';
 import { compareLabels } from '../ui/ScenarioComparePanel';
 import type { ScenarioTool } from '../ui/useScenarioTool';
 import { CompareSplitPortal, type SplitViewStatus } from './CompareSplitView';
+import { type FootprintDrag, FootprintEditor } from './FootprintEditor';
 import { HeightHandle } from './HeightHandle';
 import { buildingStyle } from './joinedStyle';
 import { MoveFootprint } from './MoveFootprint';
 import { groundAt } from './SunHoursLayers';
+import { TurnHandle } from './TurnHandle';
 
 const OUTLINE = Color.fromCssColorString('#4cc3ff');
 const FILL = OUTLINE.withAlpha(0.25);
@@ -141,6 +143,8 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
   const previewDrawnM = useRef<number | null>(null);
 
   const moveDrag = useRef<{ from: [number, number]; to: [number, number] } | null>(null);
+  const editDrag = useRef<FootprintDrag | null>(null);
+  const turnDrag = useRef<number | null>(null);
   const toolRef = useRef(tool);
   toolRef.current = tool;
   useEffect(() => {
@@ -169,6 +173,16 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
         previewHeightM: t.previewHeightM,
         previewDrawnM: previewDrawnM.current,
         moving: t.moving ? { id: t.moving.id, drag: moveDrag.current } : null,
+        editing: t.editing
+          ? {
+              id: t.editing.id,
+              footprint: JSON.parse(JSON.stringify(t.editing.footprint)),
+              drag: editDrag.current
+                ? { kind: editDrag.current.kind, index: editDrag.current.ref.index }
+                : null,
+            }
+          : null,
+        turningDeg: turnDrag.current,
         message: t.message?.text ?? null,
       };
     };
@@ -265,6 +279,28 @@ export function ScenarioOverlay({ tool, view, hooks }: ScenarioOverlayProps) {
           onMoved={tool.finishMoving}
           onDrag={(d) => {
             moveDrag.current = d;
+          }}
+        />
+      )}
+      {tool.editing && (
+        <FootprintEditor
+          key={`edit-${tool.editing.id}`}
+          footprint={tool.editing.footprint}
+          onReshaped={tool.commitFootprint}
+          onProblem={tool.showProblem}
+          pending={tool.busy}
+          onDrag={(d) => {
+            editDrag.current = d;
+          }}
+        />
+      )}
+      {(tool.editing ?? tool.moving) && (
+        <TurnHandle
+          key={`turn-${(tool.editing ?? tool.moving)?.id}`}
+          footprint={(tool.editing ?? tool.moving)?.footprint as FootprintJson}
+          onTurned={tool.commitTurn}
+          onTurn={(d) => {
+            turnDrag.current = d;
           }}
         />
       )}

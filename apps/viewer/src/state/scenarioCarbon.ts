@@ -27,6 +27,12 @@ export interface ScenarioCarbon {
   embodied: Quantity;
   carVehicleKm: Quantity;
   operationalChange: SeriesJson;
+  /** Of the operational change: heating (fuel at its DESNZ factor, or heat-pump electricity) and the rest of the
+   * electricity, tCO2e/yr (absent from an older server). */
+  operationalHeating?: SeriesJson;
+  operationalElectricity?: SeriesJson;
+  /** How the new floor area is heated under the lever set, in plain words. */
+  heatingSupply?: string;
   transportChange: SeriesJson;
   embodiedByYear: SeriesJson;
   without: SeriesJson;
@@ -90,6 +96,8 @@ export function parseScenarioCarbon(x: unknown): ScenarioCarbon {
     if (!isQuantity(x[k])) throw new Error(`the carbon answer has no quantity ${k}`);
   for (const k of ['operationalChange', 'transportChange', 'embodiedByYear', 'without', 'with'])
     if (!isSeries(x[k])) throw new Error(`the carbon answer has no series ${k}`);
+  for (const k of ['operationalHeating', 'operationalElectricity'])
+    if (x[k] !== undefined && !isSeries(x[k])) throw new Error(`the carbon answer's ${k} is not a series`);
   if (!Array.isArray(x.years) || !x.years.every(isNum)) throw new Error('the carbon answer has no years');
   for (const k of ['newFloorAreaM2', 'homes', 'completionYear', 'scenarioId'])
     if (!isNum(x[k])) throw new Error(`the carbon answer has no number ${k}`);

@@ -1,7 +1,8 @@
 /**
- * Sun, energy and carbon of a scenario against the baseline, for the compare panel: the API's answers checked at
- * the edge, the area the sun-hours are measured over, and the table rows (baseline, scenario, change, unit and
- * where each figure comes from). With two scenarios compared, each is measured against the baseline.
+ * Sun, energy and carbon of the open scenario for the compare panel, against what it is compared with: the
+ * baseline, or another scenario (its own figures, each scenario's measured over the same area). The API's answers
+ * checked at the edge, the area the sun-hours are measured over, and the table rows (baseline, the scenarios,
+ * the open one's change from the reference, unit and where each figure comes from).
  */
 import type { ScenarioCarbon } from './scenarioCarbon';
 import type { SunHoursResult } from './sunHours';
@@ -90,6 +91,8 @@ export interface ScenarioImpact {
   carbonError: string | null;
 }
 
+export type ImpactState = 'ready' | 'computing' | 'failed';
+
 export interface ImpactRow {
   key: string;
   group: 'Sun' | 'Energy' | 'Carbon';
@@ -98,23 +101,37 @@ export interface ImpactRow {
   /** Where the figure comes from, shown under the table and as the row's title. */
   source: string;
   baseline: number | null;
-  /** One per scenario compared: its value and its change from the baseline; null value = computing or failed. */
-  sides: { value: number | null; change: number | null; state: 'ready' | 'computing' | 'failed' }[];
+  /** One per scenario compared, in column order (the other scenario first, the open one last); null value =
+   * computing or failed. */
+  sides: { value: number | null; state: ImpactState }[];
+  /** The open scenario's value minus the reference's (the baseline, or the other scenario); null until both are known. */
+  change: number | null;
+  changeState: ImpactState;
 }
+
+/** What the open scenario is measured against, as the panel names it. */
+export const BASELINE_NAME = 'Baseline (today)';
+export const referenceName = (otherName: string | null): string =>
+  otherName === null ? BASELINE_NAME : `“${otherName}”`;
+/** The summary line of the impacts section. */
+export const impactsSummary = (otherName: string | null): string =>
+  `Sun, energy and carbon against ${referenceName(otherName)}`;
 
 /** The year the yearly carbon change is read at: 2050 (net zero) when the trajectory reaches it, else its last. */
 export const carbonYear = (c: ScenarioCarbon): number => (c.years.includes(2050) ? 2050 : c.years.at(-1)!);
 
-const yearValue = (values: (number | null)[], years: number[], year: number): number | null =>
-  values[years.indexOf(year)] ?? null;
+const yearValue = (values: (number | null)[] | undefined, years: number[], year: number): number | null =>
+  values?.[years.indexOf(year)] ?? null;
 
-/** The rows of the impacts table for the scenarios compared (one or two), each against the baseline. */
+/**
+ * The rows of the impacts table. One scenario: it against the baseline. Two (`[other, open]`): both with the
+ * baseline beside them, and the change of the open one from the other.
+ */
 export function impactRows(sides: readonly ScenarioImpact[]): ImpactRow[] {
   const sun = sides.find((s) => s.sun)?.sun ?? null;
   const energy = sides.find((s) => s.energy)?.energy ?? null;
   const carbon = sides.find((s) => s.carbon)?.carbon ?? null;
-  const state = (v: unknown, err: string | null): ImpactRow['sides'][number]['state'] =>
-    err ? 'failed' : v ? 'ready' : 'computing';
+  const state = (v: unknown, err: string | null): ImpactState => (err ? 'failed' : v ? 'ready' : 'computing');
   const row = (
     key: string,
     group: ImpactRow['group'],
@@ -122,32 +139,57 @@ export function impactRows(sides: readonly ScenarioImpact[]): ImpactRow[] {
     unit: string,
     source: string,
     baseline: number | null,
-    pick: (s: ScenarioImpact) => { value: number | null; st: ImpactRow['sides'][number]['state'] },
-  ): ImpactRow => ({
-    key,
-    group,
-    label,
-    unit,
-    source,
-    baseline,
-    sides: sides.map((s) => {
+    pick: (s: ScenarioImpact) => { value: number | null; st: ImpactState },
+  ): ImpactRow => {
+    const cells = sides.map((s) => {
       const { value, st } = pick(s);
-      return {
-        value,
-        change: value !== null && baseline !== null ? value - baseline : null,
-        state: st,
-      };
-    }),
-  });
+      return { value, state: st };
+    });
+    const open = cells.at(-1);
+    const ref =
+      cells.length > 1 ? cells[0] : { value: baseline, state: baseline === null ? 'computing' : 'ready' };
+    const change = open?.value != null && ref.value !== null ? open.value - ref.value : null;
+    const changeState: ImpactState =
+      open?.state === 'failed' || ref.state === 'failed' ? 'failed' : change === null ? 'computing' : 'ready';
+    return { key, group, label, unit, source, baseline, sides: cells, change, changeState };
+  };
   const sunSource = sun
     ? `Sun-hours on open ground on ${sun.date}, ${sun.cellSizeM} m cells, ${sun.stepMinutes}-minute steps (BRE 209: at least half the area should get 2 h)`
     : 'Sun-hours on open ground (BRE 209)';
   const energySource = energy?.method || 'Energy demand estimated from benchmarks × floor area';
   const year = carbon ? carbonYear(carbon) : 2050;
+  const levers = (c: ScenarioCarbon) =>
+    c.leverSet === 'baseline' ? 'no levers: only the grid decarbonises' : `lever set “${c.leverSet}”`;
   const carbonSource = carbon
-    ? `Carbon: RIBA 2030 Climate Challenge embodied benchmarks; trajectory under the grid path (lever set “${carbon.leverSet}”), completion ${carbon.completionYear}`
+    ? `Carbon: RIBA 2030 Climate Challenge embodied benchmarks; area trajectory with and without the development (${levers(carbon)}), completion ${carbon.completionYear}`
     : 'Carbon of the development';
+  const completion = carbon?.completionYear ?? null;
+  const inUse = completion === null ? '' : ` in ${completion}`;
+  const operationalSource = carbon
+    ? `Carbon of the new floor area in use${inUse}: heating ${carbon.heatingSupply ?? 'by the benchmark fuel'}; electricity at the grid factor of the year (${levers(carbon)})`
+    : 'Carbon of the new floor area in use';
   const sunBefore = (r: SunHoursResult | null) => r?.before?.summary ?? null;
+  const atCompletion = (
+    c: ScenarioCarbon | null,
+    pick: (c: ScenarioCarbon) => (number | null)[] | undefined,
+  ) => (c && completion !== null ? yearValue(pick(c), c.years, completion) : null);
+  const operational = (
+    key: string,
+    label: string,
+    pick: (c: ScenarioCarbon) => (number | null)[] | undefined,
+  ) =>
+    row(
+      key,
+      'Carbon',
+      `${label}${inUse}`,
+      carbon?.operationalChange.unit ?? 'tCO2e/yr',
+      operationalSource,
+      0,
+      (s) => ({
+        value: atCompletion(s.carbon, pick),
+        st: state(s.carbon, s.carbonError),
+      }),
+    );
   return [
     row(
       'sun-share',
@@ -192,6 +234,13 @@ export function impactRows(sides: readonly ScenarioImpact[]): ImpactRow[] {
       0,
       (s) => ({ value: s.carbon?.embodied.value ?? null, st: state(s.carbon, s.carbonError) }),
     ),
+    operational('carbon-heating', 'Heating of new floor area', (c) => c.operationalHeating?.values),
+    operational(
+      'carbon-electricity',
+      'Electricity of new floor area',
+      (c) => c.operationalElectricity?.values,
+    ),
+    operational('carbon-operational', 'New floor area in use, in all', (c) => c.operationalChange.values),
     row(
       'carbon-year',
       'Carbon',

@@ -18,30 +18,68 @@ export function CalibrationSection({ cal }: { cal: CalibrationState }) {
   const id = useId();
   const c = cal.current?.result ?? null;
   const chart = useMemo(() => (c ? calibrationChart(c) : null), [c]);
+  const s = cal.stored;
   return (
     <section className="calibration" aria-labelledby={`${id}-h`} data-testid="calibration">
       <h4 id={`${id}-h`}>Calibrate to measured data</h4>
-      <p className="hint">
-        A CSV of indoor temperature, outdoor temperature and heating or cooling power from the building
-        management system (<code>time,indoor_c,outdoor_c,heating_kw[,ghi_wm2]</code>).
-      </p>
-      <label className="field" htmlFor={`${id}-file`}>
-        Measured record (CSV)
-      </label>
-      <input
-        id={`${id}-file`}
-        type="file"
-        accept=".csv,text/csv"
-        data-testid="calibration-file"
-        disabled={cal.loading}
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          if (file) cal.run(file);
-          e.target.value = '';
-        }}
-      />
+      {s ? (
+        <div className="notice" data-testid="calibration-stored" data-id={s.id}>
+          <p>
+            Calibrated to <strong>{s.sourceFile}</strong> ({formatNumber(s.readings)} readings every{' '}
+            {formatNumber(s.stepMinutes)} min) on{' '}
+            <time dateTime={new Date(s.createdAtMs).toISOString()}>
+              {new Date(s.createdAtMs).toLocaleString('en-GB', {
+                dateStyle: 'medium',
+                timeStyle: 'short',
+                timeZone: 'Europe/London',
+              })}
+            </time>
+            {s.createdBy ? ` by ${s.createdBy}` : ''}: RMSE{' '}
+            <strong data-testid="calibration-stored-rmse" data-value={s.rmseC}>
+              {formatNumber(s.rmseC, 2)} °C
+            </strong>{' '}
+            a day ahead (estimated model: {formatNumber(s.priorRmseC, 2)} °C). Flexibility and portfolios plan
+            with it.
+          </p>
+          {cal.canCalibrate && (
+            <button type="button" disabled={cal.loading} onClick={cal.reset}>
+              Use the estimate instead
+            </button>
+          )}
+        </div>
+      ) : (
+        <p className="hint" data-testid="calibration-none">
+          Not calibrated: flexibility plans with the model estimated from the building’s geometry.
+        </p>
+      )}
+      {cal.canCalibrate ? (
+        <>
+          <p className="hint">
+            A CSV of indoor temperature, outdoor temperature and heating or cooling power from the building
+            management system (<code>time,indoor_c,outdoor_c,heating_kw[,ghi_wm2]</code>). The fit is stored
+            for the building.
+          </p>
+          <label className="field" htmlFor={`${id}-file`}>
+            Measured record (CSV)
+          </label>
+          <input
+            id={`${id}-file`}
+            type="file"
+            accept=".csv,text/csv"
+            data-testid="calibration-file"
+            disabled={cal.loading}
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              if (file) cal.run(file);
+              e.target.value = '';
+            }}
+          />
+        </>
+      ) : (
+        <p className="hint">Planners calibrate a building to its measured data: sign in (Scenario panel).</p>
+      )}
       <p className="status-line" role="status" aria-live="polite">
-        {cal.loading ? 'Fitting the model to the record…' : ''}
+        {cal.loading ? 'Working on the calibration…' : ''}
       </p>
       {cal.error && (
         <p className="problem" role="alert">
@@ -93,11 +131,13 @@ export function CalibrationSection({ cal }: { cal: CalibrationState }) {
               label={`Measured indoor temperature and the calibrated model's day-ahead prediction over the ${formatNumber(c.steps)} readings; RMSE ${formatNumber(c.rmseC, 2)} °C.`}
             />
           )}
-          <label className="check">
-            <input type="checkbox" checked={cal.use} onChange={(e) => cal.setUse(e.target.checked)} /> Plan
-            flexibility with the calibrated model
-          </label>
         </>
+      )}
+      {s && (
+        <label className="check">
+          <input type="checkbox" checked={cal.use} onChange={(e) => cal.setUse(e.target.checked)} /> Plan this
+          view’s flexibility with the calibrated model
+        </label>
       )}
     </section>
   );

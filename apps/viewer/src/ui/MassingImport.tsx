@@ -12,6 +12,7 @@ import {
   parseOrigin,
 } from '../state/massingImport';
 import { addedIds, parseTurn, USES, type Use } from '../state/scenario';
+import { TurnField } from './TurnField';
 import type { ScenarioTool } from './useScenarioTool';
 
 export function MassingImport({ tool }: { tool: ScenarioTool }) {
@@ -92,21 +93,11 @@ export function MassingImport({ tool }: { tool: ScenarioTool }) {
               : 'Blank: the buildings stay where the file’s coordinate system puts them. Given: they are moved (not turned) so their centre is here.'}
           </p>
           {typeof originValue === 'string' && <p role="alert">{originValue}</p>}
-          <label className="row">
-            Turn, ° clockwise{' '}
-            <input
-              type="number"
-              min={-360}
-              max={360}
-              step={1}
-              value={turn}
-              onChange={(e) => setTurn(e.target.value)}
-              aria-describedby={`${id}-turn-hint`}
-            />
-          </label>
-          <p className="hint" id={`${id}-turn-hint`}>
-            The whole model turns about its origin (glTF) or its centre (CityJSON), seen from above.
-          </p>
+          <TurnField
+            value={turn}
+            onChange={setTurn}
+            hint="The whole model turns about its origin (glTF) or its centre (CityJSON), seen from above."
+          />
           {typeof turnValue === 'string' && <p role="alert">{turnValue}</p>}
           <label className="row">
             Use{' '}

@@ -1,4 +1,4 @@
-import { type Dispatch, useId, useMemo, useState } from 'react';
+import { type Dispatch, useId, useMemo, useRef, useState } from 'react';
 import type { GridHeadroom, Portfolio } from '../api/energyTypes';
 import { humanise } from '../state/describe';
 import { type PortfolioChoice, PUBLIC_USES, portfolioFigures, ukClock } from '../state/energy';
@@ -6,7 +6,8 @@ import { formatNumber } from '../state/format';
 import type { Action } from '../state/store';
 import type { ViewState } from '../state/viewState';
 import { ChartCanvas } from './charts/ChartCanvas';
-import { portfolioChart } from './charts/energyCharts';
+import { portfolioChart, portfolioWords } from './charts/energyCharts';
+import { downloadChartsPng } from './charts/exportPng';
 import { FigureList } from './Figures';
 import { clockSetter, dayCursor, FlexibilityFields } from './FlexibilityPanel';
 import type { EnergyCarbon } from './useEnergyCarbon';
@@ -142,7 +143,9 @@ export function PortfolioPanel({
             />
           </div>
         )}
-        {result.data && <PortfolioResult r={result.data} view={view} dispatch={dispatch} />}
+        {result.data && (
+          <PortfolioResult r={result.data} view={view} dispatch={dispatch} describedAs={p.describedAs} />
+        )}
       </div>
     </div>
   );
@@ -152,11 +155,15 @@ function PortfolioResult({
   r,
   view,
   dispatch,
+  describedAs,
 }: {
   r: Portfolio;
   view: ViewState;
   dispatch: Dispatch<Action>;
+  describedAs: string | null;
 }) {
+  const words = portfolioWords(r, describedAs);
+  const canvas = useRef<HTMLCanvasElement | null>(null);
   const { ms: cursorMs, label: cursorLabel } = dayCursor(view, r.timesMs, r.stepMinutes);
   const config = useMemo(
     () => portfolioChart(r, { ms: cursorMs, label: cursorLabel }),
@@ -170,17 +177,33 @@ function PortfolioResult({
         config={config}
         className="chart-portfolio"
         testId="portfolio-chart"
-        label={`Summed electric load of ${r.totals.buildings} buildings on ${r.date}, normal and peak-shift, peak window shaded.`}
+        label={words.label}
         onPickX={clockSetter(dispatch)}
+        canvasRef={(c) => {
+          canvas.current = c;
+        }}
       />
+      <button
+        type="button"
+        onClick={() => {
+          if (!canvas.current) return;
+          downloadChartsPng(
+            [canvas.current],
+            { title: words.pngTitle, footnote: words.pngFootnote, direction: 'column' },
+            `portfolio-${r.mode === 'cooling' ? 'pre-cooling' : 'heat-battery'}-${r.date}.png`,
+          );
+        }}
+      >
+        Chart image (PNG)
+      </button>
       <details className="chart-table">
         <summary>Chart data as a table</summary>
-        <table className="data-table">
+        <table className="data-table" data-testid="portfolio-chart-table">
           <thead>
             <tr>
               <th scope="col">Time</th>
-              <th scope="col">Normal kW</th>
-              <th scope="col">Peak-shift kW</th>
+              <th scope="col">{words.tableNormal}</th>
+              <th scope="col">{words.tableShifted}</th>
               <th scope="col">Peak window</th>
             </tr>
           </thead>
@@ -208,6 +231,7 @@ function PortfolioResult({
             <th scope="col">W/m²</th>
             <th scope="col">kWh shifted</th>
             <th scope="col">Comfort h</th>
+            <th scope="col">Model</th>
           </tr>
         </thead>
         <tbody>
@@ -230,6 +254,11 @@ function PortfolioResult({
               <td>{formatNumber(b.wPerM2, 1)}</td>
               <td>{formatNumber(b.kwhShifted, 1)}</td>
               <td>{formatNumber(b.comfortHoursViolated, 1)}</td>
+              <td data-model={b.model}>
+                {b.model === 'measured' && b.calibrationRmseC !== null
+                  ? `calibrated (RMSE ${formatNumber(b.calibrationRmseC, 2)} °C)`
+                  : 'estimated'}
+              </td>
             </tr>
           ))}
         </tbody>

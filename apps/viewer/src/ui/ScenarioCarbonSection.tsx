@@ -81,7 +81,8 @@ function TravelTable({ travel }: { travel: DevelopmentTravel }) {
 
 /**
  * The open scenario's development in the carbon panel: embodied carbon of its new floor area, its homes' car
- * traffic, the yearly operational and transport change under plan A's saved lever set (else the grid path alone),
+ * traffic, its buildings' heating and electricity in its completion year, the yearly operational and transport
+ * change under plan A's saved lever set (else no levers: only the grid decarbonises),
  * and its emissions year by year (embodied, buildings, cars).
  */
 export function ScenarioCarbonSection({
@@ -131,6 +132,19 @@ export function ScenarioCarbonSection({
                   {formatNumber(c.carVehicleKm.value)} vehicle-km/yr <BasisTag basis={c.carVehicleKm.basis} />
                 </td>
               </tr>
+              {c.operationalHeating && c.operationalElectricity && (
+                <tr data-key="in-use">
+                  <th scope="row">Its buildings in use in {c.completionYear}</th>
+                  <td title={c.heatingSupply}>
+                    heating{' '}
+                    {formatTonnesSigned(c.operationalHeating.values[c.years.indexOf(c.completionYear)] ?? 0)},
+                    electricity{' '}
+                    {formatTonnesSigned(
+                      c.operationalElectricity.values[c.years.indexOf(c.completionYear)] ?? 0,
+                    )}
+                  </td>
+                </tr>
+              )}
               {[2035, 2050].map((y) => {
                 const v = f.annualIn(y);
                 return v === null ? null : (
@@ -158,8 +172,9 @@ export function ScenarioCarbonSection({
             label={`Emissions of the development ${scenario.name} each year to ${c.years[c.years.length - 1]}: embodied in its completion year, then its buildings and its homes' car traffic; the table above gives the figures.`}
           />
           <p className="legend-note">
-            Lever set: {c.leverSet === 'baseline' ? 'none (grid path only)' : c.leverSet}. Car traffic:{' '}
-            {c.carVehicleKm.source}. {c.notes.join(' ')}
+            Lever set: {c.leverSet === 'baseline' ? 'none (only the grid decarbonises)' : c.leverSet}.
+            Heating: {c.heatingSupply ?? 'the benchmark fuel'}. Car traffic: {c.carVehicleKm.source}.{' '}
+            {c.notes.join(' ')}
           </p>
         </>
       )}

@@ -1,12 +1,12 @@
 /**
- * Sun, energy and carbon in the compare panel: baseline, each scenario compared, and its change from the
- * baseline, with units and sources. Nothing is asked for until the section is opened; each figure shows
- * "computing…" until its answer arrives.
+ * Sun, energy and carbon in the compare panel: the baseline, each scenario compared, and the open scenario's change
+ * from what it is compared with (the baseline, or the other scenario), with units and sources. Nothing is asked
+ * for until the section is opened; each figure shows "computing…" until its answer arrives.
  */
 import { useState } from 'react';
 import { signed } from '../state/scenario';
 import type { CompareAgainst } from '../state/scenarioCompare';
-import { type ImpactRow, impactRows } from '../state/scenarioImpacts';
+import { type ImpactRow, impactRows, impactsSummary, referenceName } from '../state/scenarioImpacts';
 import { useScenarioImpacts } from './useScenarioImpacts';
 
 const fmt1 = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
@@ -16,6 +16,15 @@ function Cell({ side }: { side: ImpactRow['sides'][number] }) {
   if (side.state === 'computing') return <td className="computing">computing…</td>;
   if (side.state === 'failed') return <td className="failed">not available</td>;
   return <td>{show(side.value)}</td>;
+}
+
+function ChangeCell({ row }: { row: ImpactRow }) {
+  const d = row.change;
+  return (
+    <td className={d ? (d > 0 ? 'up' : 'down') : undefined} data-change="">
+      {row.changeState === 'ready' ? signed(d, 1) : ''}
+    </td>
+  );
 }
 
 export function ScenarioImpacts({
@@ -32,6 +41,7 @@ export function ScenarioImpacts({
   const [open, setOpen] = useState(false);
   const impacts = useScenarioImpacts(open, dataset, against, current, otherName);
   const rows = impactRows(impacts);
+  const reference = against === 'baseline' ? null : (otherName ?? `Scenario ${against}`);
   const sources = [...new Set(rows.map((r) => r.source))];
   const errors = impacts.flatMap((s) =>
     [s.sunError, s.energyError, s.carbonError].filter(Boolean).map((e) => `${s.name}: ${e}`),
@@ -42,9 +52,12 @@ export function ScenarioImpacts({
       data-testid="scenario-impacts"
       onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}
     >
-      <summary>Sun, energy and carbon against the baseline</summary>
+      <summary>{impactsSummary(reference)}</summary>
       {open && (
         <>
+          <p className="hint">
+            Change = “{current.name}” − {referenceName(reference)}.
+          </p>
           <div className="table-scroll">
             <table className="indicators comparison impacts" data-testid="impacts-table">
               <thead>
@@ -52,8 +65,11 @@ export function ScenarioImpacts({
                   <th scope="col">Indicator</th>
                   <th scope="col">Baseline</th>
                   {impacts.map((s) => (
-                    <FragmentHeads key={s.name} name={s.name} />
+                    <th scope="col" key={s.name}>
+                      {s.name}
+                    </th>
                   ))}
+                  <th scope="col">Change</th>
                 </tr>
               </thead>
               <tbody>
@@ -68,8 +84,9 @@ export function ScenarioImpacts({
                         : show(r.baseline)}
                     </td>
                     {r.sides.map((s, i) => (
-                      <SideCells key={impacts[i]?.name ?? i} side={s} />
+                      <Cell key={impacts[i]?.name ?? i} side={s} />
                     ))}
+                    <ChangeCell row={r} />
                   </tr>
                 ))}
               </tbody>
@@ -90,26 +107,5 @@ export function ScenarioImpacts({
         </>
       )}
     </details>
-  );
-}
-
-function FragmentHeads({ name }: { name: string }) {
-  return (
-    <>
-      <th scope="col">{name}</th>
-      <th scope="col">Change</th>
-    </>
-  );
-}
-
-function SideCells({ side }: { side: ImpactRow['sides'][number] }) {
-  const d = side.change;
-  return (
-    <>
-      <Cell side={side} />
-      <td className={d ? (d > 0 ? 'up' : 'down') : undefined} data-change="">
-        {side.state === 'ready' ? signed(d, 1) : ''}
-      </td>
-    </>
   );
 }

@@ -14,6 +14,7 @@ import { areaFromGeoJson, ringAreaM2 } from '../state/sunHours';
 import { MassingImport } from './MassingImport';
 import { ScenarioComparePanel } from './ScenarioComparePanel';
 import { ScenarioSelect } from './ScenarioSelect';
+import { TurnField } from './TurnField';
 import type { ScenarioTool } from './useScenarioTool';
 
 export interface ScenarioPanelProps {
@@ -37,6 +38,12 @@ export function ScenarioPanel({ tool, datasets, selected, onDeselect }: Scenario
   const { session, current, mode, points, busy } = tool;
   const canEdit = Boolean(session) && current?.status === 'draft';
   const [newName, setNewName] = useState('');
+  // Closing the building (✕ or Escape) stops reshaping it: its handles go with its panel.
+  const { editing, cancelEditing } = tool;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a change of selection stops the editing
+  useEffect(() => {
+    if (editing && editing.id !== selected) cancelEditing();
+  }, [selected]);
 
   return (
     <section className="panel-section scenario" aria-labelledby={`${id}-title`}>
@@ -355,6 +362,7 @@ function SelectedBuilding({ tool, id, onDeselect }: { tool: ScenarioTool; id: st
     ? null
     : modifyChange(id, { ...form, rotationDeg: typeof turnValue === 'number' ? turnValue : null });
   const moving = tool.moving?.id === id;
+  const editing = tool.editing?.id === id;
   return (
     <form
       className="massing"
@@ -367,7 +375,15 @@ function SelectedBuilding({ tool, id, onDeselect }: { tool: ScenarioTool; id: st
       <h3>Selected: {id}</h3>
       {moving && (
         <p className="hint" role="status">
-          Drag the building’s yellow outline on the map to where it should stand; Escape stops.
+          Drag the building’s yellow outline on the map to where it should stand, or its round handle to turn
+          it; Escape stops.
+        </p>
+      )}
+      {editing && (
+        <p className="hint" role="status">
+          Drag a white corner on the map to move it, an edge’s middle to add a corner, the round handle to
+          turn the building; Alt-click a corner to remove it. Each change is saved on release (Undo takes it
+          back); Escape stops.
         </p>
       )}
       <UseSelect label="New use" value={use} onChange={setUse} />
@@ -393,17 +409,7 @@ function SelectedBuilding({ tool, id, onDeselect }: { tool: ScenarioTool; id: st
           onChange={(e) => setHeight(e.target.value)}
         />
       </label>
-      <label className="row">
-        Turn, ° clockwise{' '}
-        <input
-          type="number"
-          min={-360}
-          max={360}
-          step={1}
-          value={turn}
-          onChange={(e) => setTurn(e.target.value)}
-        />
-      </label>
+      <TurnField value={turn} onChange={setTurn} />
       {problem && <p role="alert">{problem}</p>}
       <div className="row">
         <button type="submit" className="grow" disabled={!change || tool.busy}>
@@ -416,6 +422,14 @@ function SelectedBuilding({ tool, id, onDeselect }: { tool: ScenarioTool; id: st
           onClick={() => (moving ? tool.cancelMoving() : tool.startMoving(id))}
         >
           {moving ? 'Stop moving' : 'Move on the map'}
+        </button>
+        <button
+          type="button"
+          aria-pressed={editing}
+          disabled={tool.busy}
+          onClick={() => (editing ? tool.cancelEditing() : tool.startEditing(id))}
+        >
+          {editing ? 'Stop editing' : 'Edit footprint'}
         </button>
         <button
           type="button"

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { energyApi } from '../api/energyApi';
-import type { Calibration, Flexibility, GridNetwork, Portfolio } from '../api/energyTypes';
+import type { Calibration, Flexibility, GridNetwork, Portfolio, StoredCalibration } from '../api/energyTypes';
+import type { StaffSession } from '../api/scenarioApi';
 import type { DatasetInfo } from '../api/types';
 import type { ViewBbox } from '../scene/ViewBounds';
 import { leverSetOf } from '../state/carbon';
 import {
-  type CalibrationChoice,
   FLEXIBILITY_DEFAULTS,
   type FlexibilitySettings,
   flexibilityDay,
@@ -43,12 +43,18 @@ export interface PortfolioState {
 
 /** A measured record fitted to one building's model, and whether its flexibility runs plan with it. */
 export interface CalibrationState {
-  /** The selected building's calibration, if one was run this session. */
+  /** The selected building's fit, if one was run this session (with the measured vs model series). */
   current: { result: Calibration; fileName: string } | null;
+  /** The selected building's stored calibration (what its flexibility and the portfolio plan with), or null. */
+  stored: StoredCalibration | null;
+  /** Whether the session may calibrate and reset (planners and admins). */
+  canCalibrate: boolean;
   loading: boolean;
   error: string | null;
-  /** Reads the file and fits the selected building's model to it. */
+  /** Reads the file, fits the selected building's model to it and stores the fit. */
   run: (file: File) => void;
+  /** Forgets the stored calibration: flexibility goes back to the estimate. */
+  reset: () => void;
   /** Plan flexibility with the calibrated model (default once there is one). */
   use: boolean;
   setUse: (use: boolean) => void;
@@ -82,7 +88,11 @@ const PORTFOLIO_LIMIT = 500;
  * Everything the energy and carbon panels and layers share, owned at the app's level so that closing a panel keeps
  * its results and the map colouring can follow the Carbon panel's plan.
  */
-export function useEnergyCarbon(view: ViewState, datasets: readonly DatasetInfo[]): EnergyCarbon {
+export function useEnergyCarbon(
+  view: ViewState,
+  datasets: readonly DatasetInfo[],
+  session: StaffSession | null | undefined = null,
+): EnergyCarbon {
   const dataset = datasets.find((d) => d.buildingCount > 0)?.name ?? null;
 
   // Flexibility of the selected building, on the day the clock is on (or its date in the data year).
@@ -91,7 +101,7 @@ export function useEnergyCarbon(view: ViewState, datasets: readonly DatasetInfo[
   const settings: FlexibilitySettings = { ...form, date: day.date };
   const problems = flexibilityProblems(settings);
 
-  // Calibrations by building (kept for the session; the server keeps none).
+  // Fits run this session, by building (their measured vs model series); the server stores each fit.
   const [calibrations, setCalibrations] = useState<Record<string, { result: Calibration; fileName: string }>>(
     {},
   );
@@ -101,36 +111,67 @@ export function useEnergyCarbon(view: ViewState, datasets: readonly DatasetInfo[
   });
   const [useCalibration, setUseCalibration] = useState(true);
   const currentCalibration = view.selected ? (calibrations[view.selected] ?? null) : null;
+  // The selected building's stored calibration, read when the flexibility panel shows it (and after a change).
+  const [stored, setStored] = useState<{ id: string; value: StoredCalibration | null } | null>(null);
+  const [storedVersion, setStoredVersion] = useState(0);
+  const flexOpen = view.panel === 'flexibility';
+  useEffect(() => {
+    const id = view.selected;
+    if (!id || !flexOpen || storedVersion < 0) return;
+    const ac = new AbortController();
+    energyApi
+      .storedCalibration(id, ac.signal)
+      .then((value) => setStored({ id, value }))
+      .catch(() => {
+        if (!ac.signal.aborted) setStored({ id, value: null });
+      });
+    return () => ac.abort();
+  }, [view.selected, flexOpen, storedVersion]);
+  const storedCalibration = stored && stored.id === view.selected ? stored.value : null;
+  const csrf = session?.csrfToken ?? null;
+  const canCalibrate = session?.user.role === 'planner' || session?.user.role === 'admin';
   const runCalibration = (file: File) => {
     const buildingId = view.selected;
     if (!buildingId) return;
     setCalibrating({ loading: true, error: null });
     file
       .text()
-      .then((csv) => energyApi.calibration({ buildingId, csv, fileName: file.name }))
+      .then((csv) => energyApi.calibration({ buildingId, csv, fileName: file.name }, csrf))
       .then((result) => {
         setCalibrations((all) => ({ ...all, [buildingId]: { result, fileName: file.name } }));
         setUseCalibration(true);
+        setCalibrating({ loading: false, error: null });
+        setStoredVersion((v) => v + 1);
+      })
+      .catch((e: unknown) =>
+        setCalibrating({ loading: false, error: e instanceof Error ? e.message : String(e) }),
+      );
+  };
+  const resetCalibration = () => {
+    const buildingId = view.selected;
+    if (!buildingId) return;
+    setCalibrating({ loading: true, error: null });
+    energyApi
+      .deleteCalibration(buildingId, csrf)
+      .then(() => {
+        setCalibrations(({ [buildingId]: _gone, ...rest }) => rest);
+        setStored({ id: buildingId, value: null });
         setCalibrating({ loading: false, error: null });
       })
       .catch((e: unknown) =>
         setCalibrating({ loading: false, error: e instanceof Error ? e.message : String(e) }),
       );
   };
-  const calibrationChoice: CalibrationChoice | null =
-    currentCalibration && useCalibration
+  // The server plans with the stored calibration; the key names it, so a new or removed one asks again.
+  const flexBody =
+    flexOpen && view.selected && problems.length === 0
       ? {
-          model: currentCalibration.result.model,
-          rmseC: currentCalibration.result.rmseC,
-          source: currentCalibration.fileName,
-          scaledToGeometry: currentCalibration.result.scaledToGeometry,
+          ...flexibilityRequest(view.selected, settings),
+          ...(storedCalibration && !useCalibration ? { estimate: true } : {}),
         }
       : null;
-  const flexBody =
-    view.panel === 'flexibility' && view.selected && problems.length === 0
-      ? flexibilityRequest(view.selected, settings, calibrationChoice)
-      : null;
-  const flexKey = flexBody ? JSON.stringify(flexBody) : null;
+  const storedKey = storedCalibration?.id ?? null;
+  const flexKey = flexBody ? JSON.stringify({ ...flexBody, storedKey }) : null;
   const flexResult = useDebouncedRequest(flexKey, (signal) => energyApi.flexibility(flexBody, signal));
 
   // Portfolio: sent on request (hundreds of buildings take a second or two).
@@ -209,9 +250,12 @@ export function useEnergyCarbon(view: ViewState, datasets: readonly DatasetInfo[
     },
     calibration: {
       current: currentCalibration,
+      stored: storedCalibration,
+      canCalibrate,
       loading: calibrating.loading,
       error: calibrating.error,
       run: runCalibration,
+      reset: resetCalibration,
       use: useCalibration,
       setUse: setUseCalibration,
     },

@@ -1,5 +1,6 @@
 /**
- * Sun, energy and carbon of the scenarios compared, each against the baseline, asked for only while the impacts
+ * Sun, energy and carbon of the scenarios compared (each answer holds its own baseline figures; with two, the
+ * table sets the open one against the other), asked for only while the impacts
  * section is open (the sun-hours runs take seconds): energy and carbon are one request each, the sun-hours one
  * baseline-and-scenario job per scenario over one area (the red line, else the ground round the changes).
  */
@@ -11,7 +12,7 @@ import type { CompareAgainst } from '../state/scenarioCompare';
 import { parseScenarioEnergy, type ScenarioImpact, sunHoursArea } from '../state/scenarioImpacts';
 import { type LonLat, nextTwentyFirstOfMarch } from '../state/sunHours';
 
-/** No lever set: the grid path only, so the figures are the development's alone. */
+/** No lever set (only the grid decarbonises), so the figures are the development's alone. */
 const LEVERS = 'baseline';
 /** Cells and steps for the compare panel: coarser than the sun-hours tool's default, to answer in seconds. */
 export const IMPACT_SUN = { cellSizeM: 2, stepMinutes: 10 } as const;

@@ -14,6 +14,7 @@ import {
   type StaffSession,
   scenarioApi,
 } from '../api/scenarioApi';
+import { reshapeChange, rotatedFootprint, turnChange } from '../state/footprintEdit';
 import {
   addChange,
   addedIds,
@@ -75,6 +76,18 @@ export interface ScenarioTool extends ScenarioCompareState {
   cancelMoving(): void;
   /** Sends the move (a `modify` with the dragged footprint), one undoable change. */
   finishMoving(from: LonLat, to: LonLat): void;
+  /** The building whose corners are being dragged on the map (null: none); any building, baseline or added. */
+  editing: MovingBuilding | null;
+  /** Reads the building's footprint in the scenario and shows its corner handles (Escape stops). */
+  startEditing(id: string): void;
+  cancelEditing(): void;
+  /** Sends a reshaped footprint of the building being edited: one undoable `modify`. */
+  commitFootprint(footprint: FootprintJson): void;
+  /** Sends a turn dragged on the map (degrees clockwise about a ground point) of the building being edited or
+   * moved: one undoable `modify` with rotationDeg. */
+  commitTurn(deg: number, about: LonLat): void;
+  /** Shows a problem found before anything is sent (e.g. a corner that cannot be removed). */
+  showProblem(text: string): void;
   setDataset(name: string): void;
   open(id: number | null): void;
   create(name: string): void;
@@ -100,6 +113,19 @@ export interface ScenarioTool extends ScenarioCompareState {
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
+/** A building's footprint as it stands in a scenario (baseline or added), from the buildings endpoint. */
+async function footprintOf(id: string, scenarioId: number, signal?: AbortSignal): Promise<FootprintJson> {
+  const res = await fetch(buildingUrl(id, scenarioId), {
+    headers: { accept: 'application/json' },
+    credentials: 'same-origin',
+    signal,
+  });
+  if (!res.ok) throw new Error(`the server answered ${res.status} for ${id}`);
+  const body = (await res.json()) as { footprint?: FootprintJson };
+  if (!body.footprint) throw new Error(`${id} has no footprint`);
+  return body.footprint;
+}
+
 export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
   const [session, setSession] = useState<StaffSession | null | undefined>(undefined);
   const [chosenDataset, setChosenDataset] = useState<string | null>(null);
@@ -118,6 +144,7 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
   const [previewHeightM, setPreviewHeight] = useState<number | null>(null);
   const [draggedStoreys, setDraggedStoreys] = useState<number | null>(null);
   const [moving, setMoving] = useState<MovingBuilding | null>(null);
+  const [editing, setEditing] = useState<MovingBuilding | null>(null);
   const dataset = chosenDataset ?? datasets[0] ?? null;
 
   const refs = useRef({ current, session, changes, points });
@@ -166,6 +193,7 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
     (id: number | null) => {
       setMessage(null);
       setMoving(null);
+      setEditing(null);
       if (id === null) {
         setCurrent(null);
         setChanges([]);
@@ -232,17 +260,75 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
     const s = refs.current.current;
     if (!s) return;
     setMessage(null);
-    fetch(buildingUrl(id, s.id), { headers: { accept: 'application/json' }, credentials: 'same-origin' })
-      .then(async (res) => {
-        if (!res.ok) throw new Error(`the server answered ${res.status} for ${id}`);
-        const body = (await res.json()) as { footprint?: FootprintJson };
-        if (!body.footprint) throw new Error(`${id} has no footprint`);
+    footprintOf(id, s.id)
+      .then((footprint) => {
         setMode('idle');
         setPoints([]);
-        setMoving({ id, footprint: body.footprint });
+        setEditing(null);
+        setMoving({ id, footprint });
       })
       .catch((e) => setMessage({ kind: 'error', text: `Cannot move ${id}: ${errorText(e)}` }));
   }, []);
+  const startEditing = useCallback((id: string) => {
+    const s = refs.current.current;
+    if (!s) return;
+    setMessage(null);
+    footprintOf(id, s.id)
+      .then((footprint) => {
+        setMode('idle');
+        setPoints([]);
+        setMoving(null);
+        setEditing({ id, footprint });
+      })
+      .catch((e) =>
+        setMessage({ kind: 'error', text: `Cannot edit the footprint of ${id}: ${errorText(e)}` }),
+      );
+  }, []);
+  const cancelEditing = useCallback(() => setEditing(null), []);
+  const editingRef = useRef(editing);
+  editingRef.current = editing;
+  const commitFootprint = useCallback(
+    (footprint: FootprintJson) => {
+      const e = editingRef.current;
+      if (!e) return;
+      run(
+        (s, csrf) => scenarioApi.append(s.id, s.version, [reshapeChange(e.id, footprint)], csrf),
+        () => setEditing((now) => (now?.id === e.id ? { id: e.id, footprint } : now)),
+      );
+    },
+    [run],
+  );
+  const commitTurn = useCallback(
+    (deg: number, about: LonLat) => {
+      const b = editingRef.current ?? movingRef.current;
+      const change = b && turnChange(b.id, deg, about);
+      if (!b || !change) return;
+      const turned = (now: MovingBuilding | null) =>
+        now?.id === b.id ? { id: b.id, footprint: rotatedFootprint(now.footprint, deg, about) } : now;
+      run(
+        (s, csrf) => scenarioApi.append(s.id, s.version, [change], csrf),
+        () => {
+          setEditing(turned);
+          setMoving(turned);
+        },
+      );
+    },
+    [run],
+  );
+  // After an undo or redo (or anyone's edit) the footprint being edited is read again; gone, the editing stops.
+  const editingId = editing?.id ?? null;
+  const version = current?.version ?? null;
+  useEffect(() => {
+    const s = refs.current.current;
+    if (editingId === null || !s || version === null) return;
+    const abort = new AbortController();
+    footprintOf(editingId, s.id, abort.signal)
+      .then((footprint) => setEditing((now) => (now?.id === editingId ? { id: editingId, footprint } : now)))
+      .catch(() => {
+        if (!abort.signal.aborted) setEditing(null);
+      });
+    return () => abort.abort();
+  }, [editingId, version]);
   const cancelMoving = useCallback(() => setMoving(null), []);
   const movingRef = useRef(moving);
   movingRef.current = moving;
@@ -256,14 +342,18 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
     },
     [run],
   );
+  const reshaping = Boolean(moving || editing);
   useEffect(() => {
-    if (!moving) return;
+    if (!reshaping) return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setMoving(null);
+      if (e.key === 'Escape') {
+        setMoving(null);
+        setEditing(null);
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [moving]);
+  }, [reshaping]);
 
   const undo = useCallback(() => run((s, csrf) => scenarioApi.undo(s.id, s.version, csrf)), [run]);
   const redo = useCallback(() => run((s, csrf) => scenarioApi.redo(s.id, s.version, csrf)), [run]);
@@ -357,6 +447,7 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
     [open],
   );
   const dismissMessage = useCallback(() => setMessage(null), []);
+  const showProblem = useCallback((text: string) => setMessage({ kind: 'error', text }), []);
   const compareState = useScenarioCompare(current, compare, overlay);
 
   return useMemo(
@@ -370,6 +461,11 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
       startMoving,
       cancelMoving,
       finishMoving,
+      editing,
+      startEditing,
+      cancelEditing,
+      commitFootprint,
+      commitTurn,
       session,
       dataset,
       scenarios,
@@ -404,6 +500,7 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
       setSplit,
       setOverlayDrawn,
       dismissMessage,
+      showProblem,
     }),
     [
       compareState,
@@ -413,6 +510,11 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
       startMoving,
       cancelMoving,
       finishMoving,
+      editing,
+      startEditing,
+      cancelEditing,
+      commitFootprint,
+      commitTurn,
       session,
       dataset,
       scenarios,
@@ -444,6 +546,7 @@ export function useScenarioTool(datasets: readonly string[]): ScenarioTool {
       undo,
       redo,
       dismissMessage,
+      showProblem,
     ],
   );
 }

@@ -6,6 +6,8 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
+  assumedBuildingEnergy,
+  type BuildingAnnualEnergy,
   developmentImpact,
   developmentTravel,
   type EmbodiedLevel,
@@ -15,6 +17,7 @@ import {
   type TravelMode,
 } from '@placetwin/carbon';
 import { type Db, evaluateChangeSet, listGtfsFeeds, loadGtfsFeed, scenarioOverlayInput } from '@placetwin/db';
+import { BENCHMARKS, benchmarkCategory, USE_PROFILES } from '@placetwin/energy';
 import { apply, footprintAreaM2, type ScenarioBuilding, storeysForFloorArea } from '@placetwin/scenario';
 import { compileSchedule, representativeWeekday, type Schedule, siteAccess } from '@placetwin/transport';
 import { LRUCache } from 'lru-cache';
@@ -59,6 +62,68 @@ export function newFloorArea(
     if (grown > 0) out.push({ id, use: b.use ?? 'unknown', giaM2: grown, completionYear });
   }
   return out;
+}
+
+/**
+ * The new floor area's annual energy from the energy layer's benchmarks by use (`@placetwin/energy`: CIBSE TM46:2008,
+ * Ofgem TDCV 2023 for homes), the same kWh/m² as the scenario's energy rows: the benchmark's heat (TM46
+ * "fossil-thermal") as natural gas burnt in a boiler, its electricity as grid electricity. A use the energy layer
+ * does not know falls back to the carbon package's own per-m² assumption; an unheated use has none.
+ */
+export function developmentEnergy(buildings: readonly NewBuilding[]): BuildingAnnualEnergy[] {
+  const out: BuildingAnnualEnergy[] = [];
+  for (const b of buildings) {
+    const profile = USE_PROFILES[b.use];
+    if (!profile) {
+      out.push(
+        ...assumedBuildingEnergy(
+          [{ id: b.id, use: b.use, footprintAreaM2: b.giaM2, storeys: 1, floorAreaM2: b.giaM2 }],
+          { unknownUse: 'by-footprint', minHeatedFootprintM2: 0 },
+        ).energy,
+      );
+      continue;
+    }
+    if (!profile.benchmark) continue;
+    const c = benchmarkCategory(profile.benchmark);
+    const heat = c.heatKwhPerM2 * b.giaM2;
+    out.push({
+      id: b.id,
+      sector: b.use === 'residential' ? 'domestic' : 'non-domestic',
+      kwhByFuel: { 'natural-gas': heat, electricity: c.electricityKwhPerM2 * b.giaM2 },
+      heatKwhByFuel: { 'natural-gas': heat },
+      basis: 'assumed',
+      method: `${c.name}: ${c.heatKwhPerM2} kWh/m² heat (natural gas) + ${c.electricityKwhPerM2} kWh/m² electricity × ${Math.round(b.giaM2)} m². ${BENCHMARKS.sources[c.source]?.citation ?? c.source}`,
+      floorAreaM2: b.giaM2,
+    });
+  }
+  return out;
+}
+
+/** The area's carbon building stock by dataset, loaded once however many scenarios ask (e.g. one report). */
+export interface AreaStockCache {
+  stock(dataset: string): ReturnType<typeof areaStock>;
+  /** How many times the stock was read from the database. */
+  readonly loads: number;
+}
+
+export function areaStockCache(db: Db): AreaStockCache {
+  const byDataset = new Map<string, ReturnType<typeof areaStock>>();
+  let loads = 0;
+  return {
+    stock(dataset) {
+      let s = byDataset.get(dataset);
+      if (!s) {
+        loads++;
+        s = areaStock(db, dataset);
+        byDataset.set(dataset, s);
+        s.catch(() => byDataset.delete(dataset));
+      }
+      return s;
+    },
+    get loads() {
+      return loads;
+    },
+  };
 }
 
 /** The mean of the new buildings' footprint vertices (outer rings): where the development's trips start and end. */
@@ -130,12 +195,14 @@ export async function siteTransitAccess(
 }
 
 export interface ScenarioCarbonOptions {
-  /** A saved lever set of the scenario's dataset; `baseline`: the grid path only. */
+  /** A saved lever set of the scenario's dataset; `baseline`: no levers (the grid path alone changes). */
   leverSet?: string;
   completionYear?: number;
   embodiedLevel?: EmbodiedLevel;
   /** The site's own car vehicle-km per home per year (else the national averages). */
   carVehicleKmPerHome?: number;
+  /** Where the area's stock comes from when several scenarios are measured together (else read here). */
+  stocks?: AreaStockCache;
 }
 
 /** The carbon of a scenario's development (the route's answer; also printed in committee reports). */
@@ -148,7 +215,7 @@ export async function scenarioCarbonImpact(db: Db, id: number, options: Scenario
   const dataset = scenario.dataset;
   const levers = await leversNamed(db, dataset, leverName);
   const inputs = await inputsOf(db, dataset);
-  const { stock } = await areaStock(db, dataset);
+  const { stock } = await (options.stocks ? options.stocks.stock(dataset) : areaStock(db, dataset));
   const result = apply(baseline, changes);
   const buildings = newFloorArea(baseline, result, completionYear);
   // Homes and jobs as the indicators count them (same study area, same rule), from the scenario already read.
@@ -164,7 +231,12 @@ export async function scenarioCarbonImpact(db: Db, id: number, options: Scenario
   const d = developmentImpact(
     { startYear: inputs.startYear, stock, transport: inputs.transport, other: inputs.other },
     levers,
-    { name: scenario.name, buildings, carVehicleKm: travel.carVehicleKm },
+    {
+      name: scenario.name,
+      buildings,
+      energy: developmentEnergy(buildings),
+      carVehicleKm: travel.carVehicleKm,
+    },
     { level: embodiedLevel as EmbodiedLevel },
   );
   return {
@@ -197,6 +269,9 @@ export async function scenarioCarbonImpact(db: Db, id: number, options: Scenario
     },
     embodiedByYear: seriesJson(d.embodiedByYear),
     operationalChange: seriesJson(d.operationalChange),
+    operationalHeating: seriesJson(d.operationalHeating),
+    operationalElectricity: seriesJson(d.operationalElectricity),
+    heatingSupply: d.heatingSupply.description,
     transportChange: seriesJson(d.transportChange),
     without: seriesJson(d.without.total),
     with: seriesJson({
@@ -206,7 +281,8 @@ export async function scenarioCarbonImpact(db: Db, id: number, options: Scenario
     cumulativeChange: d.cumulativeChange,
     notes: [
       'Floor area: added buildings whole; modified buildings their growth (a change of use: all of it). Demolitions are not credited.',
-      'Operational energy of the new floor area is assumed per m² by use; trips of new homes (all purposes) and new jobs (commuting; visitors and deliveries are not counted).',
+      'Operational energy of the new floor area is assumed per m² by use (CIBSE TM46:2008; Ofgem TDCV 2023 for homes, as the energy rows): its heat from the heating fuel (DESNZ 2023 factor) or, where the lever set installs heat pumps, their electricity; the rest as grid electricity on the grid path.',
+      'Trips of new homes (all purposes) and new jobs (commuting; visitors and deliveries are not counted).',
       '"with" adds the development’s operational, transport and embodied emissions (embodied in its completion year).',
     ],
   };
@@ -293,6 +369,17 @@ const ImpactSchema = Type.Object(
     travel: TravelSchema,
     embodiedByYear: SeriesSchema,
     operationalChange: SeriesSchema,
+    operationalHeating: {
+      ...SeriesSchema,
+      description:
+        'Of operationalChange: heating (fuel × its DESNZ 2023 factor, plus heat-pump electricity × the grid factor), tCO2e/yr',
+    },
+    operationalElectricity: {
+      ...SeriesSchema,
+      description:
+        'Of operationalChange: the rest of the grid electricity × the grid factor of the year, tCO2e/yr',
+    },
+    heatingSupply: Type.String({ description: 'How the new floor area is heated under the lever set' }),
     transportChange: SeriesSchema,
     without: SeriesSchema,
     with: SeriesSchema,
@@ -314,7 +401,7 @@ const carbonScenarioRoutes: FastifyPluginAsyncTypebox<CarbonScenarioRoutesOption
         tags: ['carbon', 'scenarios'],
         summary: "The carbon of a scenario's development and its change to the area trajectory",
         description:
-          'Embodied carbon of the new floor area (RIBA 2030 Climate Challenge by use), its operational emissions from `completionYear` under the lever set (`baseline`: the grid path only), and the trips of its new homes and jobs by mode (DfT National Travel Survey 2023, ONS Census 2021 and 2011; the bus share adjusted by the site’s peak-hour buses where it lies in an imported GTFS feed) with the car-driver vehicle-km in the transport change (`carVehicleKmPerHome` replaces the homes’ figure). Every number carries its unit and basis.',
+          'Embodied carbon of the new floor area (RIBA 2030 Climate Challenge by use), its operational emissions from `completionYear` under the lever set (`baseline`: no levers, only the grid path) split into heating (`operationalHeating`: the benchmark heat by use burnt as natural gas at the DESNZ 2023 factor, or heat-pump electricity where the lever set installs heat pumps) and electricity (`operationalElectricity`), and the trips of its new homes and jobs by mode (DfT National Travel Survey 2023, ONS Census 2021 and 2011; the bus share adjusted by the site’s peak-hour buses where it lies in an imported GTFS feed) with the car-driver vehicle-km in the transport change (`carVehicleKmPerHome` replaces the homes’ figure). Every number carries its unit and basis.',
         params: Params,
         querystring: Query,
         response: { 200: ImpactSchema, 400: ProblemSchema, 404: ProblemSchema },

@@ -9,12 +9,15 @@ import { join } from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { resolvePaths } from '@placetwin/cli';
 import {
+  currentCalibrations,
   type Db,
   type EnergyStockRow,
   energyStockBuildings,
   getBuilding,
+  getCalibration,
   getDataset,
   ownershipCandidates,
+  type StoredCalibration,
 } from '@placetwin/db';
 import {
   annualDemand,
@@ -110,6 +113,12 @@ const FlexibilityFields = {
     Type.Union([Type.Literal('heating'), Type.Literal('cooling')], {
       description:
         'heating (default) or cooling: a summer day, the same plant reversed as a chiller/heat pump with `cop`, pre-cooling within the band',
+    }),
+  ),
+  estimate: Type.Optional(
+    Type.Boolean({
+      description:
+        'Plan with the estimated model even where a building has a stored calibration (GET /api/energy/buildings/:id/calibration); default false',
     }),
   ),
 };
@@ -213,6 +222,19 @@ const FlexibilityResponse = Type.Object(
     figures: FiguresSchema,
     floorAreaM2: Type.Number(),
     assumptions: Type.Array(AssumptionSchema),
+    calibration: Type.Union(
+      [
+        Type.Object({
+          id: Type.Union([Type.Integer(), Type.Null()], {
+            description: 'The stored calibration planned with (null: the one given in the request)',
+          }),
+          source: Type.String(),
+          rmseC: Type.Number(),
+        }),
+        Type.Null(),
+      ],
+      { description: 'The measured model planned with, or null for the estimate' },
+    ),
     credits: Type.String(),
     notes: Type.Array(Type.String()),
   },
@@ -222,6 +244,9 @@ const PortfolioResponse = Type.Object(
   {
     date: Type.String(),
     stepMinutes: Type.Integer(),
+    mode: Type.Union([Type.Literal('heating'), Type.Literal('cooling')], {
+      description: 'heating, or cooling (loads are then the chillers’ and heat is heat removed)',
+    }),
     times: Type.Array(Type.String()),
     aggregate: Type.Object({ baselineKw: Series, shiftedKw: Series, inWindow: Type.Array(Type.Boolean()) }),
     totals: Type.Object({
@@ -248,6 +273,12 @@ const PortfolioResponse = Type.Object(
         reboundKwh: Type.Number(),
         carbonDifferenceKg: Type.Number(),
         comfortHoursViolated: Type.Number(),
+        model: Type.Union([Type.Literal('measured'), Type.Literal('estimated')], {
+          description: 'measured: planned with the building’s stored calibration; estimated: from geometry',
+        }),
+        calibrationRmseC: Type.Union([Type.Number(), Type.Null()], {
+          description: 'The stored calibration’s day-ahead RMSE (°C), null when estimated',
+        }),
       }),
     ),
     skipped: Type.Array(Type.Object({ id: Type.String(), reason: Type.String() })),
@@ -364,6 +395,14 @@ interface BuildingRow {
   footprintAreaM2: number;
   attributes?: Record<string, unknown>;
 }
+
+/** A stored calibration as the model overrides a flexibility run plans with. */
+const calibratedOverride = (c: StoredCalibration) => ({
+  model: c.model,
+  rmseC: c.rmseC,
+  source: c.sourceFile,
+  scaledToGeometry: c.scaledToGeometry,
+});
 
 function energyBuilding(row: BuildingRow, footprint: GeoJsonGeometry): EnergyBuilding {
   return {
@@ -559,9 +598,16 @@ const energyRoutes: FastifyPluginAsyncTypebox<EnergyRoutesOptions> = async (app,
       const body = request.body;
       const building = await loadBuilding(body.buildingId);
       const day = await conditions(body.date);
+      // A calibration in the request, else the building's stored one (in the caller's area), unless the
+      // request asks for the estimate.
+      const stored =
+        body.calibration || body.estimate
+          ? null
+          : await getCalibration(db, await request.area(), building.id);
+      const calibrated = body.calibration ?? (stored ? calibratedOverride(stored) : undefined);
       const overrides = {
         ...(body.capacityClass ? { capacityClass: body.capacityClass as keyof typeof CAPACITY_CLASSES } : {}),
-        ...(body.calibration ? { calibrated: body.calibration } : {}),
+        ...(calibrated ? { calibrated } : {}),
       };
       const f = buildingFlexibility(building, day, flexibilityOptions(body), overrides);
       const r = f.result;
@@ -600,6 +646,9 @@ const energyRoutes: FastifyPluginAsyncTypebox<EnergyRoutesOptions> = async (app,
         },
         floorAreaM2: f.description.floorAreaM2,
         assumptions: f.description.assumptions,
+        calibration: calibrated
+          ? { id: stored?.id ?? null, source: calibrated.source, rmseC: calibrated.rmseC }
+          : null,
         credits: ENERGY_DATA.credits,
         notes: day.notes,
       };
@@ -652,14 +701,26 @@ const energyRoutes: FastifyPluginAsyncTypebox<EnergyRoutesOptions> = async (app,
       } else
         throw new HttpProblem(400, 'bad-request', 'give buildingIds, or a dataset (with an optional filter)');
       const day = await conditions(body.date);
+      // Each building's stored calibration in the caller's area, unless the request asks for the estimate.
+      const calibrations = body.estimate
+        ? new Map<string, StoredCalibration>()
+        : await currentCalibrations(
+            db,
+            await request.area(),
+            buildings.map((b) => b.id),
+          );
       const p = portfolioFlexibility(
-        buildings.map((building) => ({ building })),
+        buildings.map((building) => {
+          const c = calibrations.get(building.id);
+          return c ? { building, overrides: { calibrated: calibratedOverride(c) } } : { building };
+        }),
         day,
         flexibilityOptions(body),
       );
       return {
         date: body.date,
         stepMinutes: day.stepS / 60,
+        mode: body.mode ?? 'heating',
         times: times(day),
         aggregate: {
           baselineKw: Array.from(p.aggregate.baselineKw),
@@ -667,7 +728,14 @@ const energyRoutes: FastifyPluginAsyncTypebox<EnergyRoutesOptions> = async (app,
           inWindow: Array.from(p.aggregate.inWindow, Boolean),
         },
         totals: { buildings: p.buildings.length, ...p.totals },
-        ranked: p.buildings,
+        ranked: p.buildings.map((row) => {
+          const c = calibrations.get(row.id);
+          return {
+            ...row,
+            model: c ? ('measured' as const) : ('estimated' as const),
+            calibrationRmseC: c?.rmseC ?? null,
+          };
+        }),
         skipped: p.skipped,
         credits: ENERGY_DATA.credits,
         ...(owned

@@ -17,6 +17,7 @@ import { sampleDataDir } from '../../../../../test/support/paths';
 import { buildApp } from '../../app';
 import { PROBLEM_BASE } from '../../plugins/app/problems';
 import { staffHeaders } from '../../testing/staff-session';
+import { areaStockCache, scenarioCarbonImpact } from './carbon-scenario';
 
 const TRAVIS_PERKINS = 'rutland:w178280261';
 const STATION = 'rutland:w178280140';
@@ -566,6 +567,86 @@ describe('GET /api/scenarios/:id/carbon (the carbon of the development)', () => 
     );
     expect(nc.carVehicleKm.value).toBeCloseTo((nc.jobs * perJob * 57.5 - nationalBus * 0.5) * 13.6596, -1);
     expect(nc.carVehicleKm.source).toMatch(/site-bus/);
+  });
+
+  // Hand-computed from the DESNZ 2023 flat file (packages/carbon/data/desnz-2023-factors.json; PROVENANCE.md):
+  // natural gas 0.18292892617449666 kgCO2e/kWh gross CV (ID 1_100_1004_6_1); grid electricity generation
+  // 0.20707428859060403 (ID 7_400_4000_5_1) + T&D 0.017915111409395973 (ID 13_402_4000_5_1), on the default
+  // grid path (linear to 0 in 2035) × 5/12 in 2030. TM46 general office: 120 kWh/m² heat, 95 kWh/m² electricity.
+  const GAS = 0.18292892617449666;
+  const ELEC_2030 = ((0.20707428859060403 + 0.017915111409395973) * 5) / 12;
+  const gasOffice = async (name: string) => {
+    const s = await create(name);
+    const res = await post(`/api/scenarios/${s.id}/changes`, {
+      expectedVersion: 1,
+      changes: [
+        { op: 'demolish', id: TRAVIS_PERKINS },
+        {
+          op: 'add',
+          id: 'new/gas-office',
+          footprint: rectangle(-0.73342, 52.67322, 12.5, 40), // where Travis Perkins stood
+          use: 'commercial',
+          storeys: 2, // 2 × 500 m²
+        },
+      ],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return s;
+  };
+
+  it('splits the operational carbon of a 1,000 m² gas-heated office into heating and electricity', async () => {
+    const s = await gasOffice('carbon of a gas-heated office');
+    const c = (await inject(`/api/scenarios/${s.id}/carbon`)).json();
+    expect(c.newFloorAreaM2).toBeGreaterThan(990);
+    expect(c.newFloorAreaM2).toBeLessThan(1010);
+    const at = (series: { values: number[] }, y: number) => series.values[c.years.indexOf(y)];
+    // 1,000 m² × 120 kWh/m² = 120,000 kWh of gas × 0.182929 = 21.95 tCO2e a year, from completion (2030) on.
+    expect(at(c.operationalHeating, 2030)).toBeCloseTo((c.newFloorAreaM2 * 120 * GAS) / 1000, 6);
+    expect(at(c.operationalHeating, 2030)).toBeCloseTo(21.95, 0);
+    expect(at(c.operationalHeating, 2045)).toBeCloseTo(at(c.operationalHeating, 2030), 9); // gas does not decarbonise
+    expect(at(c.operationalHeating, 2029)).toBe(0);
+    // 95,000 kWh × 0.0937456 = 8.91 tCO2e in 2030, nothing once the grid is clean (2035).
+    expect(at(c.operationalElectricity, 2030)).toBeCloseTo((c.newFloorAreaM2 * 95 * ELEC_2030) / 1000, 6);
+    expect(at(c.operationalElectricity, 2035)).toBeCloseTo(0, 9);
+    for (const y of [2030, 2033, 2050])
+      expect(at(c.operationalHeating, y) + at(c.operationalElectricity, y)).toBeCloseTo(
+        at(c.operationalChange, y),
+        6,
+      );
+    expect(c.heatingSupply).toMatch(/natural-gas boiler \(0\.18293 kgCO2e\/kWh, DESNZ 2023/);
+
+    // Under a lever set with every non-domestic building on heat pumps (SCOP 3) by 2030: the office's heat,
+    // 120,000 kWh × 0.84 boiler efficiency ÷ 3 = 33,600 kWh of electricity × the 2030 grid factor.
+    const put = await inject({
+      method: 'PUT',
+      url: '/api/carbon/rutland/lever-sets/office-heat-pumps',
+      payload: {
+        title: 'Heat pumps for offices',
+        levers: { heatPumps: { nonDomestic: [{ year: 2030, value: 1 }], scop: 3 } },
+      },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const hp = (await inject(`/api/scenarios/${s.id}/carbon?levers=office-heat-pumps`)).json();
+    expect(at(hp.operationalHeating, 2030)).toBeCloseTo(
+      (((c.newFloorAreaM2 * 120 * 0.84) / 3) * ELEC_2030) / 1000,
+      6,
+    );
+    expect(at(hp.operationalElectricity, 2030)).toBeCloseTo(at(c.operationalElectricity, 2030), 9);
+    expect(hp.heatingSupply).toMatch(/heat pumps \(SCOP 3\)/);
+  });
+
+  it('reads the area stock once for several scenarios measured together, with the same answers', async () => {
+    const a = await gasOffice('stock once a');
+    const b = await create('stock once b');
+    const stocks = areaStockCache(db);
+    const together = [
+      await scenarioCarbonImpact(db, a.id, { stocks }),
+      await scenarioCarbonImpact(db, b.id, { stocks }),
+    ];
+    expect(stocks.loads).toBe(1);
+    const alone = [await scenarioCarbonImpact(db, a.id), await scenarioCarbonImpact(db, b.id)];
+    expect(together).toEqual(alone);
+    expect(together[0].newFloorAreaM2).toBeGreaterThan(990);
   });
 
   it('is staff-only for a draft, and refuses bad parameters and unknown lever sets', async () => {

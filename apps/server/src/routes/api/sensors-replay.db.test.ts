@@ -156,7 +156,7 @@ describe('replay on the clock: values at an instant (Leeds footfall, December 20
        ORDER BY o.phenomenon_time DESC LIMIT 1`,
     );
     const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
-    expect(text).toMatch(/Index Scan Backward using observations_datastream_time_key/);
+    expect(text).toMatch(/Index Scan Backward using observations_datastream_time_area_key/);
   });
 
   it('charts a site per hour and per local day; counts and sums match the file', async () => {

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Db, openTestDb } from '@placetwin/db';
-import { csvRecords, type LiveEvent, MqttIngester, observationTopic } from '@placetwin/sensors';
+import { csvRecords, MqttIngester, observationTopic } from '@placetwin/sensors';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { sample } from '../../../../../test/support/paths';
 import { buildApp } from '../../app';
 import { PROBLEM_BASE } from '../../plugins/app/problems';
 import { createSensorServices, type SensorServices } from '../../plugins/app/sensors';
+import { openEventStream } from '../../testing/event-stream';
 
 // End to end on real data and the real broker: the AURN site list and Leeds footfall sites are registered
 // through the API, Marylebone Road NO2 (shared/data/air-quality) arrives over HTTP and over MQTT through the
@@ -258,49 +258,8 @@ describe('HTTP ingest with device keys', () => {
   });
 });
 
-/** A live `GET /api/sensors/stream` over a real socket, collecting its events. */
-function openEventStream(query: string) {
-  const events: LiveEvent[] = [];
-  let contentType = '';
-  let wake = () => {};
-  const req = httpRequest(`${baseUrl}/api/sensors/stream${query}`);
-  const opened = new Promise<void>((resolve, reject) => {
-    req.on('error', reject);
-    req.on('response', (res: IncomingMessage) => {
-      contentType = String(res.headers['content-type']);
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        for (let i = buffer.indexOf('\n\n'); i >= 0; i = buffer.indexOf('\n\n')) {
-          const block = buffer.slice(0, i);
-          buffer = buffer.slice(i + 2);
-          if (block.includes(': connected')) resolve();
-          const data = block.split('\n').find((l) => l.startsWith('data: '));
-          if (data) events.push(JSON.parse(data.slice(6)));
-        }
-        wake();
-      });
-    });
-  });
-  req.end();
-  return {
-    opened,
-    contentType: () => contentType,
-    async until(done: (events: LiveEvent[]) => boolean, timeoutMs = 20_000): Promise<LiveEvent[]> {
-      const deadline = Date.now() + timeoutMs;
-      while (!done(events)) {
-        if (Date.now() > deadline) throw new Error(`SSE: only ${events.length} events in ${timeoutMs} ms`);
-        await new Promise<void>((r) => {
-          wake = r;
-          setTimeout(r, 200);
-        });
-      }
-      return events;
-    },
-    close: () => req.destroy(),
-  };
-}
+/** A live `GET /api/sensors/stream` over a real socket. */
+const openStream = (query: string) => openEventStream(`${baseUrl}/api/sensors/stream${query}`);
 
 describe('MQTT end to end (real broker at 127.0.0.1:1883)', () => {
   let ingester: MqttIngester;
@@ -338,7 +297,7 @@ describe('MQTT end to end (real broker at 127.0.0.1:1883)', () => {
 
   it('publish → stored → visible in the series API, the latest values and the SSE stream', async () => {
     const readings = no2.slice(24, 48);
-    const stream = openEventStream('?sensor=MY1');
+    const stream = openStream('?sensor=MY1');
     await stream.opened;
     expect(stream.contentType()).toMatch(/^text\/event-stream/);
     const topic = observationTopic('london', 'MY1', PREFIX);

@@ -368,6 +368,31 @@ describe('committee report PDF', () => {
     expect(pages.join(' ')).toContain('Rutland County Council');
   });
 
+  it('prints each of two scenarios with its own indicators and carbon (the area stock read once for both)', async () => {
+    const s = await story('Two options for committee', [
+      slide({ title: 'Option A', scenarioId: publishedScenario.id, compare: true }),
+      slide({ title: 'The draft option', scenarioId: draftScenario.id }),
+    ]);
+    const res = await as('planner', 'GET', `/api/stories/${s.id}/report.pdf`);
+    expect(res.statusCode).toBe(200);
+    const { pages } = await pdfText(res.rawPayload);
+    expect(pages).toHaveLength(1 + 2 + 1);
+    expect(pages[1]).toContain('Baseline compared with "Station quarter, option A"');
+    expect(pages[2]).toContain('Scenario "Station quarter, draft"');
+    for (const [page, scenario] of [
+      [pages[1], publishedScenario],
+      [pages[2], draftScenario],
+    ] as const) {
+      const carbon = (await as('planner', 'GET', `/api/scenarios/${scenario.id}/carbon`)).json();
+      expect(page).toMatch(/Homes \(estimated\)/);
+      expect(page).toContain(`${Math.round(carbon.embodied.value).toLocaleString('en-GB')} tCO2e embodied`);
+      expect(page).toMatch(
+        /from its buildings in use \(heating [+-][\d,]+ tCO2e, electricity [+-][\d,]+ tCO2e\)/,
+      );
+    }
+    expect(pages[3]).toMatch(/Heating: .*boiler|Heating: no heating fuel/);
+  });
+
   it('refuses images that are not what they claim, or more images than slides', async () => {
     const s = await story('Image checks', [slide()]);
     const notPng = `data:image/png;base64,${Buffer.from('GIF89a not a png').toString('base64')}`;

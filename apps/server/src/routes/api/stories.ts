@@ -29,7 +29,7 @@ import Type from 'typebox';
 import { sendProblem } from '../../plugins/app/problem-handler';
 import { HttpProblem, type Problem, toProblem } from '../../plugins/app/problems';
 import { ProblemSchema } from '../schemas';
-import { scenarioCarbonImpact } from './carbon-scenario';
+import { areaStockCache, scenarioCarbonImpact } from './carbon-scenario';
 import type { ReportSunHours, SunHoursStore } from './solar-store';
 import { type ReportCarbon, type ReportSource, storyReportPdf } from './story-report';
 
@@ -42,6 +42,8 @@ function reportCarbon(c: Awaited<ReturnType<typeof scenarioCarbonImpact>>): Repo
     completionYear: c.completionYear,
     embodiedT: c.embodied.value,
     annualT: i < 0 ? null : at(c.operationalChange, i) + at(c.transportChange, i),
+    heatingT: i < 0 ? null : at(c.operationalHeating, i),
+    electricityT: i < 0 ? null : at(c.operationalElectricity, i),
     annualYear,
     cumulativeT: c.cumulativeChange.value,
     endYear: c.years[c.years.length - 1],
@@ -51,7 +53,7 @@ function reportCarbon(c: Awaited<ReturnType<typeof scenarioCarbonImpact>>): Repo
       ...new Set([
         ...c.buildings.map((b) => `Embodied carbon: ${b.intensity.source ?? ''}`),
         `Car traffic: ${c.carVehicleKm.source ?? ''}`,
-        'Operational energy of new floor area: assumed per m² by use; grid electricity factor on its stated path.',
+        `Operational energy of new floor area: assumed per m² by use (CIBSE TM46:2008; Ofgem TDCV 2023 for homes). Heating: ${c.heatingSupply}. Electricity: the grid factor on its stated path.`,
       ]),
     ],
   };
@@ -261,9 +263,11 @@ const storyRoutes: FastifyPluginAsyncTypebox<StoryRoutesOptions> = async (app, o
     const scenarioIds = [...new Set(story.slides.flatMap((s) => (s.scenarioId ? [s.scenarioId] : [])))];
     const indicators = new Map<number, ScenarioIndicatorsResult>();
     const carbon = new Map<number, ReportCarbon>();
+    // The area's building stock is read once for the whole report, not once per scenario.
+    const stocks = areaStockCache(db);
     for (const id of scenarioIds) {
       indicators.set(id, await scenarioIndicators(db, id));
-      carbon.set(id, reportCarbon(await scenarioCarbonImpact(db, id)));
+      carbon.set(id, reportCarbon(await scenarioCarbonImpact(db, id, { stocks })));
     }
     const shown = new Set([...indicators.values()].map((i) => i.dataset));
     const datasets = await listDatasets(db, await reply.request.area());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportSunHours } from './solar-store';
-import { SUN_HOURS_METHOD, sunHoursLines } from './story-report';
+import { carbonLine, SUN_HOURS_METHOD, sunHoursLines } from './story-report';
 
 /** A result on BRE 209's day, before and after a scenario; each case changes what it tests. */
 const result = (over: Partial<Extract<ReportSunHours, { status: 'done' }>> = {}): ReportSunHours => ({
@@ -102,5 +102,26 @@ describe('sunHoursLines', () => {
       detail: 'no scenario 9',
     });
     expect(failed.lines[0]).toContain('could not be computed: no scenario 9');
+  });
+});
+
+describe('the carbon sentence of a slide', () => {
+  const c = {
+    completionYear: 2030,
+    embodiedT: 1400,
+    annualT: 30.4,
+    annualYear: 2035,
+    cumulativeT: 1900,
+    endYear: 2050,
+    vehicleKm: 120_000,
+    basis: 'assumed',
+    sources: [],
+  };
+  it('gives the buildings in use as heating and electricity when it has both', () => {
+    const line = carbonLine({ ...c, heatingT: 21.95, electricityT: 0 });
+    expect(line).toBe(
+      "Carbon of the development (assumed, complete in 2030): 1,400 tCO2e embodied; +30 tCO2e a year in 2035 from its buildings in use (heating +22 tCO2e, electricity +0 tCO2e) and its homes' car traffic (120,000 vehicle-km a year); +1,900 tCO2e to 2050 in all.",
+    );
+    expect(carbonLine(c)).not.toContain('heating');
   });
 });

@@ -86,6 +86,9 @@ export interface ReportCarbon {
   embodiedT: number;
   /** Buildings in use and car traffic of the new homes, in `annualYear`. */
   annualT: number | null;
+  /** Of the buildings in use in `annualYear`: heating (fuel, or heat pumps) and the rest of their electricity. */
+  heatingT?: number | null;
+  electricityT?: number | null;
   annualYear: number;
   cumulativeT: number;
   endYear: number;
@@ -103,7 +106,11 @@ export function carbonLine(c: ReportCarbon): string {
   const annual =
     c.annualT === null
       ? ''
-      : ` ${signedTonnes(c.annualT)} a year in ${c.annualYear} from its buildings in use and its homes' car traffic (${Math.round(c.vehicleKm).toLocaleString('en-GB')} vehicle-km a year);`;
+      : ` ${signedTonnes(c.annualT)} a year in ${c.annualYear} from its buildings in use${
+          c.heatingT != null && c.electricityT != null
+            ? ` (heating ${signedTonnes(c.heatingT)}, electricity ${signedTonnes(c.electricityT)})`
+            : ''
+        } and its homes' car traffic (${Math.round(c.vehicleKm).toLocaleString('en-GB')} vehicle-km a year);`;
   return `Carbon of the development (${c.basis}, complete in ${c.completionYear}): ${tonnes(c.embodiedT)} embodied;${annual} ${signedTonnes(c.cumulativeT)} to ${c.endYear} in all.`;
 }
 

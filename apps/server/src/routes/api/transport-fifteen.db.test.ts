@@ -1,13 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { importPoisPath } from '@placetwin/cli';
 import { type Db, importGtfs, importPois, openTestDb } from '@placetwin/db';
 import { ESSENTIAL_SERVICES } from '@placetwin/transport';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixtureFeed } from '../../../../../packages/transport/src/test-fixtures';
 import { sample } from '../../../../../test/support/paths';
 import { buildApp } from '../../app';
 
@@ -16,11 +15,21 @@ import { buildApp } from '../../app';
 // feed (O at 51.50° N 3.1° W; FAST1 leaves O 08:05 and reaches A, 1.1 km north, at 08:15) with two constructed
 // services beside it: a food shop 100 m north of A (only by bus in 15 minutes) and a park 500 m south of O.
 
-const here = dirname(fileURLToPath(import.meta.url));
 const OAKHAM = { lon: -0.7268, lat: 52.6706 }; // Market Place
 const north = (m: number) => m / 111_194.9266;
 /** Metres within 15 minutes' walk: straight line × 1.3 at 1.33 m/s. */
 const WALK_15_M = (15 * 60 * 1.33) / 1.3;
+
+/** The constructed services beside the router network: a food shop 100 m north of A, a park 500 m south of O. */
+const CONSTRUCTED = [
+  { sourceId: 'food-by-a', service: 'food', name: 'Shop by A', lon: -3.1, lat: 51.51 + north(100) },
+  { sourceId: 'park-by-o', service: 'park', name: 'Park by O', lon: -3.1, lat: 51.5 - north(500) },
+];
+
+/** @placetwin/transport's router-network feed, imported (again). */
+async function importRouterNetwork(): Promise<void> {
+  await importGtfs(db, 'router-network', fixtureFeed('router-network'));
+}
 
 let db: Db;
 let drop: () => Promise<void>;
@@ -31,22 +40,8 @@ beforeAll(async () => {
   ({ db, drop } = await openTestDb());
   root = await mkdtemp(join(tmpdir(), 'placetwin-fifteen-db-'));
   await importPoisPath(db, sample('rutland', 'rutland-2022-11.osm.pbf'), { name: 'rutland' });
-  const dir = resolve(here, '../../../../../packages/transport/fixtures/router-network');
-  const files = new Map(
-    readdirSync(dir)
-      .filter((f) => f.endsWith('.txt'))
-      .map((f) => [f, readFileSync(join(dir, f))]),
-  );
-  await importGtfs(db, 'router-network', { source: 'router-network', files });
-  await importPois(
-    db,
-    'constructed',
-    [
-      { sourceId: 'food-by-a', service: 'food', name: 'Shop by A', lon: -3.1, lat: 51.51 + north(100) },
-      { sourceId: 'park-by-o', service: 'park', name: 'Park by O', lon: -3.1, lat: 51.5 - north(500) },
-    ],
-    { source: 'constructed for tests' },
-  );
+  await importRouterNetwork();
+  await importPois(db, 'constructed', CONSTRUCTED, { source: 'constructed for tests' });
   app = buildApp({ db, tilesetsDir: join(root, 'tilesets'), dataDir: join(root, 'data') });
 });
 
@@ -156,5 +151,66 @@ describe('GET /api/transport/fifteen-minute/map', () => {
     );
     expect(res.statusCode).toBe(400);
     expect(res.json().detail).toMatch(/cells/);
+  });
+});
+
+describe('stored 15-minute scores', () => {
+  // Computed once per area, feed and parameters (the table fifteen_scores), until the area's points of interest
+  // or feeds are imported again. Observed through computedAt, not timing.
+  const point = (time: string) =>
+    `/api/transport/fifteen-minute?lon=-3.1&lat=51.5&time=${encodeURIComponent(time)}`;
+  const map =
+    '/api/transport/fifteen-minute/map?bbox=-3.11,51.49,-3.09,51.52&time=2024-05-15T07:03:00Z&cell=500';
+  it('answers a second request from the stored score, also for another API process over the same database', async () => {
+    const first = await app.inject(point('2024-05-15T08:02:00+01:00'));
+    expect(first.statusCode).toBe(200);
+    const body = first.json();
+    expect(Date.parse(body.computedAt)).not.toBeNaN();
+    expect(body).toMatchObject({ mode: 'walk+transit', reachable: 2 });
+    const again = (await app.inject(point('2024-05-15T08:02:00+01:00'))).json();
+    expect(again).toEqual(body);
+    // Another process (or this one after a restart): a new app over the same database reads the same row.
+    const other = buildApp({ db, tilesetsDir: join(root, 'tilesets'), dataDir: join(root, 'data') });
+    try {
+      expect((await other.inject(point('2024-05-15T08:02:00+01:00'))).json()).toEqual(body);
+    } finally {
+      await other.close();
+    }
+    // Other parameters are another score: five minutes later the bus has gone.
+    const later = (await app.inject(point('2024-05-15T08:07:00+01:00'))).json();
+    expect(later.computedAt).not.toBe(body.computedAt);
+    expect(later.reachable).toBe(1);
+
+    const m1 = (await app.inject(map)).json();
+    expect(m1.features.length).toBeGreaterThan(0);
+    expect((await app.inject(map)).json()).toEqual(m1);
+  });
+
+  it('computes again after the area’s points of interest or GTFS feed are imported again', async () => {
+    const before = (await app.inject(point('2024-05-15T08:02:00+01:00'))).json();
+    const mapBefore = (await app.inject(map)).json();
+    // A pharmacy 200 m east of O joins the constructed set: the stored score is gone, the new one counts it.
+    await importPois(
+      db,
+      'constructed',
+      [
+        ...CONSTRUCTED,
+        { sourceId: 'pharmacy-by-o', service: 'pharmacy', name: 'Pharmacy by O', lon: -3.0971, lat: 51.5 },
+      ],
+      { source: 'constructed for tests' },
+    );
+    const after = (await app.inject(point('2024-05-15T08:02:00+01:00'))).json();
+    expect(after.reachable).toBe(before.reachable + 1);
+    expect(Date.parse(after.computedAt)).toBeGreaterThan(Date.parse(before.computedAt));
+    const mapAfter = (await app.inject(map)).json();
+    expect(Date.parse(mapAfter.computedAt)).toBeGreaterThan(Date.parse(mapBefore.computedAt));
+    // The feed imported again: computed again (the same answer, from the same timetable).
+    await importRouterNetwork();
+    const reimported = (await app.inject(point('2024-05-15T08:02:00+01:00'))).json();
+    expect(Date.parse(reimported.computedAt)).toBeGreaterThan(Date.parse(after.computedAt));
+    expect({ ...reimported, computedAt: null }).toEqual({ ...after, computedAt: null });
+    // Back to the set the other tests use (computed again too).
+    await importPois(db, 'constructed', CONSTRUCTED, { source: 'constructed for tests' });
+    expect((await app.inject(point('2024-05-15T08:02:00+01:00'))).json().reachable).toBe(before.reachable);
   });
 });

@@ -4,7 +4,16 @@
  */
 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { allPois, type Db, listGtfsFeeds, poiVersion } from '@placetwin/db';
+import {
+  allPois,
+  type Db,
+  type FifteenScoreKey,
+  fifteenScoreInputs,
+  getFifteenScore,
+  listGtfsFeeds,
+  poiVersion,
+  saveFifteenScore,
+} from '@placetwin/db';
 import { DataError } from '@placetwin/geo';
 import {
   ESSENTIAL_SERVICES,
@@ -25,7 +34,6 @@ import {
   type WalkModel,
 } from '@placetwin/transport';
 import type { FastifyInstance } from 'fastify';
-import { LRUCache } from 'lru-cache';
 import Type from 'typebox';
 import { ProblemSchema } from '../schemas';
 import { parseBboxParam } from './bbox';
@@ -79,6 +87,13 @@ const timeQuery = Type.String({
 
 type Bbox = [number, number, number, number];
 
+const computedAtSchema = Type.String({
+  format: 'date-time',
+  description:
+    'when this score was computed: scores are stored per area, feed and parameters, and reused until the ' +
+    "area's points of interest or GTFS feeds are imported again",
+});
+
 interface PoiCache {
   version: string;
   services: ServiceIndex;
@@ -91,7 +106,20 @@ export function registerFifteenMinuteRoutes(app: FastifyInstance, deps: FifteenM
   // Per council area: a score uses the area's own points of interest and feeds only (the request's area: staff's
   // own, the public's `?council=`), so one area's data never shapes another's answers.
   const poisByArea = new Map<string, Promise<PoiCache>>();
-  const maps = new LRUCache<string, object>({ max: 16 });
+
+  /**
+   * The stored score for the key (computed once, in the table fifteen_scores: shared by every API process and
+   * kept over restarts), else `compute()`'s, stored. The response says when it was computed.
+   */
+  const stored = async <T extends object>(
+    key: Omit<FifteenScoreKey, 'inputs'>,
+    compute: () => Promise<T>,
+  ): Promise<T & { computedAt: string }> => {
+    const full = { ...key, inputs: await fifteenScoreInputs(deps.db, key.areaId) };
+    const hit =
+      (await getFifteenScore<T>(deps.db, full)) ?? (await saveFifteenScore(deps.db, full, await compute()));
+    return { ...hit.body, computedAt: hit.computedAt };
+  };
 
   const poisNow = async (areaId: string): Promise<PoiCache> => {
     const version = await poiVersion(deps.db, areaId);
@@ -219,6 +247,7 @@ export function registerFifteenMinuteRoutes(app: FastifyInstance, deps: FifteenM
             total: Type.Integer(),
             services: Type.Array(ServiceReachSchema),
             basis: Type.String(),
+            computedAt: computedAtSchema,
           }),
           400: ProblemSchema,
           404: ProblemSchema,
@@ -229,27 +258,97 @@ export function registerFifteenMinuteRoutes(app: FastifyInstance, deps: FifteenM
       const { lon, lat, limit, feed } = request.query;
       const ms = parseInstant(request.query.time, 'time');
       const areaId = await request.area();
-      const poi = await poisNow(areaId);
-      const origin = (await scorerFor(ms, limit, [lon, lat, lon, lat], feed, areaId))(lon, lat);
-      const s = fifteenMinuteScore(origin.reached, origin.departureS, poi.services, WALKING_DEFAULTS, {
-        limitMin: limit,
-      });
-      const isCovered = covered(poi, lon, lat);
-      return {
-        origin: [lon, lat] as [number, number],
-        time: new Date(ms).toISOString(),
-        limitMinutes: limit,
-        mode: origin.reached.arrivalS.length > 1 ? ('walk+transit' as const) : ('walk' as const),
-        feed: origin.feed,
-        covered: isCovered,
-        score: isCovered ? s.score : null,
-        reachable: s.reachable,
-        total: s.total,
-        services: s.services,
-        basis,
-      };
+      return stored(
+        { areaId, kind: 'point', feed: feed ?? null, params: [lon, lat, ms, limit] },
+        async () => {
+          const poi = await poisNow(areaId);
+          const origin = (await scorerFor(ms, limit, [lon, lat, lon, lat], feed, areaId))(lon, lat);
+          const s = fifteenMinuteScore(origin.reached, origin.departureS, poi.services, WALKING_DEFAULTS, {
+            limitMin: limit,
+          });
+          const isCovered = covered(poi, lon, lat);
+          return {
+            origin: [lon, lat] as [number, number],
+            time: new Date(ms).toISOString(),
+            limitMinutes: limit,
+            mode: origin.reached.arrivalS.length > 1 ? ('walk+transit' as const) : ('walk' as const),
+            feed: origin.feed,
+            covered: isCovered,
+            score: isCovered ? s.score : null,
+            reachable: s.reachable,
+            total: s.total,
+            services: s.services,
+            basis,
+          };
+        },
+      );
     },
   );
+
+  /** The map's FeatureCollection, computed (for `stored`). */
+  const computeMap = async (
+    areaId: string,
+    bbox: Bbox,
+    ms: number,
+    cell: number,
+    limit: number,
+    feed: string | undefined,
+  ) => {
+    const poi = await poisNow(areaId);
+    const score = await scorerFor(ms, limit, bbox, feed, areaId);
+    const grid = scoreGrid(bbox, cell);
+    const features = [];
+    const feedsUsed = new Set<string>();
+    let uncovered = 0;
+    for (let i = 0; i < grid.cells.length; i++) {
+      const lon = grid.centres[2 * i];
+      const lat = grid.centres[2 * i + 1];
+      if (!covered(poi, lon, lat)) {
+        uncovered++;
+        continue;
+      }
+      const o = score(lon, lat);
+      if (o.feed) feedsUsed.add(o.feed);
+      const s = fifteenMinuteScore(o.reached, o.departureS, poi.services, WALKING_DEFAULTS, {
+        limitMin: limit,
+      });
+      const [w, so, e, no] = grid.cells[i];
+      const round = (x: number) => Math.round(x * 1e6) / 1e6;
+      features.push({
+        type: 'Feature' as const,
+        geometry: {
+          type: 'Polygon' as const,
+          coordinates: [
+            [
+              [round(w), round(so)],
+              [round(e), round(so)],
+              [round(e), round(no)],
+              [round(w), round(no)],
+              [round(w), round(so)],
+            ] as [number, number][],
+          ],
+        },
+        properties: {
+          score: Math.round(s.score * 1000) / 1000,
+          reachable: s.reachable,
+          mode: o.reached.arrivalS.length > 1 ? ('walk+transit' as const) : ('walk' as const),
+          missing: s.services.filter((x) => x.count === 0).map((x) => x.id),
+        },
+      });
+    }
+    const body = {
+      type: 'FeatureCollection' as const,
+      time: new Date(ms).toISOString(),
+      limitMinutes: limit,
+      cellM: cell,
+      services: ESSENTIAL_SERVICES.map((s) => ({ id: s.id, label: s.label })),
+      feeds: [...feedsUsed].sort(),
+      uncoveredCells: uncovered,
+      features,
+      basis,
+    };
+    return body;
+  };
 
   r.get(
     '/api/transport/fifteen-minute/map',
@@ -290,6 +389,7 @@ export function registerFifteenMinuteRoutes(app: FastifyInstance, deps: FifteenM
               }),
             ),
             basis: Type.String(),
+            computedAt: computedAtSchema,
           }),
           400: ProblemSchema,
           404: ProblemSchema,
@@ -308,64 +408,9 @@ export function registerFifteenMinuteRoutes(app: FastifyInstance, deps: FifteenM
         );
       const ms = parseInstant(request.query.time, 'time');
       const areaId = await request.area();
-      const poi = await poisNow(areaId);
-      const key = JSON.stringify([areaId, bbox, ms, cell, limit, feed ?? null, poi.version]);
-      const hit = maps.get(key);
-      if (hit) return hit as never;
-      const score = await scorerFor(ms, limit, bbox, feed, areaId);
-      const grid = scoreGrid(bbox, cell);
-      const features = [];
-      const feedsUsed = new Set<string>();
-      let uncovered = 0;
-      for (let i = 0; i < grid.cells.length; i++) {
-        const lon = grid.centres[2 * i];
-        const lat = grid.centres[2 * i + 1];
-        if (!covered(poi, lon, lat)) {
-          uncovered++;
-          continue;
-        }
-        const o = score(lon, lat);
-        if (o.feed) feedsUsed.add(o.feed);
-        const s = fifteenMinuteScore(o.reached, o.departureS, poi.services, WALKING_DEFAULTS, {
-          limitMin: limit,
-        });
-        const [w, so, e, no] = grid.cells[i];
-        const round = (x: number) => Math.round(x * 1e6) / 1e6;
-        features.push({
-          type: 'Feature' as const,
-          geometry: {
-            type: 'Polygon' as const,
-            coordinates: [
-              [
-                [round(w), round(so)],
-                [round(e), round(so)],
-                [round(e), round(no)],
-                [round(w), round(no)],
-                [round(w), round(so)],
-              ] as [number, number][],
-            ],
-          },
-          properties: {
-            score: Math.round(s.score * 1000) / 1000,
-            reachable: s.reachable,
-            mode: o.reached.arrivalS.length > 1 ? ('walk+transit' as const) : ('walk' as const),
-            missing: s.services.filter((x) => x.count === 0).map((x) => x.id),
-          },
-        });
-      }
-      const body = {
-        type: 'FeatureCollection' as const,
-        time: new Date(ms).toISOString(),
-        limitMinutes: limit,
-        cellM: cell,
-        services: ESSENTIAL_SERVICES.map((s) => ({ id: s.id, label: s.label })),
-        feeds: [...feedsUsed].sort(),
-        uncoveredCells: uncovered,
-        features,
-        basis,
-      };
-      maps.set(key, body);
-      return body;
+      return stored({ areaId, kind: 'map', feed: feed ?? null, params: [bbox, ms, cell, limit] }, () =>
+        computeMap(areaId, bbox, ms, cell, limit, feed),
+      );
     },
   );
 }

@@ -280,8 +280,28 @@ export function calibrationChart(c: {
   } as ChartConfiguration;
 }
 
+/**
+ * The words of the portfolio chart, its table and its PNG, so a cooling run says cooling throughout (as the
+ * single building's power chart does): legend, axis, accessible label, table headers, image title and footnote.
+ */
+export function portfolioWords(p: Portfolio, describedAs: string | null = null) {
+  const w = plantWords(p.mode);
+  const measured = p.ranked.filter((r) => r.model === 'measured').length;
+  return {
+    normal: `${w.Plant}, normal`,
+    shifted: `${w.Plant}, peak-shift`,
+    yTitle: `kW (electric, ${w.plant})`,
+    label: `${w.load} summed over ${p.totals.buildings} buildings on ${p.date}, normal and peak-shift, peak window shaded.`,
+    tableNormal: `${w.Plant} normal kW`,
+    tableShifted: `${w.Plant} peak-shift kW`,
+    pngTitle: `${describedAs ? describedAs.replace(/,$/, '') : 'Portfolio'}: ${p.mode === 'cooling' ? 'pre-cooling' : 'heat battery'} on ${p.date}`,
+    pngFootnote: `Modelled: ${w.load.toLowerCase()} (heat pump COP 3); ${measured} of ${p.totals.buildings} buildings calibrated to measured data, the rest estimated. ${p.credits}`,
+  };
+}
+
 /** The portfolio's summed electric load, normal and peak-shift. */
 export function portfolioChart(p: Portfolio, cursor: DayCursor): ChartConfiguration {
+  const words = portfolioWords(p);
   const stepMs = p.stepMinutes * 60_000;
   const t = p.timesMs;
   const startMs = t[0];
@@ -297,8 +317,8 @@ export function portfolioChart(p: Portfolio, cursor: DayCursor): ChartConfigurat
     }) as ChartDataset<'line', Point[]>;
   return dayChart(
     [
-      line('Normal', p.aggregate.baselineKw, SERIES_COLOURS.normal, [6, 4]),
-      line('Peak-shift', p.aggregate.shiftedKw, SERIES_COLOURS.shifted),
+      line(words.normal, p.aggregate.baselineKw, SERIES_COLOURS.normal, [6, 4]),
+      line(words.shifted, p.aggregate.shiftedKw, SERIES_COLOURS.shifted),
     ],
     {
       startMs,
@@ -307,7 +327,7 @@ export function portfolioChart(p: Portfolio, cursor: DayCursor): ChartConfigurat
       cursorMs: cursor.ms,
       cursorLabel: cursor.label,
       showTimeLabels: true,
-      yTitle: 'kW (electric)',
+      yTitle: words.yTitle,
       yExtra: { min: 0 },
     },
   );
