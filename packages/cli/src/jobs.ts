@@ -61,6 +61,14 @@ const LONG_JOB_EXPIRE_S = 6 * 3600;
 const PROGRESS_EVERY_MS = 500;
 const CANCEL_POLL_MS = 500;
 
+/** A queue of whole imports and analyses: retried with backoff, and allowed to run as long as a national file takes. */
+const LONG_JOB_QUEUE = {
+  retryLimit: RETRY_LIMIT,
+  retryDelay: RETRY_DELAY_S,
+  retryBackoff: true,
+  expireInSeconds: LONG_JOB_EXPIRE_S,
+} as const;
+
 /** The pg-boss schema: PLACETWIN_JOBS_SCHEMA, default `pgboss`. */
 export const jobsSchema = (env: NodeJS.ProcessEnv = process.env): string => {
   const s = env.PLACETWIN_JOBS_SCHEMA?.trim() || 'pgboss';
@@ -99,13 +107,7 @@ export async function openQueue(databaseUrl: string | undefined, schema = jobsSc
     });
   }
   for (const name of [QUEUES.import, QUEUES.sunHours]) {
-    await boss.createQueue(name, {
-      name,
-      retryLimit: RETRY_LIMIT,
-      retryDelay: RETRY_DELAY_S,
-      retryBackoff: true,
-      expireInSeconds: LONG_JOB_EXPIRE_S,
-    });
+    await boss.createQueue(name, { name, ...LONG_JOB_QUEUE });
   }
   return boss;
 }
@@ -141,13 +143,7 @@ export async function openQueueOnDb(db: Db, schema = jobsSchema()): Promise<PgBo
   boss.on('error', (e) => process.emitWarning(`job queue: ${e.message}`, 'PlacetwinJobsWarning'));
   await boss.start();
   for (const name of API_QUEUES) {
-    await boss.createQueue(name, {
-      name,
-      retryLimit: RETRY_LIMIT,
-      retryDelay: RETRY_DELAY_S,
-      retryBackoff: true,
-      expireInSeconds: LONG_JOB_EXPIRE_S,
-    });
+    await boss.createQueue(name, { name, ...LONG_JOB_QUEUE });
   }
   return boss;
 }
