@@ -335,10 +335,11 @@ describe('consultation site in Chromium', () => {
     await page.locator('button[type="submit"].govuk-button').click();
     await page.locator('.govuk-error-summary').waitFor();
     expect(await page.locator('.govuk-error-summary').count()).toBe(1);
-    // GOV.UK Frontend moves focus to the error summary, so screen readers announce it first.
-    expect(await page.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary'))).toBe(
-      true,
-    );
+    // GOV.UK Frontend moves focus to the error summary, so screen readers announce it first. Its script does that
+    // once it has run on the new page, which may be just after the summary is drawn: wait for it (up to 10 s).
+    const summaryFocused = () => document.activeElement?.classList.contains('govuk-error-summary') === true;
+    await page.waitForFunction(summaryFocused, undefined, { timeout: 10_000 }).catch(() => {});
+    expect(await page.evaluate(summaryFocused)).toBe(true);
     found['comment form with errors'] = await axeViolations(page);
     // The comments page renders the script-like comment as text.
     await page.goto(`${baseUrl}/consult/${id}/comments`);
