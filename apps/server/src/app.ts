@@ -160,6 +160,15 @@ export function buildApp(appOptions: AppOptions): FastifyInstance {
   app.register(solarRoutes, { db: options.db });
   const queue = new ServerQueue(options.db, { schema: options.jobsSchema, work: options.workJobs });
   const sunHoursStore = new SunHoursStore(options.dataDir, { queue });
+  // A listening server works the jobs queued before it started; an app that is only injected into (tests) opens the
+  // queue on its first job, so it makes no queries of its own.
+  app.addHook('onListen', async () => {
+    queue
+      .start()
+      .catch((e) =>
+        app.log.warn({ err: e }, 'the job queue did not start; it is tried again on the next job'),
+      );
+  });
   app.register(sunHoursRoutes, { db: options.db, dataDir: options.dataDir, store: sunHoursStore });
   app.register(importRoutes, {
     db: options.db,

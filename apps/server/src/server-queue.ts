@@ -12,6 +12,7 @@ export type Queue = Awaited<ReturnType<typeof openQueueOnDb>>;
 export class ServerQueue {
   readonly schema: string;
   private boss: Promise<Queue> | null = null;
+  private readonly setups: ((boss: Queue) => Promise<void>)[] = [];
 
   constructor(
     readonly db: Db,
@@ -21,9 +22,28 @@ export class ServerQueue {
     this.schema = options.schema ?? jobsSchema();
   }
 
-  /** The queue, installed (on first use) and started. */
+  /** What to do once the queue is open: a route registers its worker here (run only if this process works jobs). */
+  onStart(setup: (boss: Queue) => Promise<void>): void {
+    this.setups.push(setup);
+  }
+
+  /**
+   * The queue, installed (on first use) and started, with every registered worker. Nothing touches the database
+   * until this is called: by the first request that queues a job, or when the server starts listening (so jobs
+   * queued before a restart are worked). A failed start (the database was down) is tried again next time.
+   */
   start(): Promise<Queue> {
-    this.boss ??= openQueueOnDb(this.db, this.schema);
+    if (!this.boss) {
+      const starting = (async () => {
+        const boss = await openQueueOnDb(this.db, this.schema);
+        if (this.work) for (const setup of this.setups) await setup(boss);
+        return boss;
+      })();
+      this.boss = starting;
+      starting.catch(() => {
+        if (this.boss === starting) this.boss = null;
+      });
+    }
     return this.boss;
   }
 

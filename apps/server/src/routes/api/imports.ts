@@ -53,8 +53,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
     done(null, body),
   );
 
-  if (queue.work) {
-    const boss = await queue.start();
+  queue.onStart(async (boss) => {
     const ctx = {
       db,
       boss,
@@ -72,7 +71,7 @@ const importRoutes: FastifyPluginAsyncTypebox<ImportRoutesOptions> = async (app,
         return out;
       }),
     );
-  }
+  });
   app.addHook('onClose', async () => queue.stop());
 
   app.post(

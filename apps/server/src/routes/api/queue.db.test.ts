@@ -176,7 +176,8 @@ describe('the API’s jobs on the queue', () => {
 
   it('a worker fails bad input once, not retried; a transient error (the upload not there) is retried', async () => {
     worker = appOn(true);
-    await worker.ready();
+    // A server process works the queue once it listens (an app that is only injected into opens it on its first job).
+    await worker.listen({ port: 0, host: '127.0.0.1' });
     const bad = await until(queueJobId(changed), ['failed']);
     expect(bad).toMatchObject({ retries: 0, retryLimit: 0 });
     expect(bad.error).toMatch(/changed since this job was queued/);

@@ -94,7 +94,6 @@ export class SunHoursJobs {
   private readonly images = new LRUCache<string, SunHoursImage>({ max: 64 });
   private readonly maxQueued: number;
   private readonly schema: string;
-  private boss: Promise<PgBoss> | null = null;
   private readonly db: Db;
   private workerId: string | null = null;
   private readonly running = new Set<AbortController>();
@@ -104,27 +103,23 @@ export class SunHoursJobs {
     this.maxQueued = options.maxQueued ?? 16;
     this.schema = options.queue.schema;
     this.db = options.queue.db;
+    // One job at a time per process: the machine's other core serves requests.
+    options.queue.onStart(async (boss) => {
+      this.workerId = await boss.work<ApiSunHoursJob>(
+        QUEUE,
+        { batchSize: 1, pollingIntervalSeconds: 0.5 },
+        failOnceOnBadInput({ db: this.db, schema: this.schema }, QUEUE, (job) => this.run(boss, job)),
+      );
+    });
     this.grids = new LRUCache({
       maxSize: options.memoryBytes ?? 256 * 2 ** 20,
       sizeCalculation: (v) => v.grid.hours.byteLength + v.grid.cellKind.byteLength + 4096,
     });
   }
 
-  /** Opens the queue (installing it on first use) and, unless told not to, starts working it. */
+  /** Opens the queue (installing it on first use); this process works it unless told not to (see `ServerQueue`). */
   start(): Promise<PgBoss> {
-    this.boss ??= (async () => {
-      const boss = await this.options.queue.start();
-      // One job at a time per process: the machine's other core serves requests.
-      if (this.options.queue.work) {
-        this.workerId = await boss.work<ApiSunHoursJob>(
-          QUEUE,
-          { batchSize: 1, pollingIntervalSeconds: 0.5 },
-          failOnceOnBadInput({ db: this.db, schema: this.schema }, QUEUE, (job) => this.run(boss, job)),
-        );
-      }
-      return boss;
-    })();
-    return this.boss;
+    return this.options.queue.start();
   }
 
   /**

@@ -154,7 +154,6 @@ const sunHoursRoutes: FastifyPluginAsyncTypebox<SunHoursRoutesOptions> = async (
   { db, dataDir, store, queue },
 ) => {
   const { jobs, comparisons } = store ?? new SunHoursStore(dataDir, { queue: queue ?? new ServerQueue(db) });
-  await jobs.start();
   app.addHook('onClose', async () => jobs.close());
 
   const base = '/api/solar/sun-hours';

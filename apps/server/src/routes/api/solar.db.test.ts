@@ -297,6 +297,13 @@ describe('sun-hours on the courtyard', () => {
     expect(r.legend[3]).toMatchObject({ fromHours: 2, toHours: 3 });
   });
 
+  it('answers 404 for an unknown job and its files (jobs live in the database queue: any process may have one)', async () => {
+    expect((await app.inject('/api/solar/sun-hours/0123456789abcdef0123456789abcdef')).statusCode).toBe(404);
+    expect((await app.inject('/api/solar/sun-hours/0123456789abcdef0123456789abcdef.png')).statusCode).toBe(
+      404,
+    );
+  });
+
   it('answers 404 for an unknown dataset and 409 for the files of an unfinished job', async () => {
     const unknown = await app.inject({
       method: 'POST',
